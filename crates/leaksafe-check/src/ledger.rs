@@ -1,0 +1,446 @@
+//! Tracked values and the drop ledger.
+//!
+//! A [`Ledger`] records every creation, clone and drop of the [`Tracked`]
+//! values it hands out, and can be told to make the k-th `Drop`, `Clone`,
+//! comparison, predicate call or iterator step panic ([`Ledger::fail_at`]).
+//!
+//! # Invariants checked
+//! - every value is dropped at most once (a second drop of the same id is a
+//!   *double drop*);
+//! - no value is read after its drop (each value carries a canary that its
+//!   `Drop` overwrites; [`Tracked::get`] checks it);
+//! - at the end, live values are leaks; [`Ledger::expect_leaks`] separates
+//!   leaks a test caused on purpose (after a `mem::forget`) from the rest.
+//!
+//! The ledger is thread-safe so that `Arc` and scoped-thread tests can use it.
+//!
+//! ```
+//! use leaksafe_check::{Ledger, Op};
+//!
+//! let ledger = Ledger::new();
+//! let a = ledger.track(1);
+//! let b = a.clone();
+//! ledger.fail_at(Op::Drop, 0); // the next drop panics, after being recorded
+//! let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(a)));
+//! assert!(r.is_err());
+//! drop(b);
+//! ledger.assert_all_dropped();
+//! ```
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Once};
+
+const ALIVE: u64 = 0x1ea4_5afe_a11e_0000;
+const DEAD: u64 = 0xdead_dead_dead_dead;
+
+/// A kind of user-code call that the ledger counts and can make panic.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// `Drop::drop` of a [`Tracked`] value.
+    Drop,
+    /// `Clone::clone` of a [`Tracked`] value.
+    Clone,
+    /// `PartialEq`/`PartialOrd`/`Ord` of a [`Tracked`] value.
+    Compare,
+    /// A user closure that calls [`Ledger::tick`] (`retain`, `dedup_by`, ...).
+    Predicate,
+    /// A user iterator's `next` that calls [`Ledger::tick`].
+    Next,
+}
+
+impl Op {
+    /// Every kind of operation, in a fixed order.
+    pub const ALL: [Op; 5] = [Op::Drop, Op::Clone, Op::Compare, Op::Predicate, Op::Next];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The payload of a panic that the ledger injected on purpose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InjectedPanic {
+    /// Which operation panicked.
+    pub op: Op,
+    /// Its index among the calls of that operation since [`Ledger::fail_at`].
+    pub call: usize,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum State {
+    Alive,
+    Dropped,
+}
+
+#[derive(Default)]
+struct Books {
+    states: Vec<State>,
+    double_drops: Vec<usize>,
+    bad_reads: Vec<usize>,
+    unknown_drops: usize,
+    expected_leaks: usize,
+}
+
+struct Inner {
+    books: Mutex<Books>,
+    calls: [AtomicUsize; 5],
+    /// `usize::MAX` when no failure is planned for that op.
+    fail_at: [AtomicUsize; 5],
+}
+
+/// The drop ledger: a shared record of every [`Tracked`] value's life.
+///
+/// Cloning a `Ledger` gives another handle to the same books.
+#[derive(Clone)]
+pub struct Ledger {
+    inner: Arc<Inner>,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ledger")
+            .field("summary", &self.summary())
+            .finish()
+    }
+}
+
+/// A snapshot of a ledger's counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Values created (by [`Ledger::track`] or by cloning).
+    pub created: usize,
+    /// Values dropped exactly once so far.
+    pub dropped: usize,
+    /// Values still alive.
+    pub live: usize,
+    /// Second (or later) drops of the same value.
+    pub double_drops: usize,
+    /// Reads of a value after its drop, or of a corrupt value.
+    pub bad_reads: usize,
+    /// Drops of values this ledger never created (corrupt memory).
+    pub unknown_drops: usize,
+    /// Live values the test declared it leaked on purpose.
+    pub expected_leaks: usize,
+}
+
+impl Summary {
+    /// No double drop, no bad read, no drop of an unknown value.
+    pub fn is_sound(&self) -> bool {
+        self.double_drops == 0 && self.bad_reads == 0 && self.unknown_drops == 0
+    }
+
+    /// Live values beyond those declared as expected leaks.
+    pub fn unexpected_leaks(&self) -> usize {
+        self.live.saturating_sub(self.expected_leaks)
+    }
+}
+
+impl Ledger {
+    /// A new, empty ledger with no failure planned.
+    pub fn new() -> Self {
+        install_quiet_hook();
+        Ledger {
+            inner: Arc::new(Inner {
+                books: Mutex::new(Books::default()),
+                calls: Default::default(),
+                fail_at: std::array::from_fn(|_| AtomicUsize::new(usize::MAX)),
+            }),
+        }
+    }
+
+    fn books(&self) -> MutexGuard<'_, Books> {
+        // A panic while the books are locked is impossible (no user code runs
+        // under the lock), but recover from poison rather than cascade.
+        self.inner.books.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Creates a tracked value recorded in this ledger.
+    pub fn track<T>(&self, value: T) -> Tracked<T> {
+        let id = self.register();
+        Tracked {
+            canary: ALIVE,
+            id,
+            value,
+            ledger: self.clone(),
+        }
+    }
+
+    /// `n` tracked values `0..n`, handy for filling a container.
+    pub fn track_range(&self, n: usize) -> impl Iterator<Item = Tracked<usize>> + '_ {
+        (0..n).map(move |i| self.track(i))
+    }
+
+    fn register(&self) -> usize {
+        let mut b = self.books();
+        b.states.push(State::Alive);
+        b.states.len() - 1
+    }
+
+    /// Plans a panic: the `k`-th call (0-based) of `op` counted from now panics
+    /// with an [`InjectedPanic`] payload. Resets the count of `op`.
+    pub fn fail_at(&self, op: Op, k: usize) {
+        self.inner.calls[op.index()].store(0, Ordering::SeqCst);
+        self.inner.fail_at[op.index()].store(k, Ordering::SeqCst);
+    }
+
+    /// Cancels every planned failure.
+    pub fn disarm(&self) {
+        for f in &self.inner.fail_at {
+            f.store(usize::MAX, Ordering::SeqCst);
+        }
+    }
+
+    /// How many calls of `op` were counted since the last [`fail_at`](Self::fail_at)
+    /// of that op (or since the ledger was created).
+    pub fn calls(&self, op: Op) -> usize {
+        self.inner.calls[op.index()].load(Ordering::SeqCst)
+    }
+
+    /// Counts one call of `op` and panics if this is the planned one.
+    ///
+    /// Call it from user closures and iterators under test:
+    /// `v.retain(|x| { ledger.tick(Op::Predicate); *x % 2 == 0 })`.
+    #[track_caller]
+    pub fn tick(&self, op: Op) {
+        if let Some(p) = self.should_fail(op) {
+            std::panic::panic_any(p);
+        }
+    }
+
+    fn should_fail(&self, op: Op) -> Option<InjectedPanic> {
+        let call = self.inner.calls[op.index()].fetch_add(1, Ordering::SeqCst);
+        let target = self.inner.fail_at[op.index()].load(Ordering::SeqCst);
+        if call == target {
+            // One-shot: a planned failure fires once, so unwinding code that
+            // drops further values does not panic again and abort.
+            self.inner.fail_at[op.index()].store(usize::MAX, Ordering::SeqCst);
+            Some(InjectedPanic { op, call })
+        } else {
+            None
+        }
+    }
+
+    /// Declares that `n` more live values are leaked on purpose (e.g. by a
+    /// forgotten proxy), so [`assert_no_unexpected_leaks`](Self::assert_no_unexpected_leaks)
+    /// accepts them.
+    pub fn expect_leaks(&self, n: usize) {
+        self.books().expected_leaks += n;
+    }
+
+    /// Ids of the values still alive.
+    pub fn live_ids(&self) -> Vec<usize> {
+        let b = self.books();
+        (0..b.states.len())
+            .filter(|&i| b.states[i] == State::Alive)
+            .collect()
+    }
+
+    /// Whether the value with this id is alive.
+    pub fn is_alive(&self, id: usize) -> bool {
+        self.books().states.get(id) == Some(&State::Alive)
+    }
+
+    /// A snapshot of the counts.
+    pub fn summary(&self) -> Summary {
+        let b = self.books();
+        let live = b.states.iter().filter(|s| **s == State::Alive).count();
+        Summary {
+            created: b.states.len(),
+            dropped: b.states.len() - live,
+            live,
+            double_drops: b.double_drops.len(),
+            bad_reads: b.bad_reads.len(),
+            unknown_drops: b.unknown_drops,
+            expected_leaks: b.expected_leaks,
+        }
+    }
+
+    /// Panics unless every drop so far was the first of its value and no
+    /// dropped value was read.
+    #[track_caller]
+    pub fn assert_sound(&self) {
+        let s = self.summary();
+        assert!(
+            s.is_sound(),
+            "ledger: unsound: {s:?} (double drops of ids {:?})",
+            self.books().double_drops
+        );
+    }
+
+    /// [`assert_sound`](Self::assert_sound), and every value was dropped exactly once.
+    #[track_caller]
+    pub fn assert_all_dropped(&self) {
+        self.assert_sound();
+        let live = self.live_ids();
+        assert!(
+            live.is_empty(),
+            "ledger: {} values never dropped (ids {live:?})",
+            live.len()
+        );
+    }
+
+    /// [`assert_sound`](Self::assert_sound), and no live values beyond the expected leaks.
+    #[track_caller]
+    pub fn assert_no_unexpected_leaks(&self) {
+        self.assert_sound();
+        let s = self.summary();
+        assert!(s.unexpected_leaks() == 0, "ledger: unexpected leaks: {s:?}");
+    }
+
+    fn record_drop(&self, id: usize, canary: u64) {
+        let mut b = self.books();
+        if canary != ALIVE {
+            b.double_drops.push(id);
+            return;
+        }
+        match b.states.get(id).copied() {
+            Some(State::Alive) => b.states[id] = State::Dropped,
+            Some(State::Dropped) => b.double_drops.push(id),
+            None => b.unknown_drops += 1,
+        }
+    }
+
+    fn record_bad_read(&self, id: usize) {
+        self.books().bad_reads.push(id);
+    }
+}
+
+/// A value whose life is recorded in a [`Ledger`].
+///
+/// `Clone`, `Drop` and comparisons count as [`Op::Clone`], [`Op::Drop`] and
+/// [`Op::Compare`], and panic when the ledger planned it. A `Drop` that
+/// panics records the drop first, as the value is gone either way.
+pub struct Tracked<T = usize> {
+    canary: u64,
+    id: usize,
+    value: T,
+    ledger: Ledger,
+}
+
+impl<T> Tracked<T> {
+    /// The value's id in its ledger (ids are given in creation order).
+    pub fn id(&self) -> usize {
+        self.id
+    }
+
+    /// The ledger this value is recorded in.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Reads the value, checking that it is alive and not corrupt.
+    ///
+    /// # Panics
+    /// If the value was dropped or its canary is corrupt (the read is also
+    /// recorded as a bad read).
+    #[track_caller]
+    pub fn get(&self) -> &T {
+        self.check();
+        &self.value
+    }
+
+    /// Checks the canary and the ledger without reading the value.
+    #[track_caller]
+    pub fn check(&self) {
+        if self.canary != ALIVE || !self.ledger.is_alive(self.id) {
+            self.ledger.record_bad_read(self.id);
+            panic!(
+                "leaksafe-check: read of dropped or corrupt value (id {})",
+                self.id
+            );
+        }
+    }
+}
+
+impl<T: Clone> Clone for Tracked<T> {
+    fn clone(&self) -> Self {
+        self.check();
+        self.ledger.tick(Op::Clone);
+        self.ledger.track(self.value.clone())
+    }
+}
+
+impl<T> Drop for Tracked<T> {
+    fn drop(&mut self) {
+        self.ledger.record_drop(self.id, self.canary);
+        self.canary = DEAD;
+        if let Some(p) = self.ledger.should_fail(Op::Drop) {
+            std::panic::panic_any(p);
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Tracked<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.canary == ALIVE {
+            self.value.fmt(f)
+        } else {
+            write!(f, "<dropped #{}>", self.id)
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Tracked<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.check();
+        other.check();
+        self.ledger.tick(Op::Compare);
+        self.value == other.value
+    }
+}
+
+impl<T: Eq> Eq for Tracked<T> {}
+
+impl<T: PartialOrd> PartialOrd for Tracked<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        self.check();
+        other.check();
+        self.ledger.tick(Op::Compare);
+        self.value.partial_cmp(&other.value)
+    }
+}
+
+impl<T: Ord> Ord for Tracked<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.check();
+        other.check();
+        self.ledger.tick(Op::Compare);
+        self.value.cmp(&other.value)
+    }
+}
+
+impl<T: Hash> Hash for Tracked<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.check();
+        self.value.hash(state);
+    }
+}
+
+/// Installs (once per process) a panic hook that stays silent for
+/// [`InjectedPanic`] payloads and defers to the previous hook otherwise.
+pub fn install_quiet_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info.payload().downcast_ref::<InjectedPanic>().is_none() {
+                prev(info);
+            }
+        }));
+    });
+}
+
+/// Runs `f`, catching a panic. Returns `Err(Some(p))` for an injected panic,
+/// `Err(None)` for any other panic.
+pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Option<InjectedPanic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .map_err(|e| e.downcast_ref::<InjectedPanic>().cloned())
+}

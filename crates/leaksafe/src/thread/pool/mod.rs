@@ -1,0 +1,1 @@
+//! `ThreadPool` and its scopes. (Filled in by the pool issue.)

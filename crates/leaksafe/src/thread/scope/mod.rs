@@ -1,0 +1,1 @@
+//! `scope`, `Scope`, `ScopedJoinHandle`, `JoinGuard`. (Filled in by the scope issue.)
