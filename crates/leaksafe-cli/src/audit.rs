@@ -1,0 +1,350 @@
+//! `leaksafe audit`: leaksafe-check's scenario library with random forget
+//! and panic injection, a progress bar while it runs, then a table per type.
+//!
+//! A failed check (a double drop, a read after free, an unexpected leak, or a
+//! scenario's own invariant) makes the command exit 1 and print the line that
+//! reproduces it: `reproduce: leaksafe audit --seed S --only X --cases N`.
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use crate::style::Style;
+
+pub const EXAMPLES: &str = "\
+Examples:
+  leaksafe audit                        every type, seed from the clock (printed)
+  leaksafe audit --seed 7 --cases 500   reproducible, more random cases per type
+  leaksafe audit --only rc --time 5     Rc only, stop after 5 s
+  leaksafe audit --json | jq .types     machine-readable
+
+Exit status: 0 when every check held, 1 when one failed (the seed and scenario
+that reproduce it are printed), 2 for bad arguments.";
+
+/// What to audit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum Target {
+    /// `leaksafe::vec::Vec` and its proxies (Drain, Splice, ExtractIf, IntoIter).
+    Vec,
+    /// `leaksafe::rc::Rc` at each count width and policy.
+    Rc,
+    /// `leaksafe::sync::Arc` at each count width and policy.
+    Arc,
+    /// `leaksafe::thread`: scope, JoinGuard, ThreadPool.
+    Thread,
+    /// A deliberately broken vector from leaksafe-check (a Drain without leak
+    /// amplification): the audit must fail. For testing the audit itself.
+    #[value(hide = true)]
+    BrokenVec,
+}
+
+impl Target {
+    const ALL: [Target; 4] = [Target::Vec, Target::Rc, Target::Arc, Target::Thread];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Vec => "vec",
+            Target::Rc => "rc",
+            Target::Arc => "arc",
+            Target::Thread => "thread",
+            Target::BrokenVec => "broken-vec",
+        }
+    }
+}
+
+/// Arguments of `leaksafe audit`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// Seed of the random forget and panic injection [default: from the clock, printed].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Random cases per type, on top of each scenario's exhaustive exploration.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub cases: u64,
+    /// Time budget in seconds for the whole audit: stop starting new cases after it.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub time: f64,
+    /// Audit one type only.
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub only: Option<Target>,
+    /// Print only JSON (the per-type table and any failure) on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Args {
+    /// The short audit of a plain `leaksafe` run.
+    pub fn short_default() -> Self {
+        Args {
+            seed: None,
+            cases: 60,
+            time: 6.0,
+            only: None,
+            json: false,
+        }
+    }
+}
+
+/// One run of one scenario with one injection, as the harness reports it.
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The injection point, readable ("forget after 3 steps", "panic at Drop #2").
+    pub point: String,
+    /// An injected panic was caught.
+    pub panicked: bool,
+    /// A proxy or handle was forgotten.
+    pub forgot: bool,
+    /// Double drops seen by the ledger.
+    pub double_drops: usize,
+    /// Reads after free (or of corrupt values) seen by the ledger.
+    pub bad_reads: usize,
+    /// Live values the scenario leaked on purpose.
+    pub expected_leaks: usize,
+    /// Live values nobody expected.
+    pub unexpected_leaks: usize,
+    /// Why the check failed, if it did.
+    pub failure: Option<String>,
+}
+
+/// The table row of one type.
+#[derive(Debug, Default)]
+struct Row {
+    scenarios: BTreeSet<String>,
+    points: u64,
+    panics: u64,
+    forgets: u64,
+    double_drops: u64,
+    bad_reads: u64,
+    expected_leaks: u64,
+    unexpected_leaks: u64,
+    failures: Vec<Record>,
+    elapsed: Duration,
+}
+
+impl Row {
+    fn add(&mut self, r: Record) {
+        self.scenarios.insert(r.scenario.clone());
+        self.points += 1;
+        self.panics += r.panicked as u64;
+        self.forgets += r.forgot as u64;
+        self.double_drops += r.double_drops as u64;
+        self.bad_reads += r.bad_reads as u64;
+        self.expected_leaks += r.expected_leaks as u64;
+        self.unexpected_leaks += r.unexpected_leaks as u64;
+        if r.failure.is_some() {
+            self.failures.push(r);
+        }
+    }
+
+    /// Every check held, and something was actually checked.
+    fn ok(&self) -> bool {
+        self.points > 0
+            && self.failures.is_empty()
+            && self.double_drops == 0
+            && self.bad_reads == 0
+            && self.unexpected_leaks == 0
+    }
+}
+
+/// Runs the audit; exit code 0 if every check held, 1 otherwise.
+pub fn run(args: &Args, s: &Style) -> ExitCode {
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64 % 1_000_000)
+            .unwrap_or(1)
+    });
+    let targets: Vec<Target> = match args.only {
+        Some(t) => vec![t],
+        None => Target::ALL.to_vec(),
+    };
+    let budget = Duration::from_secs_f64(args.time.max(0.0));
+    let start = Instant::now();
+    let deadline = start + budget;
+
+    if !args.json {
+        println!(
+            "{}",
+            s.bold(&format!(
+                "leaksafe audit: seed {seed}, {} random cases per type, time budget {} s",
+                args.cases, args.time
+            ))
+        );
+    }
+    let bar = if s.tty && !args.json {
+        let b = ProgressBar::with_draw_target(
+            Some(args.cases * targets.len() as u64),
+            ProgressDrawTarget::stdout(),
+        );
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {msg:<8} [{bar:30}] {pos}/{len} {elapsed}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        b.enable_steady_tick(Duration::from_millis(100));
+        Some(b)
+    } else {
+        None
+    };
+
+    let mut rows: Vec<(Target, Row)> = Vec::new();
+    for &t in &targets {
+        let t0 = Instant::now();
+        if let Some(b) = &bar {
+            b.set_message(t.name());
+        }
+        let mut row = Row::default();
+        let mut tick = |r: Record, random: bool| {
+            row.add(r);
+            if random {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+            }
+        };
+        crate::engine::audit(t, seed, args.cases, deadline, &mut tick);
+        row.elapsed = t0.elapsed();
+        if bar.is_none() && !args.json {
+            println!(
+                "  {:<7} {} scenarios, {} injection points in {:.1} s: {}",
+                t.name(),
+                row.scenarios.len(),
+                row.points,
+                row.elapsed.as_secs_f64(),
+                if row.ok() { "ok" } else { "FAILED" }
+            );
+        }
+        rows.push((t, row));
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let all_ok = rows.iter().all(|(_, r)| r.ok());
+    let repro = |t: Target| {
+        format!(
+            "leaksafe audit --seed {seed} --only {} --cases {}",
+            t.name(),
+            args.cases
+        )
+    };
+
+    if args.json {
+        let types: Vec<_> = rows
+            .iter()
+            .map(|(t, r)| {
+                json!({
+                    "type": t.name(),
+                    "scenarios": r.scenarios.len(),
+                    "injection_points": r.points,
+                    "panics_caught": r.panics,
+                    "forgets": r.forgets,
+                    "double_drops": r.double_drops,
+                    "reads_after_free": r.bad_reads,
+                    "expected_leaks": r.expected_leaks,
+                    "unexpected_leaks": r.unexpected_leaks,
+                    "seconds": r.elapsed.as_secs_f64(),
+                    "ok": r.ok(),
+                    "failures": r.failures.iter().map(|f| json!({
+                        "scenario": f.scenario,
+                        "point": f.point,
+                        "reason": f.failure,
+                    })).collect::<Vec<_>>(),
+                    "reproduce": if r.ok() { None } else { Some(repro(*t)) },
+                })
+            })
+            .collect();
+        let doc = json!({
+            "seed": seed,
+            "cases": args.cases,
+            "time_budget_s": args.time,
+            "seconds": start.elapsed().as_secs_f64(),
+            "ok": all_ok,
+            "types": types,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("JSON of plain data")
+        );
+    } else {
+        print_table(&rows, s);
+        for (t, r) in rows.iter().filter(|(_, r)| !r.ok()) {
+            for f in r.failures.iter().take(3) {
+                println!(
+                    "{} {}: scenario {} at {}: {}",
+                    s.bad("FAILED"),
+                    t.name(),
+                    f.scenario,
+                    f.point,
+                    f.failure.as_deref().unwrap_or("ledger check failed")
+                );
+            }
+            println!("reproduce: {}", repro(*t));
+        }
+        let line = format!(
+            "audit: {} in {:.1} s (seed {seed})",
+            if all_ok {
+                "every check held"
+            } else {
+                "checks FAILED"
+            },
+            start.elapsed().as_secs_f64()
+        );
+        println!("{}", if all_ok { s.good(&line) } else { s.bad(&line) });
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_table(rows: &[(Target, Row)], s: &Style) {
+    println!(
+        "{}",
+        s.bold(&format!(
+            "{:<8} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {}",
+            "type",
+            "scenarios",
+            "injections",
+            "panics",
+            "forgets",
+            "double",
+            "bad",
+            "expected",
+            "unexpected",
+            "result"
+        ))
+    );
+    println!(
+        "{}",
+        s.dim(&format!(
+            "{:<8} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}",
+            "", "", "points", "caught", "", "drops", "reads", "leaks", "leaks"
+        ))
+    );
+    for (t, r) in rows {
+        let result = if r.ok() {
+            s.good("ok")
+        } else {
+            s.bad("FAILED")
+        };
+        println!(
+            "{:<8} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {result}",
+            t.name(),
+            r.scenarios.len(),
+            r.points,
+            r.panics,
+            r.forgets,
+            r.double_drops,
+            r.bad_reads,
+            r.expected_leaks,
+            r.unexpected_leaks,
+        );
+    }
+}
