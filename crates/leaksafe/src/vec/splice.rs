@@ -134,12 +134,13 @@ impl<I: Iterator> Drop for Splice<'_, I> {
             }
 
             // Collect whatever remains; now the count is exact. This vector
-            // does not allocate if the lower bound was exact.
-            let mut collected = self
-                .replace_with
-                .by_ref()
-                .collect::<Vec<I::Item>>()
-                .into_iter();
+            // does not allocate if the lower bound was exact. (Not `collect`:
+            // `Extend` reserves the lower bound, which may be a lie.)
+            let mut collected = Vec::new();
+            for item in self.replace_with.by_ref() {
+                collected.push(item);
+            }
+            let mut collected = collected.into_iter();
             if collected.len() > 0 {
                 self.drain.move_tail(collected.len());
                 let filled = self.drain.fill(&mut collected);

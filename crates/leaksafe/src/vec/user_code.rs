@@ -734,3 +734,23 @@ impl<T> Vec<T> {
         self.extend_from_slice(tail);
     }
 }
+
+impl<T: PartialEq> Vec<T> {
+    /// Removes consecutive repeated elements in the vector according to the
+    /// [`PartialEq`] trait implementation.
+    ///
+    /// If the vector is sorted, this removes all duplicates. A panicking `eq`
+    /// or `Drop` behaves as in [`dedup_by`](Self::dedup_by).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut vec = leaksafe::vec![1, 2, 2, 3, 2];
+    /// vec.dedup();
+    /// assert_eq!(vec, [1, 2, 3, 2]);
+    /// ```
+    #[inline]
+    pub fn dedup(&mut self) {
+        self.dedup_by(|a, b| a == b)
+    }
+}
