@@ -150,53 +150,45 @@ impl Drop for SetLenOnDrop<'_> {
     }
 }
 
-/// Resolves a range against `len` with std's `slice::range` checks and panic
-/// messages. Panics before anything is changed.
+/// Resolves a range against `len` exactly as std's `slice::range` does (the
+/// same checks in the same order, so the same panic messages as the running
+/// std). Panics before anything is changed.
 #[track_caller]
 pub(crate) fn slice_range<R: RangeBounds<usize>>(range: R, len: usize) -> ops::Range<usize> {
+    /// std's `slice_index_fail`: picks the message from what is wrong.
     #[cold]
+    #[inline(never)]
     #[track_caller]
-    fn start_after_max() -> ! {
-        panic!("attempted to index slice from after maximum usize");
-    }
-    #[cold]
-    #[track_caller]
-    fn end_at_max() -> ! {
-        panic!("attempted to index slice up to maximum usize");
-    }
-    #[cold]
-    #[track_caller]
-    fn order_fail(start: usize, end: usize) -> ! {
-        panic!("slice index starts at {start} but ends at {end}");
-    }
-    #[cold]
-    #[track_caller]
-    fn end_fail(end: usize, len: usize) -> ! {
+    fn index_fail(start: usize, end: usize, len: usize) -> ! {
+        if start > len {
+            panic!("range start index {start} out of range for slice of length {len}");
+        }
+        if end > len {
+            panic!("range end index {end} out of range for slice of length {len}");
+        }
+        if start > end {
+            panic!("slice index starts at {start} but ends at {end}");
+        }
+        // Only reachable for an inclusive end equal to `len`.
         panic!("range end index {end} out of range for slice of length {len}");
     }
 
-    let start = match range.start_bound() {
-        Bound::Included(&s) => s,
-        Bound::Excluded(&s) => match s.checked_add(1) {
-            Some(s) => s,
-            None => start_after_max(),
-        },
-        Bound::Unbounded => 0,
-    };
     let end = match range.end_bound() {
-        Bound::Included(&e) => match e.checked_add(1) {
-            Some(e) => e,
-            None => end_at_max(),
-        },
-        Bound::Excluded(&e) => e,
+        Bound::Included(&end) if end >= len => index_fail(0, end, len),
+        // Cannot overflow: `end < len`.
+        Bound::Included(&end) => end + 1,
+        Bound::Excluded(&end) if end > len => index_fail(0, end, len),
+        Bound::Excluded(&end) => end,
         Bound::Unbounded => len,
     };
-    if start > end {
-        order_fail(start, end);
-    }
-    if end > len {
-        end_fail(end, len);
-    }
+    let start = match range.start_bound() {
+        Bound::Excluded(&start) if start >= end => index_fail(start, end, len),
+        // Cannot overflow: `start < end`.
+        Bound::Excluded(&start) => start + 1,
+        Bound::Included(&start) if start > end => index_fail(start, end, len),
+        Bound::Included(&start) => start,
+        Bound::Unbounded => 0,
+    };
     start..end
 }
 
@@ -803,6 +795,12 @@ impl<T: Clone> Clone for Vec<T> {
         let mut v = Vec::with_capacity(self.len);
         v.extend_from_slice(self);
         v
+    }
+
+    /// Reuses `self`'s allocation and elements (vec-ops' `clone_from_impl`).
+    #[track_caller]
+    fn clone_from(&mut self, source: &Self) {
+        self.clone_from_impl(source);
     }
 }
 
