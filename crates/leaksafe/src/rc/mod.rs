@@ -530,12 +530,13 @@ impl<T: ?Sized, C: Count> Drop for Rc<T, C> {
     /// frees the block when no `Weak` is left either.
     fn drop(&mut self) {
         if C::cell_dec(self.strong_cell()) {
+            // Releases the strong references' `+ 1` after the value's
+            // destructor ran (invariant 3) — also if that destructor panics,
+            // so the block is not leaked on unwind (as std).
+            let _weak = Weak::<T, C>::from_inner(self.ptr);
             // SAFETY: strong reached 0: the value is initialized and nobody
             // else will use it (invariant 2); it is dropped in place once.
             unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
-            // Release the strong references' `+ 1` after the value's
-            // destructor ran (invariant 3).
-            drop(Weak::<T, C>::from_inner(self.ptr));
         }
     }
 }
