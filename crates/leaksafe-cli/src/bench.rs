@@ -337,32 +337,55 @@ pub fn per<T>(case: &'static str, name: &'static str, ops: usize, f: impl FnOnce
     }
 }
 
+/// Values measured per case in [`per_value`].
+pub const PER_VALUE: usize = 1000;
+
+/// Bytes and allocations of one value made by `new`: `PER_VALUE` values are
+/// kept in a vector reserved beforehand, so only the values are counted.
+pub fn per_value<T>(case: &'static str, name: &'static str, new: impl Fn() -> T) -> Mem {
+    let mut keep = Vec::with_capacity(PER_VALUE);
+    let m = per(case, name, PER_VALUE, || {
+        for _ in 0..PER_VALUE {
+            keep.push(new());
+        }
+    });
+    drop(keep);
+    m
+}
+
 fn memory() -> Vec<Mem> {
-    const K: usize = 1000;
+    let rayon2 = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("rayon pool");
     let mut m = vec![
-        per("Rc<u8>: one value", "std::rc::Rc", K, || {
-            (0..K).map(|_| std::rc::Rc::new(1u8)).collect::<Vec<_>>()
+        per_value("Rc<u8>: one value", "std::rc::Rc", || std::rc::Rc::new(1u8)),
+        per_value("Arc<u8>: one value", "std::sync::Arc", || {
+            std::sync::Arc::new(1u8)
         }),
-        per("Arc<u8>: one value", "std::sync::Arc", K, || {
-            (0..K).map(|_| std::sync::Arc::new(1u8)).collect::<Vec<_>>()
-        }),
-        per("Arc<u8>: one value", "triomphe::Arc", K, || {
-            (0..K).map(|_| triomphe::Arc::new(1u8)).collect::<Vec<_>>()
+        per_value("Arc<u8>: one value", "triomphe::Arc", || {
+            triomphe::Arc::new(1u8)
         }),
         per("Vec<u64>: 1000 push", "std::vec::Vec", 1, || {
             let mut v = Vec::new();
-            for i in 0..K as u64 {
+            for i in 0..1000u64 {
                 v.push(i);
             }
             v
         }),
+        per("pool: one spawn", "rayon::scope", PER_VALUE, || {
+            rayon2.scope(|s| {
+                for _ in 0..PER_VALUE {
+                    s.spawn(|_| {
+                        black_box(1u64);
+                    });
+                }
+            })
+        }),
     ];
-    // The collecting Vec's own allocation is counted too: subtract it.
-    for x in m.iter_mut().filter(|x| x.case.ends_with("one value")) {
-        x.allocs -= 1.0 / K as f64;
-        x.bytes -= (K * std::mem::size_of::<usize>()) as f64 / K as f64;
-    }
     m.extend(crate::live::bench_memory());
+    // Group by case, std and peers first, as printed.
+    m.sort_by_key(|x| (x.case, x.name.starts_with("leaksafe")));
     m
 }
 

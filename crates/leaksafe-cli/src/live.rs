@@ -1,7 +1,9 @@
 //! The tour's attacks, run for real against leaksafe's types (and std's,
 //! where std differs). Each returns plain data; `tour` prints it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crate::child::say;
 
 use leaksafe_check::{Ledger, Summary};
 
@@ -52,7 +54,7 @@ pub fn std_drain_demo() -> DrainDemo {
 
 /// The drain attack against leaksafe's Vec.
 pub fn drain_demo() -> Option<DrainDemo> {
-    None
+    Some(drain_demo!(leaksafe::vec::Vec<leaksafe_check::Tracked<usize>>))
 }
 
 /// Forgotten clones of an `Rc<_, Saturating<u8>>`.
@@ -69,7 +71,29 @@ pub struct SaturatingDemo {
 
 /// Saturation: the count sticks at 255 and the value is never freed.
 pub fn saturating_demo() -> Option<SaturatingDemo> {
-    None
+    use core::num::Saturating;
+    use leaksafe::rc::Rc;
+    const FORGET: usize = 300;
+    let ledger = Ledger::new();
+    let value = ledger.track(7u64);
+    let id = value.id();
+    let rc: Rc<_, Saturating<u8>> = Rc::new(value);
+    let weak = Rc::downgrade(&rc);
+    for _ in 0..FORGET {
+        std::mem::forget(rc.clone());
+    }
+    let count_after = Rc::strong_count(&rc);
+    // Drop every handle that is still reachable: a saturated value is
+    // immortal, so it stays alive and readable through the weak reference.
+    drop(rc);
+    let alive_after_drops = weak.upgrade().is_some_and(|r| *r.get() == 7);
+    drop(weak);
+    Some(SaturatingDemo {
+        forgotten: FORGET,
+        count_after,
+        alive_after_drops,
+        never_dropped: ledger.is_alive(id) && ledger.summary().is_sound(),
+    })
 }
 
 /// A forgotten JoinGuard whose thread writes borrowed stack data.
@@ -101,38 +125,103 @@ pub fn scope_forget_child() {
     crate::child::say("not built yet");
 }
 
+/// How many clones a child forgets before it gives up waiting for an abort.
+const OVERFLOW_LIMIT: usize = 1000;
+
 /// Child: forget clones of an `Rc<u64, u8>` until it aborts.
 pub fn rc_u8_overflow_child() {
-    crate::child::say("not built yet");
+    let rc: leaksafe::rc::Rc<u64, u8> = leaksafe::rc::Rc::new(7);
+    for _ in 0..OVERFLOW_LIMIT {
+        say(&leaksafe::rc::Rc::strong_count(&rc).to_string());
+        std::mem::forget(rc.clone());
+    }
+    say("no abort");
 }
 
 /// Child: forget clones of an `Arc<u64, u8>` until it aborts.
 pub fn arc_u8_overflow_child() {
-    crate::child::say("not built yet");
+    let arc: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new(7);
+    for _ in 0..OVERFLOW_LIMIT {
+        say(&leaksafe::sync::Arc::strong_count(&arc).to_string());
+        std::mem::forget(arc.clone());
+    }
+    say("no abort");
 }
 
 // ---- leaksafe's side of `leaksafe bench` ---------------------------------
 
-use crate::bench::Imp;
+use core::num::Saturating;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use crate::bench::{Imp, Mem, PER_VALUE, Role, imp, per, per_value};
 
 /// `Vec<u64>`: 1000 pushes into a new vector.
-pub fn bench_vec_push(_n: usize) -> Vec<Imp> {
-    Vec::new()
+pub fn bench_vec_push(len: usize) -> Vec<Imp> {
+    vec![imp("leaksafe::vec::Vec", Role::Leaksafe, move |n| {
+        for _ in 0..n {
+            let mut v = leaksafe::vec::Vec::new();
+            for i in 0..len as u64 {
+                v.push(black_box(i));
+            }
+            black_box(&v);
+        }
+    })]
 }
 
 /// `Vec<u64>`: refill from `src`, then `drain(250..750)` summed.
-pub fn bench_vec_drain(_src: Vec<u64>) -> Vec<Imp> {
-    Vec::new()
+pub fn bench_vec_drain(src: Vec<u64>) -> Vec<Imp> {
+    vec![imp("leaksafe::vec::Vec", Role::Leaksafe, move |n| {
+        let mut v = leaksafe::vec::Vec::with_capacity(src.len());
+        for _ in 0..n {
+            v.clear();
+            v.extend_from_slice(&src);
+            let s: u64 = v.drain(250..750).sum();
+            black_box((s, &v));
+        }
+    })]
 }
 
 /// `Rc<u64, C>` clone + drop for several `C`.
 pub fn bench_rc_clone() -> Vec<Imp> {
-    Vec::new()
+    use leaksafe::rc::Rc;
+    macro_rules! clone_drop {
+        ($name:expr, $c:ty) => {{
+            let r: Rc<u64, $c> = Rc::new(7);
+            imp($name, Role::Leaksafe, move |n| {
+                for _ in 0..n {
+                    black_box(black_box(&r).clone());
+                }
+            })
+        }};
+    }
+    vec![
+        clone_drop!("leaksafe Rc<u64> (usize)", usize),
+        clone_drop!("leaksafe Rc<u64, u32>", u32),
+        clone_drop!("leaksafe Rc<u64, u8>", u8),
+        clone_drop!("leaksafe Rc<u64, Saturating<u32>>", Saturating<u32>),
+    ]
 }
 
 /// `Arc<u64, C>` clone + drop for several `C`.
 pub fn bench_arc_clone() -> Vec<Imp> {
-    Vec::new()
+    use leaksafe::sync::Arc;
+    macro_rules! clone_drop {
+        ($name:expr, $c:ty) => {{
+            let r: Arc<u64, $c> = Arc::new(7);
+            imp($name, Role::Leaksafe, move |n| {
+                for _ in 0..n {
+                    black_box(black_box(&r).clone());
+                }
+            })
+        }};
+    }
+    vec![
+        clone_drop!("leaksafe Arc<u64> (usize)", usize),
+        clone_drop!("leaksafe Arc<u64, u32>", u32),
+        clone_drop!("leaksafe Arc<u64, u8>", u8),
+        clone_drop!("leaksafe Arc<u64, Saturating<u32>>", Saturating<u32>),
+    ]
 }
 
 /// `scope` with one spawned thread.
@@ -142,10 +231,51 @@ pub fn bench_scope_spawn() -> Vec<Imp> {
 
 /// A 2-worker pool: 100 tiny tasks per scope.
 pub fn bench_pool() -> Vec<Imp> {
-    Vec::new()
+    let pool = leaksafe::thread::ThreadPool::new(2);
+    vec![imp("leaksafe::thread::ThreadPool", Role::Leaksafe, move |n| {
+        for _ in 0..n / 100 + 1 {
+            let hits = AtomicU64::new(0);
+            pool.scope(|s| {
+                for _ in 0..100 {
+                    // The handle is dropped at once: the scope still waits.
+                    drop(s.spawn(|| {
+                        hits.fetch_add(1, Relaxed);
+                    }));
+                }
+            });
+            black_box(hits);
+        }
+    })]
 }
 
 /// Bytes and allocations per value / per push / per spawn.
-pub fn bench_memory() -> Vec<crate::bench::Mem> {
-    Vec::new()
+pub fn bench_memory() -> Vec<Mem> {
+    use leaksafe::rc::Rc;
+    use leaksafe::sync::Arc;
+    let pool = leaksafe::thread::ThreadPool::new(2);
+    vec![
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u8>", || Rc::<u8, u8>::new(1)),
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u16>", || Rc::<u8, u16>::new(1)),
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u32>", || Rc::<u8, u32>::new(1)),
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8> (usize)", || Rc::<u8>::new(1)),
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8, Saturating<u8>>", || Rc::<u8, Saturating<u8>>::new(1)
+        ),
+        per_value("Arc<u8>: one value", "leaksafe Arc<u8, u8>", || Arc::<u8, u8>::new(1)),
+        per_value("Arc<u8>: one value", "leaksafe Arc<u8, u32>", || Arc::<u8, u32>::new(1)),
+        per_value("Arc<u8>: one value", "leaksafe Arc<u8> (usize)", || Arc::<u8>::new(1)),
+        per("pool: one spawn", "leaksafe::thread::ThreadPool", PER_VALUE, || {
+            pool.scope(|s| {
+                for _ in 0..PER_VALUE {
+                    drop(s.spawn(|| black_box(1u64)));
+                }
+            })
+        }),
+        per("Vec<u64>: 1000 push", "leaksafe::vec::Vec", 1, || {
+        let mut v = leaksafe::vec::Vec::new();
+        for i in 0..1000u64 {
+            v.push(i);
+        }
+        v
+    }),
+    ]
 }
