@@ -273,7 +273,7 @@ fn cases() -> Vec<Case> {
             .collect(),
         },
         Case {
-            name: "pool (2 workers): 100 tiny tasks per scope",
+            name: "pool (2 workers): scope of 100 tiny tasks",
             imps: vec![
                 {
                     let pool = rayon::ThreadPoolBuilder::new()
@@ -281,7 +281,7 @@ fn cases() -> Vec<Case> {
                         .build()
                         .expect("rayon pool");
                     imp("rayon::scope", Peer, move |n| {
-                        for _ in 0..n / 100 + 1 {
+                        for _ in 0..n {
                             let hits = std::sync::atomic::AtomicU64::new(0);
                             pool.scope(|s| {
                                 for _ in 0..100 {
@@ -297,7 +297,7 @@ fn cases() -> Vec<Case> {
                 {
                     let mut pool = scoped_threadpool::Pool::new(2);
                     imp("scoped_threadpool", Peer, move |n| {
-                        for _ in 0..n / 100 + 1 {
+                        for _ in 0..n {
                             let hits = std::sync::atomic::AtomicU64::new(0);
                             pool.scoped(|s| {
                                 for _ in 0..100 {
@@ -415,7 +415,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         println!(
             "{}",
             s.dim(&format!(
-                "{:<44} {:<30} {:>9} {:>7} {:>7}  {}",
+                "{:<42} {:<36} {:>9} {:>7} {:>7}  {}",
                 "case", "leaksafe", "ns/op", "/ std", "/ peer", "best peer"
             ))
         );
@@ -434,13 +434,13 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         println!(
             "{}",
             s.dim(&format!(
-                "{:<44} {:<30} {:>9} {:>9}",
+                "{:<42} {:<36} {:>9} {:>9}",
                 "memory (requested from the allocator)", "type", "allocs/op", "bytes/op"
             ))
         );
         for m in &mem {
             println!(
-                "{:<44} {:<30} {:>9.2} {:>9.1}",
+                "{:<42} {:<36} {:>9.2} {:>9.1}",
                 m.case, m.name, m.allocs, m.bytes
             );
         }
@@ -507,7 +507,7 @@ fn print_timed(t: &Timed, s: &Style) {
             .map(|r| format!("{} {:.1} ns", r.0, r.2))
             .collect();
         println!(
-            "{:<44} {:<30} {}",
+            "{:<42} {:<36} {}",
             t.name,
             "(not built yet)",
             others.join(", ")
@@ -515,7 +515,7 @@ fn print_timed(t: &Timed, s: &Style) {
     }
     for (i, r) in rows.iter().enumerate() {
         println!(
-            "{:<44} {:<30} {:>9.1} {} {}  {}",
+            "{:<42} {:<36} {:>9.1} {} {}  {}",
             if i == 0 { t.name } else { "" },
             r.0,
             r.1,

@@ -53,8 +53,8 @@ pub fn std_drain_demo() -> DrainDemo {
 }
 
 /// The drain attack against leaksafe's Vec.
-pub fn drain_demo() -> Option<DrainDemo> {
-    Some(drain_demo!(leaksafe::vec::Vec<leaksafe_check::Tracked<usize>>))
+pub fn drain_demo() -> DrainDemo {
+    drain_demo!(leaksafe::vec::Vec<leaksafe_check::Tracked<usize>>)
 }
 
 /// Forgotten clones of an `Rc<_, Saturating<u8>>`.
@@ -70,7 +70,7 @@ pub struct SaturatingDemo {
 }
 
 /// Saturation: the count sticks at 255 and the value is never freed.
-pub fn saturating_demo() -> Option<SaturatingDemo> {
+pub fn saturating_demo() -> SaturatingDemo {
     use core::num::Saturating;
     use leaksafe::rc::Rc;
     const FORGET: usize = 300;
@@ -88,12 +88,12 @@ pub fn saturating_demo() -> Option<SaturatingDemo> {
     drop(rc);
     let alive_after_drops = weak.upgrade().is_some_and(|r| *r.get() == 7);
     drop(weak);
-    Some(SaturatingDemo {
+    SaturatingDemo {
         forgotten: FORGET,
         count_after,
         alive_after_drops,
         never_dropped: ledger.is_alive(id) && ledger.summary().is_sound(),
-    })
+    }
 }
 
 /// A forgotten JoinGuard whose thread writes borrowed stack data.
@@ -116,13 +116,41 @@ impl GuardDemo {
 }
 
 /// The chapter's JoinGuard attack against leaksafe's scope.
-pub fn guard_demo() -> Option<GuardDemo> {
-    None
+pub fn guard_demo() -> GuardDemo {
+    let ledger = Ledger::new();
+    let data = ledger.track(vec![1u64, 2, 3]);
+    let mut slot = 0u64;
+    let mut write_at = Duration::ZERO;
+    let t0 = Instant::now();
+    leaksafe::thread::scope(|s| {
+        let guard = s.spawn_guard(|| {
+            std::thread::sleep(Duration::from_millis(50));
+            slot = data.get().iter().sum();
+            write_at = t0.elapsed();
+        });
+        // The chapter's attack: the guard's destructor (the join) never runs.
+        std::mem::forget(guard);
+    });
+    let returned_at = t0.elapsed();
+    drop(data);
+    GuardDemo {
+        slot,
+        write_at,
+        returned_at,
+        ledger: ledger.summary(),
+    }
 }
 
 /// Child: leaksafe's scope with a forgotten handle and a forgotten guard.
 pub fn scope_forget_child() {
-    crate::child::say("not built yet");
+    let (mut a, mut b) = (0u64, 0u64);
+    leaksafe::thread::scope(|s| {
+        let h = s.spawn(|| a = 42);
+        let g = s.spawn_guard(|| b = 42);
+        std::mem::forget(h);
+        std::mem::forget(g);
+    });
+    say(&format!("returned {a} {b}"));
 }
 
 /// How many clones a child forgets before it gives up waiting for an abort.
@@ -226,26 +254,38 @@ pub fn bench_arc_clone() -> Vec<Imp> {
 
 /// `scope` with one spawned thread.
 pub fn bench_scope_spawn() -> Vec<Imp> {
-    Vec::new()
+    vec![imp("leaksafe::thread::scope", Role::Leaksafe, |n| {
+        let mut x = 0u64;
+        for _ in 0..n {
+            leaksafe::thread::scope(|s| {
+                s.spawn(|| x += 1);
+            });
+        }
+        black_box(x);
+    })]
 }
 
 /// A 2-worker pool: 100 tiny tasks per scope.
 pub fn bench_pool() -> Vec<Imp> {
     let pool = leaksafe::thread::ThreadPool::new(2);
-    vec![imp("leaksafe::thread::ThreadPool", Role::Leaksafe, move |n| {
-        for _ in 0..n / 100 + 1 {
-            let hits = AtomicU64::new(0);
-            pool.scope(|s| {
-                for _ in 0..100 {
-                    // The handle is dropped at once: the scope still waits.
-                    drop(s.spawn(|| {
-                        hits.fetch_add(1, Relaxed);
-                    }));
-                }
-            });
-            black_box(hits);
-        }
-    })]
+    vec![imp(
+        "leaksafe::thread::ThreadPool",
+        Role::Leaksafe,
+        move |n| {
+            for _ in 0..n {
+                let hits = AtomicU64::new(0);
+                pool.scope(|s| {
+                    for _ in 0..100 {
+                        // The handle is dropped at once: the scope still waits.
+                        drop(s.spawn(|| {
+                            hits.fetch_add(1, Relaxed);
+                        }));
+                    }
+                });
+                black_box(hits);
+            }
+        },
+    )]
 }
 
 /// Bytes and allocations per value / per push / per spawn.
@@ -254,28 +294,50 @@ pub fn bench_memory() -> Vec<Mem> {
     use leaksafe::sync::Arc;
     let pool = leaksafe::thread::ThreadPool::new(2);
     vec![
-        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u8>", || Rc::<u8, u8>::new(1)),
-        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u16>", || Rc::<u8, u16>::new(1)),
-        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u32>", || Rc::<u8, u32>::new(1)),
-        per_value("Rc<u8>: one value", "leaksafe Rc<u8> (usize)", || Rc::<u8>::new(1)),
-        per_value("Rc<u8>: one value", "leaksafe Rc<u8, Saturating<u8>>", || Rc::<u8, Saturating<u8>>::new(1)
-        ),
-        per_value("Arc<u8>: one value", "leaksafe Arc<u8, u8>", || Arc::<u8, u8>::new(1)),
-        per_value("Arc<u8>: one value", "leaksafe Arc<u8, u32>", || Arc::<u8, u32>::new(1)),
-        per_value("Arc<u8>: one value", "leaksafe Arc<u8> (usize)", || Arc::<u8>::new(1)),
-        per("pool: one spawn", "leaksafe::thread::ThreadPool", PER_VALUE, || {
-            pool.scope(|s| {
-                for _ in 0..PER_VALUE {
-                    drop(s.spawn(|| black_box(1u64)));
-                }
-            })
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u8>", || {
+            Rc::<u8, u8>::new(1)
         }),
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u16>", || {
+            Rc::<u8, u16>::new(1)
+        }),
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8, u32>", || {
+            Rc::<u8, u32>::new(1)
+        }),
+        per_value("Rc<u8>: one value", "leaksafe Rc<u8> (usize)", || {
+            Rc::<u8>::new(1)
+        }),
+        per_value(
+            "Rc<u8>: one value",
+            "leaksafe Rc<u8, Saturating<u8>>",
+            || Rc::<u8, Saturating<u8>>::new(1),
+        ),
+        per_value("Arc<u8>: one value", "leaksafe Arc<u8, u8>", || {
+            Arc::<u8, u8>::new(1)
+        }),
+        per_value("Arc<u8>: one value", "leaksafe Arc<u8, u32>", || {
+            Arc::<u8, u32>::new(1)
+        }),
+        per_value("Arc<u8>: one value", "leaksafe Arc<u8> (usize)", || {
+            Arc::<u8>::new(1)
+        }),
+        per(
+            "pool: one spawn",
+            "leaksafe::thread::ThreadPool",
+            PER_VALUE,
+            || {
+                pool.scope(|s| {
+                    for _ in 0..PER_VALUE {
+                        drop(s.spawn(|| black_box(1u64)));
+                    }
+                })
+            },
+        ),
         per("Vec<u64>: 1000 push", "leaksafe::vec::Vec", 1, || {
-        let mut v = leaksafe::vec::Vec::new();
-        for i in 0..1000u64 {
-            v.push(i);
-        }
-        v
-    }),
+            let mut v = leaksafe::vec::Vec::new();
+            for i in 0..1000u64 {
+                v.push(i);
+            }
+            v
+        }),
     ]
 }

@@ -71,7 +71,18 @@ enum Command {
     },
 }
 
+/// Dies quietly of SIGPIPE when stdout is closed early (`leaksafe | head`),
+/// as command-line tools do, instead of panicking in `println!`.
+fn default_sigpipe() {
+    // SAFETY: `signal` with `SIG_DFL` installs no handler code; it is called
+    // before any thread is spawned, so nothing races with the change.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    default_sigpipe();
     let cli = Cli::parse();
     let out = style::Style::detect();
     match cli.command {

@@ -93,20 +93,20 @@ pub fn run(s: &Style) -> bool {
         "Vec::drain: forget a Drain mid-iteration, then use the vector",
         "v = [0 1 2 3 4 5]; d = v.drain(1..5); d.next(); d.next(); mem::forget(d)",
     );
-    match live::drain_demo() {
-        Some(d) => {
-            let held = d.contents == [0] && d.sound() && d.after_push == [0, 9];
-            p.leaksafe(
-                "leaksafe::vec::Vec",
-                &format!(
-                    "len {}, contents {:?}; push(9) -> {:?}",
-                    d.contents.len(),
-                    d.contents,
-                    d.after_push
-                ),
-                held,
-            );
-            p.note(&format!(
+    {
+        let d = live::drain_demo();
+        let held = d.contents == [0] && d.sound() && d.after_push == [0, 9];
+        p.leaksafe(
+            "leaksafe::vec::Vec",
+            &format!(
+                "len {}, contents {:?}; push(9) -> {:?}",
+                d.contents.len(),
+                d.contents,
+                d.after_push
+            ),
+            held,
+        );
+        p.note(&format!(
                 "ledger: {} created, {} dropped, {} leaked on purpose, {} double drops, {} reads after free",
                 d.ledger.created,
                 d.ledger.dropped,
@@ -114,8 +114,6 @@ pub fn run(s: &Style) -> bool {
                 d.ledger.double_drops,
                 d.ledger.bad_reads
             ));
-        }
-        None => p.leaksafe("leaksafe::vec::Vec", "not built yet", false),
     }
     let d = live::std_drain_demo();
     p.beside(
@@ -152,27 +150,25 @@ pub fn run(s: &Style) -> bool {
             Err(e) => p.leaksafe(&who, &e, false),
         }
     }
-    match live::saturating_demo() {
-        Some(d) => {
-            let held = d.count_after == 255 && d.alive_after_drops && d.never_dropped;
-            p.leaksafe(
-                "leaksafe Rc<_, Saturating<u8>>",
-                &format!(
-                    "{} clones forgotten: strong_count {} (stuck), alive after every drop",
-                    d.forgotten, d.count_after
-                ),
-                held,
-            );
-            p.note(&format!(
-                "immortal: ledger shows the value {}",
-                if d.never_dropped {
-                    "never dropped"
-                } else {
-                    "DROPPED"
-                }
-            ));
-        }
-        None => p.leaksafe("leaksafe Rc<_, Saturating<u8>>", "not built yet", false),
+    {
+        let d = live::saturating_demo();
+        let held = d.count_after == 255 && d.alive_after_drops && d.never_dropped;
+        p.leaksafe(
+            "leaksafe Rc<_, Saturating<u8>>",
+            &format!(
+                "{} clones forgotten: strong_count {} (stuck), alive after every drop",
+                d.forgotten, d.count_after
+            ),
+            held,
+        );
+        p.note(&format!(
+            "immortal: ledger shows the value {}",
+            if d.never_dropped {
+                "never dropped"
+            } else {
+                "DROPPED"
+            }
+        ));
     }
     p.beside(
         "std::rc::Rc<_> (usize count)",
@@ -186,26 +182,24 @@ pub fn run(s: &Style) -> bool {
         "thread::scoped: forget a JoinGuard whose thread writes borrowed stack data",
         "scope(|s| { let g = s.spawn_guard(|| { sleep(50 ms); slot = sum(&data) }); mem::forget(g) })",
     );
-    match live::guard_demo() {
-        Some(d) => {
-            let held =
-                d.slot == 6 && d.write_at <= d.returned_at && d.ledger.bad_reads == 0 && d.sound();
-            p.leaksafe(
-                "leaksafe::thread::scope",
-                &format!(
-                    "thread wrote slot = {} at {} ms; scope returned at {} ms",
-                    d.slot,
-                    d.write_at.as_millis(),
-                    d.returned_at.as_millis()
-                ),
-                held,
-            );
-            p.note(&format!(
-                "the write landed before scope returned; data dropped after: {} reads after free",
-                d.ledger.bad_reads
-            ));
-        }
-        None => p.leaksafe("leaksafe::thread::scope", "not built yet", false),
+    {
+        let d = live::guard_demo();
+        let held =
+            d.slot == 6 && d.write_at <= d.returned_at && d.ledger.bad_reads == 0 && d.sound();
+        p.leaksafe(
+            "leaksafe::thread::scope",
+            &format!(
+                "thread wrote slot = {} at {:.1} ms; scope returned at {:.1} ms",
+                d.slot,
+                d.write_at.as_secs_f64() * 1e3,
+                d.returned_at.as_secs_f64() * 1e3
+            ),
+            held,
+        );
+        p.note(&format!(
+            "the write landed before scope returned; data dropped after: {} reads after free",
+            d.ledger.bad_reads
+        ));
     }
     match wait(ls_scope, CHILD_TIMEOUT) {
         Ok(f) => p.leaksafe(

@@ -177,7 +177,10 @@ fn bench_quick_prints_ratios() {
     }
     assert!(!s.contains("not built yet"), "{s}");
     assert_plain(&s);
-    assert!(took < Duration::from_secs(60), "bench --quick took {took:?}");
+    assert!(
+        took < Duration::from_secs(60),
+        "bench --quick took {took:?}"
+    );
 }
 
 #[test]
