@@ -74,6 +74,16 @@ struct Settings {
     rounds: usize,
 }
 
+/// One leaksafe implementation's time and ratios.
+struct Ratios {
+    name: &'static str,
+    ns: f64,
+    /// leaksafe ÷ std.
+    std: Option<f64>,
+    /// The best (fastest) peer, and leaksafe ÷ its time.
+    peer: Option<(&'static str, f64)>,
+}
+
 /// Measured nanoseconds per operation, per implementation.
 struct Timed {
     name: &'static str,
@@ -90,19 +100,17 @@ impl Timed {
     }
 
     /// Every leaksafe variant, with its ratio to std and to the best peer.
-    fn rows(&self) -> Vec<(&'static str, f64, Option<f64>, Option<(&'static str, f64)>)> {
+    fn rows(&self) -> Vec<Ratios> {
         let std = self.of(Role::Std).map(|s| s.1);
         let peer = self.of(Role::Peer);
         self.results
             .iter()
             .filter(|r| r.1 == Role::Leaksafe)
-            .map(|r| {
-                (
-                    r.0,
-                    r.2,
-                    std.map(|s| r.2 / s),
-                    peer.map(|p| (p.0, r.2 / p.1)),
-                )
+            .map(|r| Ratios {
+                name: r.0,
+                ns: r.2,
+                std: std.map(|s| r.2 / s),
+                peer: peer.map(|p| (p.0, r.2 / p.1)),
             })
             .collect()
     }
@@ -466,11 +474,11 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                     "ns": r.2,
                 })).collect::<Vec<_>>(),
                 "leaksafe": t.rows().iter().map(|r| json!({
-                    "name": r.0,
-                    "ns": r.1,
-                    "ratio_std": r.2,
-                    "best_peer": r.3.map(|p| p.0),
-                    "ratio_best_peer": r.3.map(|p| p.1),
+                    "name": r.name,
+                    "ns": r.ns,
+                    "ratio_std": r.std,
+                    "best_peer": r.peer.map(|p| p.0),
+                    "ratio_best_peer": r.peer.map(|p| p.1),
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "memory": mem.iter().map(|m| json!({
@@ -517,11 +525,11 @@ fn print_timed(t: &Timed, s: &Style) {
         println!(
             "{:<42} {:<36} {:>9.1} {} {}  {}",
             if i == 0 { t.name } else { "" },
-            r.0,
-            r.1,
-            ratio(r.2, s),
-            ratio(r.3.map(|p| p.1), s),
-            r.3.map_or("-", |p| p.0)
+            r.name,
+            r.ns,
+            ratio(r.std, s),
+            ratio(r.peer.map(|p| p.1), s),
+            r.peer.map_or("-", |p| p.0)
         );
     }
 }
