@@ -247,3 +247,32 @@ fn help_has_examples_on_every_command() {
     let (o, _) = leaksafe(&["audit", "--help"]);
     assert!(!stdout(&o).contains("broken"));
 }
+
+/// Runs `leaksafe ARGS` on a pseudo-terminal (util-linux `script`), so that
+/// stdout is a terminal, with or without `NO_COLOR`.
+fn on_a_terminal(args: &str, no_color: bool) -> String {
+    let mut c = Command::new("script");
+    c.args([
+        "-qec",
+        &format!("{} {args}", env!("CARGO_BIN_EXE_leaksafe")),
+        "/dev/null",
+    ]);
+    if no_color {
+        c.env("NO_COLOR", "1");
+    } else {
+        c.env_remove("NO_COLOR");
+    }
+    let o = c.output().expect("util-linux `script` runs");
+    assert!(o.status.success(), "{o:?}");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let coloured = on_a_terminal("tour", false);
+    assert!(coloured.contains("\x1b[1m"), "no bold heading:\n{coloured}");
+    assert!(coloured.contains("\x1b[32m"), "no green verdicts:\n{coloured}");
+    let plain = on_a_terminal("tour", true);
+    assert!(plain.contains("tour: 6 of 6 leaksafe checks held"), "{plain}");
+    assert_plain(&plain);
+}
