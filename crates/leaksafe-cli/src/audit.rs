@@ -166,7 +166,6 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
     };
     let budget = Duration::from_secs_f64(args.time.max(0.0));
     let start = Instant::now();
-    let deadline = start + budget;
 
     if !args.json {
         println!(
@@ -183,9 +182,11 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
             ProgressDrawTarget::stdout(),
         );
         b.set_style(
-            ProgressStyle::with_template("{spinner} {msg:<8} [{bar:30}] {pos}/{len} {elapsed}")
-                .expect("valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {pos}/{len} random cases {elapsed}  {msg}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
         );
         b.enable_steady_tick(Duration::from_millis(100));
         Some(b)
@@ -194,19 +195,23 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
     };
 
     let mut rows: Vec<(Target, Row)> = Vec::new();
-    for &t in &targets {
+    for (i, &t) in targets.iter().enumerate() {
+        // Each type gets its share of the budget (and what earlier ones left).
+        let deadline = start + budget.mul_f64((i + 1) as f64 / targets.len() as f64);
         let t0 = Instant::now();
         if let Some(b) = &bar {
             b.set_message(t.name());
         }
         let mut row = Row::default();
         let mut tick = |r: Record, random: bool| {
-            row.add(r);
-            if random {
-                if let Some(b) = &bar {
+            if let Some(b) = &bar {
+                if random {
                     b.inc(1);
+                } else if row.points % 64 == 0 {
+                    b.set_message(format!("{} exploring {}", t.name(), r.scenario));
                 }
             }
+            row.add(r);
         };
         crate::engine::audit(t, seed, args.cases, deadline, &mut tick);
         row.elapsed = t0.elapsed();

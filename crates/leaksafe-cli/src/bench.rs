@@ -149,10 +149,14 @@ fn time_case(case: &mut Case, set: &Settings) -> Timed {
         .imps
         .iter()
         .zip(samples)
-        .map(|(i, mut s)| {
+        .map(|(i, s)| {
             // The fastest batch: on a shared machine noise only ever adds
             // time, so the minimum is the steadiest estimate of the cost.
-            (i.name, i.role, s.iter().copied().fold(f64::INFINITY, f64::min))
+            (
+                i.name,
+                i.role,
+                s.iter().copied().fold(f64::INFINITY, f64::min),
+            )
         })
         .collect();
     Timed {

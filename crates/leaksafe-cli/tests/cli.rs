@@ -271,8 +271,14 @@ fn on_a_terminal(args: &str, no_color: bool) -> String {
 fn colour_only_on_a_terminal_and_never_with_no_color() {
     let coloured = on_a_terminal("tour", false);
     assert!(coloured.contains("\x1b[1m"), "no bold heading:\n{coloured}");
-    assert!(coloured.contains("\x1b[32m"), "no green verdicts:\n{coloured}");
+    assert!(
+        coloured.contains("\x1b[32m"),
+        "no green verdicts:\n{coloured}"
+    );
     let plain = on_a_terminal("tour", true);
-    assert!(plain.contains("tour: 6 of 6 leaksafe checks held"), "{plain}");
+    assert!(
+        plain.contains("tour: 6 of 6 leaksafe checks held"),
+        "{plain}"
+    );
     assert_plain(&plain);
 }
