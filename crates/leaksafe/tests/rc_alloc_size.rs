@@ -108,3 +108,39 @@ fn weak_new_does_not_allocate() {
     let (b, a) = measure(|| w.clone());
     assert_eq!((b, a), (0, 0));
 }
+
+/// Prints the bytes-per-allocation table of `benches/results/rc.md`
+/// (`cargo test -p leaksafe --test rc_alloc_size -- bytes_table --nocapture`),
+/// and checks that a narrower count never allocates more than std.
+#[test]
+fn bytes_table() {
+    fn row<T: Copy>(name: &str, v: T) -> String {
+        let ours = [
+            rc_bytes::<T, u8>(v),
+            rc_bytes::<T, u16>(v),
+            rc_bytes::<T, u32>(v),
+            rc_bytes::<T, usize>(v),
+            rc_bytes::<T, Saturating<u32>>(v),
+        ];
+        let std = std_bytes(v);
+        let rclite = measure(|| rclite::Rc::new(v)).0;
+        assert!(ours.iter().all(|&b| b <= std));
+        format!(
+            "| `{name}` | {} | {} | {} | {} | {} | {std} | {rclite} | {:.2} |",
+            ours[0],
+            ours[1],
+            ours[2],
+            ours[3],
+            ours[4],
+            ours[0] as f64 / std as f64
+        )
+    }
+    println!(
+        "| T | C = u8 | u16 | u32 | usize | Saturating<u32> | std Rc | rclite Rc | u8 ÷ std |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("{}", row("u8", 1u8));
+    println!("{}", row("u32", 1u32));
+    println!("{}", row("[u8; 3]", [1u8; 3]));
+    println!("{}", row("u64", 1u64));
+}
