@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::thread::{sleep, yield_now};
 use std::time::Duration;
 
-use leaksafe::thread::{Builder, scope};
+use leaksafe::thread::{Builder, Scope, scope};
 use leaksafe_check::{Ledger, Op, catch};
 
 /// Enough to make the owner reach its wait before the thread finishes (in
@@ -170,6 +170,35 @@ fn forgotten_results_dropped_before_scope_returns() {
     });
     assert!(f1.load(SeqCst) && f2.load(SeqCst));
     ledger.assert_all_dropped();
+}
+
+/// A result that, when dropped, spawns one more thread into the scope; that
+/// thread writes borrowed data after a nap.
+struct SpawnOnDrop<'scope, 'env>(&'scope Scope<'scope, 'env>, &'env Mutex<u32>, u32);
+impl Drop for SpawnOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        let (data, depth) = (self.1, self.2);
+        let s = self.0;
+        // Forgotten again: its result is dropped at the scope's end, and
+        // spawns again, until depth 0.
+        mem::forget(s.spawn(move || {
+            nap();
+            *data.lock().unwrap() += 1;
+            (depth > 0).then(|| SpawnOnDrop(s, data, depth - 1))
+        }));
+    }
+}
+
+#[test]
+fn forgotten_result_whose_drop_spawns_is_waited_for() {
+    let data = Box::new(Mutex::new(0));
+    scope(|s| {
+        let d = &*data;
+        mem::forget(s.spawn(move || SpawnOnDrop(s, d, 2)));
+    });
+    // Each of the three drops (depth 2, 1, 0) spawned a thread that wrote.
+    assert_eq!(*data.lock().unwrap(), 3);
+    drop(data);
 }
 
 #[test]

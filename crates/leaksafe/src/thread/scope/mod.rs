@@ -61,6 +61,8 @@
 //!    proportional to live threads and forgotten handles), all of them when it
 //!    ends — after invariant 2 holds, so no thread touches any packet then, and
 //!    no handle can either (a handle's type carries `'scope`, which ends there).
+//!    Freeing drops unread results, user code that may spawn again into the
+//!    scope; so `scope` waits and frees in a loop until a pass frees nothing.
 //! 5. **Lifetime erasure.** The thread's closure borrows `'scope` data but the
 //!    OS wants `'static`: the closure is boxed and its lifetime erased. By 1 and
 //!    2 the closure and everything it borrows is gone before `scope` returns.
@@ -173,12 +175,18 @@ where
     // Run `f`, but catch panics so we can make sure to wait for all the threads.
     let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
 
-    // Invariant 2: wait until every thread of the scope has finished.
-    scope.data.wait_all();
-
-    // Invariant 4: free every packet; results of forgotten handles are dropped
-    // here, and an unjoined panic among them is recorded.
-    scope.free_all_packets();
+    // Invariant 2: wait until every thread of the scope has finished; then
+    // (invariant 4) free every packet, which drops the results of forgotten
+    // handles and records an unjoined panic among them. Dropping a result runs
+    // user code that may spawn into this scope (a result can hold the
+    // `&'scope Scope`), so repeat until a pass finds no packet: every spawn
+    // registers its packet before its thread exists.
+    loop {
+        scope.data.wait_all();
+        if !scope.free_all_packets() {
+            break;
+        }
+    }
 
     match result {
         Err(e) => resume_unwind(e),
@@ -409,9 +417,11 @@ impl<'scope, 'env> Scope<'scope, 'env> {
         packets.live.push(header);
     }
 
-    /// Frees every packet: called by `scope` once no thread runs.
-    fn free_all_packets(&self) {
+    /// Frees every packet: called by `scope` once no thread runs. Returns
+    /// whether there was any.
+    fn free_all_packets(&self) -> bool {
         let live = mem::take(&mut self.packets.lock().unwrap_or_else(|e| e.into_inner()).live);
+        let any = !live.is_empty();
         for h in live {
             // SAFETY: in the list, so allocated (see `register`).
             let free = unsafe { h.as_ref() }.free;
@@ -422,6 +432,7 @@ impl<'scope, 'env> Scope<'scope, 'env> {
             // freed once.
             unsafe { free(h, &self.data) };
         }
+        any
     }
 }
 
