@@ -42,6 +42,7 @@ extern crate alloc;
 extern crate std;
 
 mod count;
+mod rc_box;
 pub mod rc;
 pub mod sync;
 #[cfg(feature = "std")]
