@@ -110,6 +110,8 @@ pub struct Record {
     pub unexpected_leaks: usize,
     /// Why the check failed, if it did.
     pub failure: Option<String>,
+    /// For a random case: the harness call that replays exactly this run.
+    pub replay: Option<String>,
 }
 
 /// The table row of one type.
@@ -217,7 +219,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         row.elapsed = t0.elapsed();
         if bar.is_none() && !args.json {
             println!(
-                "  {:<7} {} scenarios, {} injection points in {:.1} s: {}",
+                "  {:<10} {} scenarios, {} injection points in {:.1} s: {}",
                 t.name(),
                 row.scenarios.len(),
                 row.points,
@@ -259,6 +261,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                         "scenario": f.scenario,
                         "point": f.point,
                         "reason": f.failure,
+                        "replay": f.replay,
                     })).collect::<Vec<_>>(),
                     "reproduce": if r.ok() { None } else { Some(repro(*t)) },
                 })
@@ -280,14 +283,17 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         print_table(&rows, s);
         for (t, r) in rows.iter().filter(|(_, r)| !r.ok()) {
             for f in r.failures.iter().take(3) {
+                println!("{} {}, {}", s.bad("FAILED"), f.scenario, f.point);
                 println!(
-                    "{} {}: scenario {} at {}: {}",
-                    s.bad("FAILED"),
-                    t.name(),
-                    f.scenario,
-                    f.point,
+                    "       {}",
                     f.failure.as_deref().unwrap_or("ledger check failed")
                 );
+                if let Some(replay) = &f.replay {
+                    println!("       replay: {replay}");
+                }
+            }
+            if r.failures.len() > 3 {
+                println!("       ... and {} more failed runs", r.failures.len() - 3);
             }
             println!("reproduce: {}", repro(*t));
         }
@@ -313,7 +319,7 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
     println!(
         "{}",
         s.bold(&format!(
-            "{:<8} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {}",
+            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {}",
             "type",
             "scenarios",
             "injections",
@@ -329,7 +335,7 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
     println!(
         "{}",
         s.dim(&format!(
-            "{:<8} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}",
+            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}",
             "", "", "points", "caught", "", "drops", "reads", "leaks", "leaks"
         ))
     );
@@ -340,7 +346,7 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
             s.bad("FAILED")
         };
         println!(
-            "{:<8} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {result}",
+            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {result}",
             t.name(),
             r.scenarios.len(),
             r.points,
