@@ -535,6 +535,26 @@ impl<T: Hash> Hash for Tracked<T> {
     }
 }
 
+thread_local! {
+    static QUIET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` with the quiet hook silencing *every* panic message on this
+/// thread (for code that re-raises an injected panic under its own payload,
+/// such as a scope whose thread panicked).
+pub fn quietly<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            QUIET.with(|q| q.set(q.get() - 1));
+        }
+    }
+    install_quiet_hook();
+    QUIET.with(|q| q.set(q.get() + 1));
+    let _restore = Restore;
+    f()
+}
+
 /// Installs (once per process) a panic hook that stays silent for
 /// [`InjectedPanic`] payloads and defers to the previous hook otherwise.
 pub fn install_quiet_hook() {
@@ -542,7 +562,8 @@ pub fn install_quiet_hook() {
     ONCE.call_once(|| {
         let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if info.payload().downcast_ref::<InjectedPanic>().is_none() {
+            let quiet = QUIET.with(|q| q.get() > 0);
+            if !quiet && info.payload().downcast_ref::<InjectedPanic>().is_none() {
                 prev(info);
             }
         }));

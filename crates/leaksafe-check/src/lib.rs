@@ -77,7 +77,7 @@ mod report;
 mod run;
 pub mod scenarios;
 
-pub use ledger::{InjectedPanic, Ledger, Op, Summary, Tracked, catch, install_quiet_hook};
+pub use ledger::{InjectedPanic, Ledger, Op, Summary, Tracked, catch, install_quiet_hook, quietly};
 pub use plan::{Forget, Plan, Rng, Side};
 pub use report::{Outcome, Report, Tally, reports_to_json};
 pub use run::{

@@ -106,7 +106,7 @@ impl Run {
     /// payload of its own (a scope re-panicking after a thread panicked): any
     /// panic is accepted if the planned panic fired during the run.
     pub fn catch_propagated<R>(&self, f: impl FnOnce() -> R) -> Option<R> {
-        match catch_unwind(AssertUnwindSafe(f)) {
+        match catch_unwind(AssertUnwindSafe(|| crate::ledger::quietly(f))) {
             Ok(r) => Some(r),
             Err(e) => {
                 if e.downcast_ref::<InjectedPanic>().is_none() && self.ledger.injected().is_empty()

@@ -6,6 +6,7 @@
 //! - [`rc`]: generic over [`RcLike`](rc::RcLike);
 //! - [`thread`]: scoped threads.
 
+mod leaksafe;
 pub mod rc;
 pub mod thread;
 pub mod vec;
@@ -34,7 +35,7 @@ pub fn std_library() -> Vec<Scenario> {
 
 /// The scenarios of leaksafe's types (targets `leaksafe::...`).
 pub fn leaksafe_library() -> Vec<Scenario> {
-    Vec::new()
+    leaksafe::library()
 }
 
 /// Every scenario: [`leaksafe_library`] then [`std_library`]. The broken

@@ -11,9 +11,7 @@
 //! a scope's closure types do not fit a trait without higher-ranked
 //! gymnastics; std's `thread::scope` is the reference.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use crate::{Check, Op, Proxy, Run, Scenario, Tracked};
+use crate::{Proxy, Scenario};
 
 /// Threads per scenario.
 pub const THREADS: usize = if cfg!(miri) { 2 } else { 3 };
@@ -22,8 +20,11 @@ pub const THREADS: usize = if cfg!(miri) { 2 } else { 3 };
 /// std's shape (`$scope(|s| s.spawn(f))` returning a handle with `join`).
 macro_rules! scope_bodies {
     ($modname:ident, $scope:path) => {
-        mod $modname {
-            use super::*;
+        pub(crate) mod $modname {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+
+            use $crate::scenarios::thread::THREADS;
+            use $crate::{Check, Op, Run, Tracked};
 
             pub fn borrow(r: &Run) -> Check {
                 let l = r.ledger();
@@ -84,6 +85,56 @@ macro_rules! scope_bodies {
         }
     };
 }
+
+/// Stamps out the `guard` body for a scope API with `spawn_guard`.
+macro_rules! guard_body {
+    ($modname:ident, $scope:path) => {
+        pub(crate) mod $modname {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+
+            use $crate::scenarios::thread::THREADS;
+            use $crate::{Check, Op, Run, Tracked};
+
+            pub fn guard(r: &Run) -> Check {
+                let l = r.ledger();
+                let data: Vec<Tracked> = l.track_range(3).collect();
+                let finished = AtomicUsize::new(0);
+                let forget_n = r.forget_after(crate::Side::Front);
+                r.catch_propagated(|| {
+                    $scope(|s| {
+                        let mut gs = Vec::new();
+                        for _ in 0..THREADS {
+                            gs.push(s.spawn_guard(|| {
+                                for x in &data {
+                                    l.tick(Op::Predicate);
+                                    assert!(x.try_get().is_some(), "thread read dropped data");
+                                }
+                                finished.fetch_add(1, Ordering::SeqCst);
+                            }));
+                        }
+                        for (i, g) in gs.into_iter().enumerate() {
+                            if forget_n.is_some_and(|n| i < n) {
+                                // The chapter's attack: the guard's join never runs.
+                                r.forget(g);
+                            } else {
+                                drop(g);
+                            }
+                        }
+                    })
+                });
+                r.set_steps(THREADS);
+                let panicked = l.injected().len();
+                let done = finished.load(Ordering::SeqCst);
+                r.ensure(done + panicked == THREADS, || {
+                    format!("scope returned with {done} of {THREADS} threads finished")
+                })?;
+                r.check_ordered(&data)
+            }
+        }
+    };
+}
+
+pub(crate) use {guard_body, scope_bodies};
 
 scope_bodies!(std_scope, std::thread::scope);
 
