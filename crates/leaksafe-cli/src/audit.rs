@@ -18,7 +18,7 @@ use crate::style::Style;
 pub const EXAMPLES: &str = "\
 Examples:
   leaksafe audit                        every type, seed from the clock (printed)
-  leaksafe audit --seed 7 --cases 500   reproducible, more random cases per type
+  leaksafe audit --seed 7 --cases 500   reproducible, fewer random cases per type
   leaksafe audit --only rc --time 5     Rc only, stop after 5 s
   leaksafe audit --json | jq .types     machine-readable
 
@@ -63,7 +63,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Random cases per type, on top of each scenario's exhaustive exploration.
-    #[arg(long, value_name = "N", default_value_t = 300)]
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub cases: u64,
     /// Time budget in seconds for the whole audit: stop starting new cases after it.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
@@ -81,8 +81,8 @@ impl Args {
     pub fn short_default() -> Self {
         Args {
             seed: None,
-            cases: 60,
-            time: 6.0,
+            cases: 10_000,
+            time: 10.0,
             only: None,
             json: false,
         }
