@@ -25,6 +25,9 @@ Examples:
 Exit status: 0 when every check held, 1 when one failed (the seed and scenario
 that reproduce it are printed), 2 for bad arguments.";
 
+/// Failed runs listed per type in `--json` (the total is given too).
+const MAX_JSON_FAILURES: usize = 50;
+
 /// What to audit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum Target {
@@ -257,7 +260,10 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                     "unexpected_leaks": r.unexpected_leaks,
                     "seconds": r.elapsed.as_secs_f64(),
                     "ok": r.ok(),
-                    "failures": r.failures.iter().map(|f| json!({
+                    "failures_total": r.failures.len(),
+                    // The first few: each carries its own replay; the rest
+                    // are reproduced by the same command.
+                    "failures": r.failures.iter().take(MAX_JSON_FAILURES).map(|f| json!({
                         "scenario": f.scenario,
                         "point": f.point,
                         "reason": f.failure,
@@ -282,6 +288,13 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
     } else {
         print_table(&rows, s);
         for (t, r) in rows.iter().filter(|(_, r)| !r.ok()) {
+            if r.points == 0 {
+                println!(
+                    "{} {}: nothing was checked (no scenario, or no time left in the budget)",
+                    s.bad("FAILED"),
+                    t.name()
+                );
+            }
             for f in r.failures.iter().take(3) {
                 println!("{} {}, {}", s.bad("FAILED"), f.scenario, f.point);
                 println!(
