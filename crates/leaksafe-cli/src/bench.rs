@@ -172,6 +172,8 @@ fn cases() -> Vec<Case> {
     const N: usize = 1000;
     let src: Vec<u64> = (0..N as u64).collect();
     let src2 = src.clone();
+    let src3 = src.clone();
+    let src4 = src.clone();
     vec![
         Case {
             name: "Vec<u64>: 1000 push",
@@ -201,6 +203,34 @@ fn cases() -> Vec<Case> {
             })]
             .into_iter()
             .chain(crate::live::bench_vec_drain(src2))
+            .collect(),
+        },
+        Case {
+            name: "Vec<u64>: extend_from_slice 1000",
+            imps: vec![{
+                let src = src3;
+                imp("std::vec::Vec", Std, move |n| {
+                    let mut v = Vec::with_capacity(N);
+                    for _ in 0..n {
+                        v.clear();
+                        v.extend_from_slice(black_box(&src));
+                        black_box(&v);
+                    }
+                })
+            }]
+            .into_iter()
+            .chain(crate::live::bench_vec_extend(src4))
+            .collect(),
+        },
+        Case {
+            name: "Rc<u64>: new + drop",
+            imps: vec![imp("std::rc::Rc", Std, |n| {
+                for i in 0..n {
+                    black_box(std::rc::Rc::new(black_box(i)));
+                }
+            })]
+            .into_iter()
+            .chain(crate::live::bench_rc_new())
             .collect(),
         },
         Case {
@@ -257,6 +287,24 @@ fn cases() -> Vec<Case> {
             ]
             .into_iter()
             .chain(crate::live::bench_arc_clone())
+            .collect(),
+        },
+        Case {
+            name: "Arc<u64>: new + drop",
+            imps: vec![
+                imp("std::sync::Arc", Std, |n| {
+                    for i in 0..n {
+                        black_box(std::sync::Arc::new(black_box(i)));
+                    }
+                }),
+                imp("triomphe::Arc", Peer, |n| {
+                    for i in 0..n {
+                        black_box(triomphe::Arc::new(black_box(i)));
+                    }
+                }),
+            ]
+            .into_iter()
+            .chain(crate::live::bench_arc_new())
             .collect(),
         },
         Case {

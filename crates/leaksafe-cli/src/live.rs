@@ -210,6 +210,52 @@ pub fn bench_vec_drain(src: Vec<u64>) -> Vec<Imp> {
     })]
 }
 
+/// `Vec<u64>`: `extend_from_slice` of 1000 into a cleared vector.
+pub fn bench_vec_extend(src: Vec<u64>) -> Vec<Imp> {
+    vec![imp("leaksafe::vec::Vec", Role::Leaksafe, move |n| {
+        let mut v = leaksafe::vec::Vec::with_capacity(src.len());
+        for _ in 0..n {
+            v.clear();
+            v.extend_from_slice(black_box(&src));
+            black_box(&v);
+        }
+    })]
+}
+
+/// `Rc<u64, C>` new + drop (one allocation and its free).
+pub fn bench_rc_new() -> Vec<Imp> {
+    use leaksafe::rc::Rc;
+    vec![
+        imp("leaksafe Rc<u64> (usize)", Role::Leaksafe, |n| {
+            for i in 0..n {
+                black_box(Rc::<u64>::new(black_box(i)));
+            }
+        }),
+        imp("leaksafe Rc<u64, u32>", Role::Leaksafe, |n| {
+            for i in 0..n {
+                black_box(Rc::<u64, u32>::new(black_box(i)));
+            }
+        }),
+    ]
+}
+
+/// `Arc<u64, C>` new + drop (one allocation and its free).
+pub fn bench_arc_new() -> Vec<Imp> {
+    use leaksafe::sync::Arc;
+    vec![
+        imp("leaksafe Arc<u64> (usize)", Role::Leaksafe, |n| {
+            for i in 0..n {
+                black_box(Arc::<u64>::new(black_box(i)));
+            }
+        }),
+        imp("leaksafe Arc<u64, u32>", Role::Leaksafe, |n| {
+            for i in 0..n {
+                black_box(Arc::<u64, u32>::new(black_box(i)));
+            }
+        }),
+    ]
+}
+
 /// `Rc<u64, C>` clone + drop for several `C`.
 pub fn bench_rc_clone() -> Vec<Imp> {
     use leaksafe::rc::Rc;
