@@ -322,7 +322,11 @@ fn extend_does_not_trust_size_hint() {
         claimed: (1, Some(1)),
     });
     assert_eq!(v, [2, 1, 0, 1, 0]);
-    // ExactSizeIterator that is wrong.
+    // An absurd lower bound on an empty iterator reserves nothing (as std).
+    let mut e: Vec<usize> = Vec::new();
+    e.extend(Liar { left: 0, claimed: (usize::MAX, None) });
+    assert_eq!(e.capacity(), 0);
+    // A wrong exact size.
     let mut w = vec![1u8];
     w.extend(
         Liar {
