@@ -571,7 +571,7 @@ fn print_timed(t: &Timed, s: &Style) {
         println!(
             "{:<42} {:<36} {}",
             t.name,
-            "(not built yet)",
+            "(no leaksafe entry)",
             others.join(", ")
         );
     }
