@@ -436,7 +436,7 @@ impl<T, C: Count> Rc<T, C> {
         this.strong_cell().set(C::ZERO);
         // Release the strong references' `+ 1` on the weak count (frees the
         // block if no `Weak` is left).
-        drop(Weak::<T, C>::from_inner(this.ptr));
+        drop(ReleaseImplicitWeak::<T, C>(this.ptr));
         Ok(value)
     }
 
@@ -498,7 +498,7 @@ impl<T: Clone, C: Count> Rc<T, C> {
             // Release the strong references' `+ 1`: the old block now belongs
             // to the `Weak`s (weak >= 2 or saturated, so it is not freed here).
             let old = mem::replace(&mut this.ptr, fresh);
-            drop(Weak::<T, C>::from_inner(old));
+            drop(ReleaseImplicitWeak::<T, C>(old));
         }
         // SAFETY: `this` is now the only reference (strong 1, weak 1), so
         // handing out `&mut` for the borrow of `this` is exclusive.
@@ -535,15 +535,50 @@ impl<T: ?Sized, C: Count> Clone for Rc<T, C> {
 impl<T: ?Sized, C: Count> Drop for Rc<T, C> {
     /// Drops the value when the last `Rc` goes (never, once saturated), and
     /// frees the block when no `Weak` is left either.
+    #[inline]
     fn drop(&mut self) {
         if C::cell_dec(self.strong_cell()) {
-            // Releases the strong references' `+ 1` after the value's
-            // destructor ran (invariant 3) — also if that destructor panics,
-            // so the block is not leaked on unwind (as std).
-            let _weak = Weak::<T, C>::from_inner(self.ptr);
-            // SAFETY: strong reached 0: the value is initialized and nobody
-            // else will use it (invariant 2); it is dropped in place once.
-            unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+            // SAFETY: strong just reached 0.
+            unsafe { self.drop_slow() };
+        }
+    }
+}
+
+impl<T: ?Sized, C: Count> Rc<T, C> {
+    /// The last strong reference is gone: drop the value, then release the
+    /// strong references' `+ 1` on the weak count. Kept out of line so that
+    /// `drop` inlines to a decrement and a branch, as std's.
+    ///
+    /// # Safety
+    /// The strong count just reached 0 through `self`.
+    #[inline(never)]
+    unsafe fn drop_slow(&mut self) {
+        // Releases the `+ 1` after the value's destructor ran (invariant 3) —
+        // also if that destructor panics, so the block is not leaked on unwind
+        // (as std).
+        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr);
+        // SAFETY: strong reached 0: the value is initialized and nobody else
+        // will use it (invariant 2); it is dropped in place once.
+        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+    }
+}
+
+/// Releases the weak reference that all strong references share (invariant
+/// 3) when dropped, freeing the block if it was the last weak reference.
+/// Unlike dropping a `Weak`, no dangling check: the block is real.
+struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<RcInner<T, C>>);
+
+impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
+    #[inline]
+    fn drop(&mut self) {
+        let inner = self.0.as_ptr();
+        // SAFETY: the block is live: the implicit weak reference being released
+        // here keeps it so (invariant 1).
+        let weak = unsafe { &(*inner).weak };
+        if C::cell_dec(weak) {
+            // SAFETY: weak reached 0: no `Rc` and no `Weak` remains, and the
+            // value was dropped or moved out; the block is freed once.
+            unsafe { rc_box::deallocate(inner) };
         }
     }
 }
