@@ -1,9 +1,9 @@
 //! loom model of `leaksafe::thread::scope`'s running count and wake-up.
 //!
 //! Under `--cfg loom` the library itself runs on loom: its atomics, `Mutex`,
-//! `Arc`, `park`/`unpark` come from the `sync::shim`, and the scope spawns
+//! `Arc`, `Condvar` come from the `sync::shim`, and the scope spawns
 //! loom threads (`thread::scope::native`). So this checks the real protocol,
-//! not a copy: the last thread's decrement and unpark vs the owner starting to
+//! not a copy: the last thread's decrement and notify vs the owner starting to
 //! wait, the two sides of a packet racing to drop an unjoined result, and
 //! nested spawns. Data the threads write is a `loom::cell::UnsafeCell`, so a
 //! missing happens-before edge between a thread and `scope` returning is a
@@ -18,8 +18,25 @@
 use std::mem;
 
 use leaksafe::thread::scope;
-use loom::cell::UnsafeCell;
 use loom::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+/// loom's tracked cell, shareable so a scoped thread can write it; loom
+/// reports any access that is not ordered by happens-before.
+struct UnsafeCell<T>(loom::cell::UnsafeCell<T>);
+// SAFETY: every test writes a cell from one thread only and reads it after
+// `scope` returned; whether that is ordered is exactly what loom checks.
+unsafe impl<T: Send> Sync for UnsafeCell<T> {}
+impl<T> UnsafeCell<T> {
+    fn new(v: T) -> Self {
+        UnsafeCell(loom::cell::UnsafeCell::new(v))
+    }
+    fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        self.0.with(f)
+    }
+    fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        self.0.with_mut(f)
+    }
+}
 
 /// A value whose drop is counted with a *relaxed* counter: only the scope's
 /// happens-before makes the count visible after `scope` returns.
