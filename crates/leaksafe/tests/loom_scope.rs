@@ -137,3 +137,30 @@ fn unjoined_panic_is_reported_after_all_threads() {
         assert_eq!(cell.with(|p| unsafe { *p }), 1);
     });
 }
+
+/// A forgotten result whose `Drop` spawns into the scope: `scope` drops it
+/// after its first wait, so it must wait again (the wait-and-free loop).
+struct SpawnOnDrop<'scope, 'env>(
+    &'scope leaksafe::thread::Scope<'scope, 'env>,
+    &'env UnsafeCell<u32>,
+);
+impl Drop for SpawnOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        let cell = self.1;
+        // SAFETY: only this thread writes `cell` before `scope` returns.
+        mem::forget(self.0.spawn(move || cell.with_mut(|p| unsafe { *p = 5 })));
+    }
+}
+
+#[test]
+fn forgotten_result_whose_drop_spawns() {
+    loom::model(|| {
+        let cell = UnsafeCell::new(0u32);
+        scope(|s| {
+            let c = &cell;
+            mem::forget(s.spawn(move || SpawnOnDrop(s, c)));
+        });
+        // SAFETY: the scope waited for the thread spawned by the drop.
+        assert_eq!(cell.with(|p| unsafe { *p }), 5);
+    });
+}
