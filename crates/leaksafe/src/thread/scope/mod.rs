@@ -38,8 +38,9 @@
 //!    very last action that touches data of the scope: after its closure was
 //!    consumed (run, or dropped when the OS refused the thread), after its
 //!    result was stored, and after it gave up its reference to its packet.
-//!    A spawner is always the scope's own closure or a counted thread, so the
-//!    count cannot reach 0 while a spawner can still spawn.
+//!    A spawner is always the scope's own closure, a counted thread, or the
+//!    owner dropping forgotten results (see 4, which then waits again), so
+//!    `scope` cannot return while a spawner can still spawn.
 //! 2. **The owner waits.** `scope` returns (or resumes a panic) only after it
 //!    saw the count at 0 with `Acquire`, which pairs with each thread's
 //!    `Release` decrement: everything every thread did happens-before `scope`
