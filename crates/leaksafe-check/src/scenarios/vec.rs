@@ -17,7 +17,7 @@ use std::ops::Range;
 use crate::{Check, Op, Proxy, Run, Scenario, Tracked};
 
 /// Elements per scenario (tiny under Miri).
-pub const N: usize = if cfg!(miri) { 5 } else { 8 };
+pub const N: usize = if cfg!(miri) { 6 } else { 8 };
 
 /// The vector operations the scenarios use, over [`Tracked`] elements.
 ///
