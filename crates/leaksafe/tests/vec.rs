@@ -66,6 +66,8 @@ fn leaky_chapter_example() {
     // get rid of drainer, but don't call its destructor
     mem::forget(drainer);
 
+    // (`vec!` here is leaksafe's: `use leaksafe::vec` shadows std's macro.)
+    let _: &leaksafe::vec::Vec<Box<i32>> = &vec;
     // The chapter's `println!("{}", vec[0])` would read freed memory with a
     // naive Drain; here the vector is empty (leak amplification) and usable.
     assert!(vec.is_empty());

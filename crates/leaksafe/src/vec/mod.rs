@@ -1,7 +1,7 @@
 //! A growable vector whose proxies are sound when forgotten.
 //!
 //! [`Vec<T>`] has std's API and behaviour, built on its own buffer
-//! ([`RawVec`](raw), one allocation of `Layout::array::<T>(capacity)` from the
+//! (`RawVec` in `raw.rs`, one allocation of `Layout::array::<T>(capacity)` from the
 //! global allocator, so it converts to and from `alloc::vec::Vec` without a copy).
 //!
 //! # Invariants
