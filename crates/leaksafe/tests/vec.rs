@@ -326,7 +326,10 @@ fn extend_does_not_trust_size_hint() {
     assert_eq!(v, [2, 1, 0, 1, 0]);
     // An absurd lower bound on an empty iterator reserves nothing (as std).
     let mut e: Vec<usize> = Vec::new();
-    e.extend(Liar { left: 0, claimed: (usize::MAX, None) });
+    e.extend(Liar {
+        left: 0,
+        claimed: (usize::MAX, None),
+    });
     assert_eq!(e.capacity(), 0);
     // A wrong exact size.
     let mut w = vec![1u8];
