@@ -1197,3 +1197,36 @@ fn vec_into_iter_collect_roundtrip() {
     drop(w);
     ledger.assert_all_dropped();
 }
+
+#[test]
+fn collect_panicking_iterator_drops_what_was_collected() {
+    let ledger = Ledger::new();
+    ledger.fail_at(Op::Next, 4);
+    let src = ledger.clone();
+    let r = catch(|| {
+        (0..10)
+            .map(|i| {
+                src.tick(Op::Next);
+                src.track(i)
+            })
+            .collect::<Vec<Tracked>>()
+    });
+    assert!(r.is_err());
+    assert_eq!(ledger.summary().created, 4);
+    ledger.assert_all_dropped();
+}
+
+#[test]
+fn into_iter_clone_panic_and_collect_back() {
+    let ledger = Ledger::new();
+    let mut it = tracked(&ledger, 5).into_iter();
+    it.next();
+    ledger.fail_at(Op::Clone, 2);
+    assert!(catch(|| it.clone()).is_err());
+    let c = it.clone();
+    assert_eq!(values(c.as_slice()), [1, 2, 3, 4]);
+    let back: Vec<Tracked> = it.collect();
+    assert_eq!(values(&back), [1, 2, 3, 4]);
+    drop((c, back));
+    ledger.assert_all_dropped();
+}
