@@ -33,7 +33,14 @@
 //! # Limitation
 //! std's `Vec` marks its `Drop` with the unstable `#[may_dangle]`, so it may
 //! hold references that die before it; this `Vec` cannot (on stable), so the
-//! borrow checker is stricter about `Vec<&'a T>` outliving `'a`.
+//! borrow checker is stricter about `Vec<&'a T>` outliving `'a`:
+//!
+//! ```compile_fail,E0597
+//! let mut v = leaksafe::vec::Vec::new();
+//! let x = 1; // dropped before `v`, and `v`'s `Drop` might read it
+//! v.push(&x);
+//! ```
+//! (std accepts this; declare `x` before the vector instead.)
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
