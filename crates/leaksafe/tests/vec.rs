@@ -1230,3 +1230,27 @@ fn into_iter_clone_panic_and_collect_back() {
     drop((c, back));
     ledger.assert_all_dropped();
 }
+
+#[test]
+fn more_std_conversions_keep_the_buffer() {
+    use std::collections::VecDeque;
+    let ledger = Ledger::new();
+    let v = tracked(&ledger, 4);
+    let p = v.as_ptr();
+    let d = VecDeque::from(v);
+    let v = Vec::from(d);
+    assert_eq!(v.as_ptr(), p);
+    let r: Result<[Tracked; 3], _> = v.try_into();
+    let v = r.unwrap_err();
+    assert_eq!(values(&v), [0, 1, 2, 3]);
+    let a: [Tracked; 4] = v.try_into().unwrap();
+    assert_eq!(*a[3].get(), 3);
+    let b: Box<[Tracked]> = Vec::from(a).into();
+    assert_eq!(b.len(), 4);
+    drop(b);
+    let s = String::from("abc");
+    let sp = s.as_ptr();
+    let bytes = Vec::from(s);
+    assert_eq!(bytes.as_ptr(), sp);
+    ledger.assert_all_dropped();
+}

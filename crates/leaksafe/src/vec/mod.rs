@@ -1092,6 +1092,72 @@ impl<T> From<Vec<T>> for alloc::vec::Vec<T> {
     }
 }
 
+impl<T> From<Vec<T>> for Box<[T]> {
+    /// Shrinks the buffer to fit and boxes it (see `Vec::into_boxed_slice`).
+    ///
+    /// ```
+    /// let b: Box<[i32]> = leaksafe::vec![1, 2].into();
+    /// assert_eq!(&*b, &[1, 2]);
+    /// ```
+    fn from(v: Vec<T>) -> Self {
+        v.into_boxed_slice()
+    }
+}
+
+impl From<alloc::string::String> for Vec<u8> {
+    /// The string's bytes, without copying.
+    ///
+    /// ```
+    /// let v = leaksafe::vec::Vec::from(String::from("ok"));
+    /// assert_eq!(v, *b"ok");
+    /// ```
+    fn from(s: alloc::string::String) -> Self {
+        Vec::from(s.into_bytes())
+    }
+}
+
+impl<T> From<alloc::collections::VecDeque<T>> for Vec<T> {
+    /// The deque's elements in order (std moves them to the front of its
+    /// buffer if needed; no reallocation).
+    ///
+    /// ```
+    /// let d: std::collections::VecDeque<i32> = [1, 2].into();
+    /// assert_eq!(leaksafe::vec::Vec::from(d), [1, 2]);
+    /// ```
+    fn from(d: alloc::collections::VecDeque<T>) -> Self {
+        Vec::from(alloc::vec::Vec::from(d))
+    }
+}
+
+impl<T> From<Vec<T>> for alloc::collections::VecDeque<T> {
+    /// A deque over the same buffer, without copying.
+    ///
+    /// ```
+    /// let d = std::collections::VecDeque::from(leaksafe::vec![1, 2]);
+    /// assert_eq!(d, [1, 2]);
+    /// ```
+    fn from(v: Vec<T>) -> Self {
+        alloc::vec::Vec::from(v).into()
+    }
+}
+
+impl<T, const N: usize> TryFrom<Vec<T>> for [T; N] {
+    type Error = Vec<T>;
+
+    /// The elements as an array if there are exactly `N`; otherwise the
+    /// vector back, unchanged.
+    ///
+    /// ```
+    /// let a: [i32; 2] = leaksafe::vec![1, 2].try_into().unwrap();
+    /// assert_eq!(a, [1, 2]);
+    /// let e: Result<[i32; 3], _> = leaksafe::vec![1, 2].try_into();
+    /// assert_eq!(e.unwrap_err(), [1, 2]);
+    /// ```
+    fn try_from(v: Vec<T>) -> Result<[T; N], Vec<T>> {
+        <[T; N]>::try_from(alloc::vec::Vec::from(v)).map_err(Vec::from)
+    }
+}
+
 impl<'a, T: Clone> From<Vec<T>> for Cow<'a, [T]> {
     /// An owned `Cow` (through std's `Vec`, without copying).
     fn from(v: Vec<T>) -> Self {
