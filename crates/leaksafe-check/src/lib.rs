@@ -81,9 +81,9 @@ pub use ledger::{InjectedPanic, Ledger, Op, Summary, Tracked, catch, install_qui
 pub use plan::{Forget, Plan, Rng, Side};
 pub use report::{Outcome, Report, Tally, reports_to_json};
 pub use run::{
-    Check, MAX_INJECTION_POINTS, Proxy, Run, Scenario, explore, explore_each, panic_message,
-    replay, run_random, run_random_each, run_random_in,
+    Check, MAX_INJECTION_POINTS, Proxy, Run, Scenario, explore, explore_each, explore_forgets,
+    explore_panics, panic_message, replay, run_random, run_random_each, run_random_in,
 };
 pub use scenarios::rc::RcLike;
-pub use scenarios::vec::{VecExtractIf, VecLike, VecSplice, vec_scenarios};
+pub use scenarios::vec::{VecExtractIf, VecLike, VecMore, VecSplice, vec_scenarios};
 pub use scenarios::{leaksafe_library, library, std_library};
