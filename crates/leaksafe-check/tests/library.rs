@@ -78,10 +78,18 @@ fn leaky_explore_arc() {
 
 #[test]
 fn leaky_explore_thread() {
-    let all = explore_group("thread");
+    let mut all = Vec::new();
+    for s in leaksafe_library().iter().filter(|s| s.group == "thread") {
+        // The pool's deques (crossbeam-epoch) cast integers to pointers,
+        // which Miri's strict provenance (our Miri flags) does not support.
+        if cfg!(miri) && s.target.contains("ThreadPool") {
+            continue;
+        }
+        all.extend(explore(s));
+    }
     assert_eq!(failures(&all), Vec::<String>::new());
     let t = Tally::of(&all);
     println!("thread: {t}");
-    assert_eq!(t.scenarios, 6, "{t}");
+    assert_eq!(t.scenarios, if cfg!(miri) { 3 } else { 6 }, "{t}");
     assert!(t.forgets > 0 && t.panics_caught > 0, "{t}");
 }
