@@ -410,7 +410,7 @@ impl Scenario {
 /// scenario that never stops calling user code).
 pub const MAX_INJECTION_POINTS: usize = 100_000;
 
-/// Explores `s` exhaustively (see the [module docs](self)), calling `each`
+/// Explores `s` exhaustively (see [`explore`]), calling `each`
 /// with every report as it is produced: the clean run, every injection
 /// point, every forget point.
 pub fn explore_each(s: &Scenario, mut each: impl FnMut(Report)) {
@@ -477,7 +477,12 @@ pub fn explore_forgets(s: &Scenario) -> Vec<Report> {
     out
 }
 
-/// Explores `s` exhaustively and returns every report.
+/// Explores `s` exhaustively and returns every report: a clean run first;
+/// then, for each [`Op`], one run per injection point `k = 0, 1, 2, ...`
+/// until a run completes without reaching `k`; then, for a scenario with a
+/// proxy, one run per forget point (after `0..=n` steps from the front, and
+/// `1..=n` from the back for a double-ended proxy), `n` being the proxy's
+/// length in the clean run.
 ///
 /// ```
 /// use leaksafe_check::{explore, library};

@@ -1,7 +1,7 @@
 //! The scenario library: every scenario, for std's types (the reference:
 //! they must pass) and for leaksafe's.
 //!
-//! - [`vec`]: generic over [`VecLike`](vec::VecLike) (+ [`VecSplice`](vec::VecSplice),
+//! - [`vec`](mod@vec): generic over [`VecLike`](vec::VecLike) (+ [`VecSplice`](vec::VecSplice),
 //!   [`VecExtractIf`](vec::VecExtractIf));
 //! - [`rc`]: generic over [`RcLike`](rc::RcLike);
 //! - [`thread`]: scoped threads.
