@@ -15,8 +15,8 @@
 //! # Why this does not crash the process (or Miri)
 //! The stale slots stay inside the vector's own allocation, and the elements
 //! are [`Tracked`] values, whose second drop and whose reads after drop are
-//! *recorded* by the ledger instead of touching freed memory (see the
-//! [`ledger` docs](crate::Ledger)). Each vector also keeps a [`Ledger`]
+//! *recorded* by the ledger instead of touching freed memory (see
+//! [the crate docs](crate#detecting-a-double-drop-without-undefined-behaviour)). Each vector also keeps a [`Ledger`]
 //! handle, so the books outlive every stale slot it holds. So the bug is a
 //! deterministic, observable double drop or stale read, reported by the
 //! explorer with its scenario and injection point, and Miri runs the

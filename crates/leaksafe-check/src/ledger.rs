@@ -383,8 +383,8 @@ impl Ledger {
 /// panics records the drop first, as the value is gone either way.
 ///
 /// A second drop of the same value is recorded and otherwise does nothing
-/// (see the [module docs](self) for why this keeps broken containers
-/// observable instead of undefined).
+/// (see [the crate docs](crate#detecting-a-double-drop-without-undefined-behaviour)
+/// for why this keeps broken containers observable instead of undefined).
 pub struct Tracked<T = usize> {
     canary: u64,
     id: usize,

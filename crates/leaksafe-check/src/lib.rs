@@ -66,6 +66,37 @@
 //!
 //! To run the whole vector library against your vector, implement
 //! [`VecLike`] (see its example) and explore [`vec_scenarios`].
+//!
+//! # Detecting a double drop without undefined behaviour
+//! A broken container that drops a value twice, or reads a slot it already
+//! dropped, would normally be undefined behaviour, and Miri or the allocator
+//! would stop the process before any report. [`Tracked`] is built so that
+//! the harness observes such bugs instead, deterministically:
+//! - its payload and its ledger handle are `ManuallyDrop` fields, released
+//!   only by the *first* drop of its id. A second drop (of the same slot, or
+//!   of a bitwise copy that a container left behind) finds either the dead
+//!   canary or the id already marked dropped in the books, records a double
+//!   drop, and touches nothing else;
+//! - [`Tracked::get`], [`Tracked::check`] and [`Tracked::try_get`] consult the
+//!   canary and the books before reading the payload.
+//!
+//! So as long as the memory that holds the value is still allocated (a
+//! container's own buffer) and a [`Ledger`] handle outlives it (the explorer
+//! keeps one for the whole run), a double drop or a stale read of a
+//! `Tracked<usize>` is a recorded fact, not undefined behaviour; the
+//! [`broken`] fixtures rely on this, and Miri runs them clean.
+//!
+//! Planned panics fire once, and never while the thread is already
+//! unwinding (a second panic would abort the process and hide the report).
+//!
+//! # Results
+//! A [`Report`] per run: the scenario (`target/name`), the [`Plan`] (the
+//! injection point and forget), the [`Outcome`] (passed, injected panic
+//! caught, unexpected panic, violation with its description), the ledger's
+//! [`Summary`] (created, dropped, double drops, bad reads, expected and
+//! unexpected leaks), and for random runs the case seed for [`replay`].
+//! `Display` renders one line; [`Report::to_json`] / [`reports_to_json`]
+//! and [`Tally::to_json`] give JSON without a serialization dependency.
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
@@ -81,9 +112,9 @@ pub use ledger::{InjectedPanic, Ledger, Op, Summary, Tracked, catch, install_qui
 pub use plan::{Forget, Plan, Rng, Side};
 pub use report::{Outcome, Report, Tally, reports_to_json};
 pub use run::{
-    Check, MAX_INJECTION_POINTS, Proxy, Run, Scenario, explore, explore_each, panic_message,
-    replay, run_random, run_random_each, run_random_in,
+    Check, MAX_INJECTION_POINTS, Proxy, Run, Scenario, explore, explore_each, explore_forgets,
+    explore_panics, panic_message, replay, run_random, run_random_each, run_random_in,
 };
 pub use scenarios::rc::RcLike;
-pub use scenarios::vec::{VecExtractIf, VecLike, VecSplice, vec_scenarios};
+pub use scenarios::vec::{VecExtractIf, VecLike, VecMore, VecSplice, vec_scenarios};
 pub use scenarios::{leaksafe_library, library, std_library};

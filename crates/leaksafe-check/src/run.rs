@@ -410,9 +410,16 @@ impl Scenario {
 /// scenario that never stops calling user code).
 pub const MAX_INJECTION_POINTS: usize = 100_000;
 
-/// Explores `s` exhaustively (see the [module docs](self)), calling `each`
-/// with every report as it is produced.
+/// Explores `s` exhaustively (see [`explore`]), calling `each`
+/// with every report as it is produced: the clean run, every injection
+/// point, every forget point.
 pub fn explore_each(s: &Scenario, mut each: impl FnMut(Report)) {
+    let steps = explore_panics_each(s, &mut each);
+    forgets_each(s, steps, &mut each);
+}
+
+/// The clean run and every injection point; returns the proxy's length.
+fn explore_panics_each(s: &Scenario, each: &mut impl FnMut(Report)) -> usize {
     let (clean, b) = s.run_inner(Plan::none(), None);
     each(clean);
     for op in Op::ALL {
@@ -424,28 +431,67 @@ pub fn explore_each(s: &Scenario, mut each: impl FnMut(Report)) {
             each(r);
         }
     }
+    b.steps
+}
+
+fn forgets_each(s: &Scenario, steps: usize, each: &mut impl FnMut(Report)) {
     if s.proxy != Proxy::None {
-        for n in 0..=b.steps {
+        for n in 0..=steps {
             each(s.run(Plan::forget(Side::Front, n)));
         }
     }
     if s.proxy == Proxy::DoubleEnded {
-        for n in 1..=b.steps {
+        for n in 1..=steps {
             each(s.run(Plan::forget(Side::Back, n)));
         }
     }
 }
 
-/// Explores `s` exhaustively and returns every report.
+/// The clean run and every injection point of `s`, no forgets.
+///
+/// Forgetting a proxy leaks on purpose (memory too, which Miri reports), so
+/// this half of [`explore`] is the one to run in a leak-checked test.
+///
+/// ```
+/// use leaksafe_check::{explore_panics, library, Op};
+///
+/// let drain = library()
+///     .into_iter()
+///     .find(|s| s.full_name() == "leaksafe::vec::Vec/drain")
+///     .unwrap();
+/// let reports = explore_panics(&drain);
+/// assert!(reports.iter().any(|r| matches!(r.plan.inject, Some((Op::Drop, _)))));
+/// assert!(reports.iter().all(|r| r.ok() && r.plan.forget.is_none()));
+/// ```
+pub fn explore_panics(s: &Scenario) -> Vec<Report> {
+    let mut out = Vec::new();
+    explore_panics_each(s, &mut |r| out.push(r));
+    out
+}
+
+/// Every forget point of `s` (none if it has no proxy), no injections.
+pub fn explore_forgets(s: &Scenario) -> Vec<Report> {
+    let steps = s.run_inner(Plan::none(), None).1.steps;
+    let mut out = Vec::new();
+    forgets_each(s, steps, &mut |r| out.push(r));
+    out
+}
+
+/// Explores `s` exhaustively and returns every report: a clean run first;
+/// then, for each [`Op`], one run per injection point `k = 0, 1, 2, ...`
+/// until a run completes without reaching `k`; then, for a scenario with a
+/// proxy, one run per forget point (after `0..=n` steps from the front, and
+/// `1..=n` from the back for a double-ended proxy), `n` being the proxy's
+/// length in the clean run.
 ///
 /// ```
 /// use leaksafe_check::{explore, library};
 ///
-/// let drain = library()
+/// let retain = library()
 ///     .into_iter()
-///     .find(|s| s.full_name() == "std::vec::Vec/drain")
+///     .find(|s| s.full_name() == "std::vec::Vec/retain")
 ///     .unwrap();
-/// let reports = explore(&drain);
+/// let reports = explore(&retain);
 /// assert!(reports.len() > 10);
 /// assert!(reports.iter().all(|r| r.ok()), "std's Vec is sound");
 /// ```
@@ -494,7 +540,10 @@ pub fn run_random_in(scenarios: &[Scenario], seed: u64, cases: usize) -> Vec<Rep
 /// `filter` accepts (e.g. `|s| s.group == "vec"`).
 ///
 /// ```
-/// let reports = leaksafe_check::run_random(7, 20, |s| s.group == "vec");
+/// use leaksafe_check::{Proxy, run_random};
+///
+/// // Vector scenarios without a proxy (forgetting one leaks on purpose).
+/// let reports = run_random(7, 20, |s| s.group == "vec" && s.proxy == Proxy::None);
 /// assert_eq!(reports.len(), 20);
 /// assert!(reports.iter().all(|r| r.ok() && r.seed.is_some()));
 /// ```

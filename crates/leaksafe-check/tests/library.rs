@@ -48,7 +48,7 @@ fn leaky_explore_vec() {
     assert_eq!(failures(&all), Vec::<String>::new());
     let t = Tally::of(&all);
     println!("vec: {t}");
-    assert_eq!(t.scenarios, 12, "{t}");
+    assert_eq!(t.scenarios, 15, "{t}");
     assert!(t.forgets > 20 && t.expected_leaks > 0, "{t}");
 }
 
@@ -59,8 +59,8 @@ fn leaky_explore_rc() {
     let t = Tally::of(&all);
     println!("rc: {t}");
     // 10 count types x 6 scenarios, plus `saturate` for Saturating<u8>
-    // and <u16> (only <u8> under Miri).
-    assert_eq!(t.scenarios, if cfg!(miri) { 61 } else { 62 }, "{t}");
+    // and <u16> and `forget_to_max` for u8 and u16 (only the u8s under Miri).
+    assert_eq!(t.scenarios, if cfg!(miri) { 62 } else { 64 }, "{t}");
     assert!(
         t.forgets > 250,
         "Saturating<u8> is forgotten past its limit: {t}"
@@ -73,15 +73,23 @@ fn leaky_explore_arc() {
     assert_eq!(failures(&all), Vec::<String>::new());
     let t = Tally::of(&all);
     println!("arc: {t}");
-    assert_eq!(t.scenarios, if cfg!(miri) { 71 } else { 72 }, "{t}");
+    assert_eq!(t.scenarios, if cfg!(miri) { 72 } else { 74 }, "{t}");
 }
 
 #[test]
 fn leaky_explore_thread() {
-    let all = explore_group("thread");
+    let mut all = Vec::new();
+    for s in leaksafe_library().iter().filter(|s| s.group == "thread") {
+        // The pool's deques (crossbeam-epoch) cast integers to pointers,
+        // which Miri's strict provenance (our Miri flags) does not support.
+        if cfg!(miri) && s.target.contains("ThreadPool") {
+            continue;
+        }
+        all.extend(explore(s));
+    }
     assert_eq!(failures(&all), Vec::<String>::new());
     let t = Tally::of(&all);
     println!("thread: {t}");
-    assert_eq!(t.scenarios, 6, "{t}");
+    assert_eq!(t.scenarios, if cfg!(miri) { 3 } else { 6 }, "{t}");
     assert!(t.forgets > 0 && t.panics_caught > 0, "{t}");
 }

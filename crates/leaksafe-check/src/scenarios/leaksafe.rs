@@ -11,7 +11,8 @@ use leaksafe::thread::{PoolScope, ThreadPool};
 use super::rc::{RcLike, arc_scenarios, rc_scenarios};
 use super::thread::{guard_body, scope_bodies};
 use super::vec::{
-    VecExtractIf, VecLike, VecSplice, extract_if_scenarios, splice_scenarios, vec_scenarios,
+    VecExtractIf, VecLike, VecMore, VecSplice, extract_if_scenarios, more_scenarios,
+    splice_scenarios, vec_scenarios,
 };
 use crate::{Check, Proxy, Run, Scenario, Tracked};
 
@@ -55,6 +56,18 @@ impl VecLike for LVec {
     }
     fn into_iter_vec(self) -> Self::IntoIter {
         IntoIterator::into_iter(self)
+    }
+}
+
+impl VecMore for LVec {
+    fn retain_mut(&mut self, f: &mut dyn FnMut(&mut Tracked) -> bool) {
+        LVec::retain_mut(self, f)
+    }
+    fn resize_with(&mut self, len: usize, f: &mut dyn FnMut() -> Tracked) {
+        LVec::resize_with(self, len, f)
+    }
+    fn extend_from_within(&mut self, r: Range<usize>) {
+        LVec::extend_from_within(self, r)
     }
 }
 
@@ -196,6 +209,7 @@ pub fn library() -> Vec<Scenario> {
     let mut v = vec_scenarios::<LVec>("leaksafe::vec::Vec", "vec");
     v.extend(splice_scenarios::<LVec>("leaksafe::vec::Vec", "vec"));
     v.extend(extract_if_scenarios::<LVec>("leaksafe::vec::Vec", "vec"));
+    v.extend(more_scenarios::<LVec>("leaksafe::vec::Vec", "vec"));
     rc_library!(v, rc_scenarios, LRc, "leaksafe::rc::Rc", "rc");
     rc_library!(v, arc_scenarios, LArc, "leaksafe::sync::Arc", "arc");
     for (target, borrow, moved, guard) in [

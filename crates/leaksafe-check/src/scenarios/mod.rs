@@ -1,7 +1,7 @@
 //! The scenario library: every scenario, for std's types (the reference:
 //! they must pass) and for leaksafe's.
 //!
-//! - [`vec`]: generic over [`VecLike`](vec::VecLike) (+ [`VecSplice`](vec::VecSplice),
+//! - [`vec`](mod@vec): generic over [`VecLike`](vec::VecLike) (+ [`VecSplice`](vec::VecSplice),
 //!   [`VecExtractIf`](vec::VecExtractIf));
 //! - [`rc`]: generic over [`RcLike`](rc::RcLike);
 //! - [`thread`]: scoped threads.
@@ -18,6 +18,10 @@ use crate::Scenario;
 pub fn std_library() -> Vec<Scenario> {
     let mut v = vec::vec_scenarios::<std::vec::Vec<crate::Tracked>>("std::vec::Vec", "vec");
     v.extend(vec::splice_scenarios::<std::vec::Vec<crate::Tracked>>(
+        "std::vec::Vec",
+        "vec",
+    ));
+    v.extend(vec::more_scenarios::<std::vec::Vec<crate::Tracked>>(
         "std::vec::Vec",
         "vec",
     ));

@@ -186,6 +186,31 @@ pub fn saturate<R: RcLike>(r: &Run) -> Check {
     })
 }
 
+/// Forgets clones until the count sits at its maximum (aborting counts
+/// only; one more clone would abort the process, which a child-process test
+/// shows): the count must read exactly `MAX_COUNT`, not have wrapped, and
+/// the value must survive the original's drop.
+pub fn forget_to_max<R: RcLike>(r: &Run) -> Check {
+    let l = r.ledger();
+    let a = R::new(l.track(2));
+    let id = a.id();
+    for _ in 1..R::MAX_COUNT {
+        r.forget(a.clone());
+    }
+    r.ensure(R::strong_count(&a) == R::MAX_COUNT, || {
+        format!(
+            "strong count {} at the limit {}",
+            R::strong_count(&a),
+            R::MAX_COUNT
+        )
+    })?;
+    drop(a);
+    l.expect_leaks(1);
+    r.ensure(l.is_alive(id), || {
+        "value freed while forgotten clones count: use after free".into()
+    })
+}
+
 /// Forgets `n` weak references: the value is still dropped with the last
 /// strong reference.
 pub fn forget_weaks<R: RcLike>(r: &Run) -> Check {
@@ -332,6 +357,9 @@ pub fn rc_scenarios<R: RcLike>(target: &'static str, group: &'static str) -> Vec
     let limit = if cfg!(miri) { 256 } else { 1 << 16 };
     if R::SATURATES && R::MAX_COUNT <= limit {
         v.push(s("saturate", Proxy::None, saturate::<R>));
+    }
+    if !R::SATURATES && R::MAX_COUNT <= limit {
+        v.push(s("forget_to_max", Proxy::None, forget_to_max::<R>));
     }
     v
 }

@@ -25,7 +25,7 @@ pub const N: usize = if cfg!(miri) { 6 } else { 8 };
 ///
 /// ```
 /// use std::ops::Range;
-/// use leaksafe_check::{explore, vec_scenarios, Tracked, VecLike};
+/// use leaksafe_check::{explore_forgets, explore_panics, vec_scenarios, Tracked, VecLike};
 ///
 /// /// A user's container: here a thin wrapper, to keep the example short.
 /// struct MyVec(Vec<Tracked>);
@@ -50,8 +50,16 @@ pub const N: usize = if cfg!(miri) { 6 } else { 8 };
 /// }
 ///
 /// for s in vec_scenarios::<MyVec>("my::MyVec", "user") {
-///     for report in explore(&s) {
+///     // Every injection point (panics in drop, clone, compare, closures, iterators).
+///     for report in explore_panics(&s) {
 ///         assert!(report.ok(), "{report}");
+///     }
+///     // Every forget point of the proxies (these runs leak on purpose,
+///     // memory included, so a Miri run of this example skips them).
+///     if !cfg!(miri) {
+///         for report in explore_forgets(&s) {
+///             assert!(report.ok(), "{report}");
+///         }
 ///     }
 /// }
 /// ```
@@ -100,6 +108,16 @@ pub trait VecSplice: VecLike {
         r: Range<usize>,
         with: Box<dyn Iterator<Item = Tracked> + 'a>,
     ) -> Self::Splice<'a>;
+}
+
+/// More of `Vec`'s user-code entry points, for vectors that have them.
+pub trait VecMore: VecLike {
+    /// `Vec::retain_mut`.
+    fn retain_mut(&mut self, f: &mut dyn FnMut(&mut Tracked) -> bool);
+    /// `Vec::resize_with`.
+    fn resize_with(&mut self, len: usize, f: &mut dyn FnMut() -> Tracked);
+    /// `Vec::extend_from_within` (clones).
+    fn extend_from_within(&mut self, r: Range<usize>);
 }
 
 /// `Vec::extract_if`, for vectors that have it.
@@ -154,6 +172,18 @@ impl VecLike for Vec<Tracked> {
     }
     fn into_iter_vec(self) -> Self::IntoIter {
         IntoIterator::into_iter(self)
+    }
+}
+
+impl VecMore for Vec<Tracked> {
+    fn retain_mut(&mut self, f: &mut dyn FnMut(&mut Tracked) -> bool) {
+        Vec::retain_mut(self, f)
+    }
+    fn resize_with(&mut self, len: usize, f: &mut dyn FnMut() -> Tracked) {
+        Vec::resize_with(self, len, f)
+    }
+    fn extend_from_within(&mut self, r: Range<usize>) {
+        Vec::extend_from_within(self, r)
     }
 }
 
@@ -399,6 +429,74 @@ pub fn extract_if<V: VecExtractIf>(r: &Run) -> Check {
         expect_values(r, &v, &want)?;
     }
     reuse(r, &mut v)
+}
+
+/// `retain_mut` keeping even values; the predicate reads its element.
+pub fn retain_mut<V: VecMore>(r: &Run) -> Check {
+    let l = r.ledger();
+    let mut v: V = filled(r, N);
+    let done = r.catch(|| {
+        v.retain_mut(&mut |x| {
+            l.tick(Op::Predicate);
+            x.try_get().is_some_and(|x| x % 2 == 0)
+        })
+    });
+    r.check_ordered(v.as_slice())?;
+    if done.is_some() && r.plan().inject.is_none() {
+        let want: Vec<usize> = (0..N).filter(|x| x % 2 == 0).collect();
+        expect_values(r, &v, &want)?;
+    }
+    reuse(r, &mut v)
+}
+
+/// `resize_with` growing by 3 from a closure that can panic, then shrinking
+/// (drops that can panic).
+pub fn resize_with<V: VecMore>(r: &Run) -> Check {
+    let l = r.ledger();
+    let mut v: V = filled(r, 2);
+    let mut i = 0;
+    let done = r.catch(|| {
+        v.resize_with(5, &mut || {
+            l.tick(Op::Next);
+            i += 1;
+            l.track(10 + i)
+        })
+    });
+    r.check_ordered(v.as_slice())?;
+    if done.is_some() && r.plan().inject.is_none() {
+        expect_values(r, &v, &[0, 1, 11, 12, 13])?;
+    }
+    let done = r.catch(|| v.resize_with(1, &mut || unreachable!()));
+    r.check_ordered(v.as_slice())?;
+    if done.is_some() {
+        expect_values(r, &v, &[0])?;
+    }
+    reuse(r, &mut v)
+}
+
+/// `extend_from_within(1..N-1)` (clones, which can panic).
+pub fn extend_from_within<V: VecMore>(r: &Run) -> Check {
+    let mut v: V = filled(r, N);
+    let done = r.catch(|| v.extend_from_within(1..N - 1));
+    r.check_ordered(v.as_slice())?;
+    if done.is_some() && r.plan().inject.is_none() {
+        let want: Vec<usize> = (0..N).chain(1..N - 1).collect();
+        expect_values(r, &v, &want)?;
+    }
+    reuse(r, &mut v)
+}
+
+/// The scenarios of [`VecMore`] for `target`.
+pub fn more_scenarios<V: VecMore + 'static>(
+    target: &'static str,
+    group: &'static str,
+) -> Vec<Scenario> {
+    let s = |name, body| Scenario::new(target, name, group, Proxy::None, body);
+    vec![
+        s("retain_mut", retain_mut::<V>),
+        s("resize_with", resize_with::<V>),
+        s("extend_from_within", extend_from_within::<V>),
+    ]
 }
 
 /// The scenarios every [`VecLike`] supports, for `target` in `group`.
