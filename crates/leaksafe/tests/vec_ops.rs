@@ -857,3 +857,122 @@ mod counting {
         LIVE.with(|l| l.get())
     }
 }
+
+// ---------------------------------------------------------------- zero-sized types
+
+thread_local! {
+    static ZST_DROPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A zero-sized value that counts its drops (per thread: tests run in parallel).
+#[derive(Clone, PartialEq)]
+struct Z;
+
+impl Drop for Z {
+    fn drop(&mut self) {
+        ZST_DROPS.with(|c| c.set(c.get() + 1));
+    }
+}
+
+fn zst_drops() -> usize {
+    ZST_DROPS.with(|c| c.get())
+}
+
+#[test]
+fn zero_sized_elements_are_dropped_exactly_once_by_every_op() {
+    let mk = |n: usize| -> Vec<Z> { (0..n).map(|_| Z).collect() };
+    let check = |name: &str, f: &dyn Fn(&mut Vec<Z>) -> usize, n: usize, expect_len: usize| {
+        let before = zst_drops();
+        let mut v = mk(n);
+        // `f` returns how many new values the operation created.
+        let created = f(&mut v);
+        assert_eq!(v.len(), expect_len, "{name}: length");
+        drop(v);
+        assert_eq!(zst_drops() - before, n + created, "{name}: drops");
+    };
+    // Keep every other one.
+    check(
+        "retain",
+        &|v| {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                i % 2 == 0
+            });
+            0
+        },
+        6,
+        3,
+    );
+    check(
+        "dedup",
+        &|v| {
+            v.dedup();
+            0
+        },
+        6,
+        1,
+    );
+    check(
+        "extract_if",
+        &|v| {
+            assert_eq!(v.extract_if(1..5, |_| true).count(), 4);
+            0
+        },
+        6,
+        2,
+    );
+    check(
+        "splice",
+        &|v| {
+            assert_eq!(v.splice(1..3, [Z, Z, Z]).count(), 2);
+            3
+        },
+        6,
+        7,
+    );
+    check(
+        "resize",
+        &|v| {
+            v.resize(9, Z);
+            3
+        },
+        6,
+        9,
+    );
+    check(
+        "extend_from_within",
+        &|v| {
+            v.extend_from_within(2..);
+            4
+        },
+        6,
+        10,
+    );
+    check(
+        "split_off",
+        &|v| {
+            drop(v.split_off(2));
+            0
+        },
+        6,
+        2,
+    );
+    let before = zst_drops();
+    let b = mk(4).into_boxed_slice();
+    assert_eq!(b.len(), 4);
+    drop(b);
+    assert_eq!(zst_drops() - before, 4);
+}
+
+#[test]
+fn leaky_zero_sized_forgotten_proxies_keep_the_prefix() {
+    let before = zst_drops();
+    let mut v: Vec<Z> = (0..5).map(|_| Z).collect();
+    mem::forget(v.extract_if(2.., |_| false));
+    assert_eq!(v.len(), 2);
+    mem::forget(v.splice(1.., [Z]));
+    assert_eq!(v.len(), 1);
+    drop(v);
+    assert_eq!(zst_drops() - before, 1, "only the kept prefix is dropped");
+}
