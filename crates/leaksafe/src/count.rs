@@ -42,6 +42,15 @@
 //! | `u32`/`u64`/`usize` (Arc) | `MAX / 2 + 1` | | `MAX / 2` | abort |
 //! | `Saturating<uN>` | `MAX - 1` | `MAX - 2` | `MAX - 3` | saturate |
 //!
+//! # Cost
+//! The non-atomic increment is written as "add, store, then test for the
+//! wrap" rather than "test, then store": the compiler emits a single `inc` on
+//! memory and a branch, as for std's `Rc`. The test-first form compiles to a
+//! load, a register `inc` and a narrow store, which measured 3–5× slower for
+//! `u8`/`u16` counts on x86-64 (a clone+drop loop: ~7 ns vs ~2.3 ns). The
+//! wrapped value is overwritten with `MAX` before any other code runs, so
+//! invariant 1 holds for every observer.
+//!
 //! The weak count holds one extra reference owned by all strong references
 //! together (as in std), hence one fewer weak reference; `Arc`'s weak count
 //! also reserves the lock value.
@@ -189,11 +198,15 @@ mod ops {
 
                 #[inline]
                 fn cell_inc(c: &Cell<$int>) {
-                    let v = c.get();
-                    if v == <$int>::MAX {
+                    // One `inc` on memory, then a flag test (see "Cost" in the
+                    // module docs). On overflow the count is put back to MAX
+                    // before anything else runs: no code ever sees the wrap.
+                    let v = c.get().wrapping_add(1);
+                    c.set(v);
+                    if v == 0 {
+                        c.set(<$int>::MAX);
                         abort();
                     }
-                    c.set(v + 1);
                 }
 
                 #[inline]
@@ -368,21 +381,29 @@ mod ops {
 
                 #[inline]
                 fn cell_inc(c: &Cell<$int>) {
-                    let v = c.get();
-                    // MAX - 1 + 1 == MAX saturates by itself; MAX stays.
-                    if v != <$int>::MAX {
-                        c.set(v + 1);
+                    // MAX - 1 + 1 == MAX saturates by itself. MAX + 1 wraps
+                    // to 0 and is put back at once (nothing runs in between:
+                    // a `Cell` is single-threaded) — one `inc` on memory in
+                    // the common case, see "Cost".
+                    let v = c.get().wrapping_add(1);
+                    c.set(v);
+                    if v == 0 {
+                        resaturate(c);
                     }
                 }
 
                 #[inline]
                 fn cell_dec(c: &Cell<$int>) -> bool {
-                    let v = c.get();
-                    if v == <$int>::MAX {
+                    // A real count is at most MAX - 1, so only a saturated
+                    // count decrements to MAX - 1: put it back at once (one
+                    // `dec` on memory in the common case, see "Cost").
+                    let v = c.get().wrapping_sub(1);
+                    c.set(v);
+                    if v == <$int>::MAX - 1 {
+                        resaturate(c);
                         return false;
                     }
-                    c.set(v - 1);
-                    v == 1
+                    v == 0
                 }
 
                 #[inline]
@@ -532,6 +553,27 @@ mod ops {
     impl_count!(u64, AtomicU64, wide = true);
     impl_count!(usize, AtomicUsize, wide = true);
 }
+
+/// Puts a saturated `Cell` count back to `MAX` after an increment wrapped it
+/// or a decrement lowered it. Out of line and cold on purpose: as a branch
+/// the common path stays one `inc`/`dec` on memory; inlined, LLVM turns it
+/// into a `cmov` and a narrow load-modify-store, which is 5× slower for
+/// `u8`/`u16` (see "Cost").
+#[cold]
+#[inline(never)]
+fn resaturate<I: Copy + CountMax>(c: &Cell<I>) {
+    c.set(I::MAX_VALUE);
+}
+
+/// `MAX` of the raw integers, for [`resaturate`].
+trait CountMax {
+    const MAX_VALUE: Self;
+}
+
+macro_rules! count_max {
+    ($($t:ty),*) => {$(impl CountMax for $t { const MAX_VALUE: $t = <$t>::MAX; })*};
+}
+count_max!(u8, u16, u32, u64, usize);
 
 /// Aborts the process: a count overflowed and continuing could free a value
 /// still in use.

@@ -42,8 +42,8 @@ extern crate alloc;
 extern crate std;
 
 mod count;
-mod rc_box;
 pub mod rc;
+mod rc_box;
 pub mod sync;
 #[cfg(feature = "std")]
 pub mod thread;
