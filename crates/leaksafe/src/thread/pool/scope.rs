@@ -29,6 +29,15 @@ use super::latch::CountLatch;
 use super::registry::Registry;
 use crate::sync::shim::{AtomicUsize, Ordering};
 
+/// Aborts the process if dropped: armed while unwinding would be unsound.
+struct AbortOnUnwind;
+
+impl Drop for AbortOnUnwind {
+    fn drop(&mut self) {
+        std::process::abort();
+    }
+}
+
 /// The lifetime-free part of a scope that its tasks point to.
 pub(super) struct ScopeBase {
     pub(super) registry: *const Registry,
@@ -148,7 +157,7 @@ impl<'scope> PoolScope<'scope, '_> {
         T: Send + 'scope,
     {
         self.base.pending.increment();
-        // SAFETY (the lifetime erasure): the task's closure and result may
+        // SAFETY: (the lifetime erasure) the task's closure and result may
         // borrow `'scope` data, and the queue stores the task as a
         // lifetime-free `JobRef`, as if it were `'static`. Sound because the
         // owner of this scope does not return — even when its closure or a
@@ -203,8 +212,13 @@ impl ThreadPool {
         let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
         let pending = &scope.base.pending;
         if !pending.is_zero() {
+            // Returning early, even by unwinding, would free what the tasks
+            // borrow: if waiting itself ever panicked (it runs no user code:
+            // tasks catch their panics), abort instead.
+            let abort = AbortOnUnwind;
             self.registry
                 .wait_until(&|| pending.is_zero(), &|| pending.arm());
+            core::mem::forget(abort);
         }
         match result {
             Err(payload) => resume_unwind(payload),
