@@ -258,6 +258,66 @@ fn splice_into_iter_panic_leaves_drained_vector() {
     assert_eq!(v, s);
 }
 
+/// `size_hint` is user code too: a panic there (at its first, second, ...
+/// call) leaves a valid vector holding the prefix, a prefix of the
+/// replacement and the whole tail, in order, and drops everything once.
+#[test]
+fn splice_panic_in_size_hint_leaves_a_valid_vector() {
+    struct HintBomb {
+        items: std::vec::IntoIter<T32>,
+        ledger: Ledger,
+    }
+    impl Iterator for HintBomb {
+        type Item = T32;
+        fn next(&mut self) -> Option<T32> {
+            self.items.next()
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            self.ledger.tick(Op::Predicate);
+            self.items.size_hint()
+        }
+    }
+    let init = range_vals(LEN);
+    let mut panics = 0;
+    for (s, e) in [(0, 0), (1, 2), (2, LEN), (LEN, LEN), (0, LEN - 1)] {
+        for r in [1, 3, LEN + 2] {
+            for k in 0..3 {
+                let ledger = Ledger::new();
+                let mut v: Vec<T32> = init.iter().map(|&x| ledger.track(x)).collect();
+                let repl: StdVec<T32> = (100..100 + r as u32).map(|x| ledger.track(x)).collect();
+                ledger.fail_at(Op::Predicate, k);
+                let res = catch(|| {
+                    drop(v.splice(
+                        s..e,
+                        HintBomb {
+                            items: repl.into_iter(),
+                            ledger: ledger.clone(),
+                        },
+                    ))
+                });
+                ledger.disarm();
+                ledger.assert_sound();
+                let got = vals(&v);
+                let mid = got.len() - (LEN - e);
+                assert_eq!(&got[..s], &init[..s]);
+                assert_eq!(&got[mid..], &init[e..]);
+                let inserted: StdVec<u32> = (100..100 + (mid - s) as u32).collect();
+                assert_eq!(&got[s..mid], &inserted[..]);
+                match res {
+                    Ok(()) => assert_eq!(mid - s, r),
+                    Err(p) => {
+                        assert!(p.is_some(), "only the planned panic");
+                        panics += 1;
+                    }
+                }
+                drop(v);
+                ledger.assert_all_dropped();
+            }
+        }
+    }
+    assert!(panics >= 5, "every shape panicked at least once ({panics})");
+}
+
 #[test]
 fn leaky_splice_forget_at_every_point() {
     let init = range_vals(LEN);
