@@ -725,3 +725,137 @@ fn not_send_not_sync() {
     <Rc<u8, u8> as AmbiguousIfSync<_>>::some_item();
     <Weak<u8> as AmbiguousIfSync<_>>::some_item();
 }
+
+// ---------------------------------------------------------------------------
+// Differential test against std::rc::Rc: random operations on a pool of
+// strong and weak handles, compared after every step.
+
+mod differential {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Clone(usize),
+        Drop(usize),
+        Downgrade(usize),
+        Upgrade(usize),
+        DropWeak(usize),
+        MakeMut(usize, i32),
+        GetMut(usize, i32),
+        TryUnwrap(usize),
+        New(i32),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0..8usize).prop_map(Step::Clone),
+            (0..8usize).prop_map(Step::Drop),
+            (0..8usize).prop_map(Step::Downgrade),
+            (0..8usize).prop_map(Step::Upgrade),
+            (0..8usize).prop_map(Step::DropWeak),
+            (0..8usize, any::<i32>()).prop_map(|(i, v)| Step::MakeMut(i, v)),
+            (0..8usize, any::<i32>()).prop_map(|(i, v)| Step::GetMut(i, v)),
+            (0..8usize).prop_map(Step::TryUnwrap),
+            any::<i32>().prop_map(Step::New),
+        ]
+    }
+
+    fn run<C: Count>(steps: &[Step]) {
+        let mut ours: Vec<Rc<i32, C>> = vec![Rc::new(0)];
+        let mut theirs: Vec<std::rc::Rc<i32>> = vec![std::rc::Rc::new(0)];
+        let mut ours_w: Vec<Weak<i32, C>> = vec![Weak::new()];
+        let mut theirs_w: Vec<std::rc::Weak<i32>> = vec![std::rc::Weak::new()];
+        for s in steps {
+            let n = ours.len();
+            let m = ours_w.len();
+            match *s {
+                Step::Clone(i) if n > 0 => {
+                    ours.push(ours[i % n].clone());
+                    theirs.push(theirs[i % n].clone());
+                }
+                Step::Drop(i) if n > 0 => {
+                    ours.swap_remove(i % n);
+                    theirs.swap_remove(i % n);
+                }
+                Step::Downgrade(i) if n > 0 => {
+                    ours_w.push(Rc::downgrade(&ours[i % n]));
+                    theirs_w.push(std::rc::Rc::downgrade(&theirs[i % n]));
+                }
+                Step::Upgrade(j) if m > 0 => {
+                    let (a, b) = (ours_w[j % m].upgrade(), theirs_w[j % m].upgrade());
+                    assert_eq!(a.is_some(), b.is_some());
+                    if let (Some(a), Some(b)) = (a, b) {
+                        ours.push(a);
+                        theirs.push(b);
+                    }
+                }
+                Step::DropWeak(j) if m > 0 => {
+                    ours_w.swap_remove(j % m);
+                    theirs_w.swap_remove(j % m);
+                }
+                Step::MakeMut(i, v) if n > 0 => {
+                    *Rc::make_mut(&mut ours[i % n]) = v;
+                    *std::rc::Rc::make_mut(&mut theirs[i % n]) = v;
+                }
+                Step::GetMut(i, v) if n > 0 => {
+                    let a = Rc::get_mut(&mut ours[i % n]).map(|x| *x = v);
+                    let b = std::rc::Rc::get_mut(&mut theirs[i % n]).map(|x| *x = v);
+                    assert_eq!(a, b);
+                }
+                Step::TryUnwrap(i) if n > 0 => {
+                    let a = Rc::try_unwrap(ours.swap_remove(i % n));
+                    let b = std::rc::Rc::try_unwrap(theirs.swap_remove(i % n));
+                    match (a, b) {
+                        (Ok(a), Ok(b)) => assert_eq!(a, b),
+                        (Err(a), Err(b)) => {
+                            ours.push(a);
+                            theirs.push(b);
+                            let last = ours.len() - 1;
+                            ours.swap(i % n, last);
+                            theirs.swap(i % n, last);
+                        }
+                        _ => panic!("try_unwrap differs"),
+                    }
+                }
+                Step::New(v) => {
+                    ours.push(Rc::new(v));
+                    theirs.push(std::rc::Rc::new(v));
+                }
+                _ => {}
+            }
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert_eq!(**a, **b);
+                assert_eq!(Rc::strong_count(a), std::rc::Rc::strong_count(b));
+                assert_eq!(Rc::weak_count(a), std::rc::Rc::weak_count(b));
+            }
+            for (a, b) in ours_w.iter().zip(&theirs_w) {
+                assert_eq!(a.strong_count(), b.strong_count());
+                assert_eq!(a.weak_count(), b.weak_count());
+                assert_eq!(a.upgrade().map(|r| *r), b.upgrade().map(|r| *r));
+            }
+        }
+    }
+
+    const CASES: u32 = if cfg!(miri) { 4 } else { 256 };
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: CASES,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+        #[test]
+        fn matches_std_usize(steps in proptest::collection::vec(step(), 0..40)) {
+            run::<usize>(&steps);
+        }
+        #[test]
+        fn matches_std_u8(steps in proptest::collection::vec(step(), 0..40)) {
+            run::<u8>(&steps);
+        }
+        #[test]
+        fn matches_std_saturating_u16(steps in proptest::collection::vec(step(), 0..40)) {
+            run::<Saturating<u16>>(&steps);
+        }
+    }
+}
