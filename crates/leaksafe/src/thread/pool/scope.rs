@@ -185,6 +185,13 @@ impl ThreadPool {
     /// "a scoped pool task panicked") after every task has finished. The pool
     /// stays usable either way.
     ///
+    /// A result whose handle is already gone is dropped by the task's thread
+    /// before the task counts as finished. If that `Drop` panics, the panic is
+    /// caught, its payload is leaked (dropping it could panic again), and it
+    /// counts as an unjoined task panic. A result or payload dropped by a
+    /// handle (its `Drop`, or `join`'s caller) panics in that caller, as any
+    /// value's `Drop` would.
+    ///
     /// ```
     /// use leaksafe::thread::ThreadPool;
     ///
