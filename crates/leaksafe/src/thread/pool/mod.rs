@@ -1,1 +1,182 @@
-//! `ThreadPool` and its scopes. (Filled in by the pool issue.)
+//! [`ThreadPool`]: a fixed set of worker threads that run scoped tasks.
+//!
+//! ```
+//! use leaksafe::thread::ThreadPool;
+//!
+//! let pool = ThreadPool::new(2);
+//! let data: Vec<u64> = (0..1000).collect();
+//! let total: u64 = pool.scope(|s| {
+//!     let handles: Vec<_> = data.chunks(100).map(|c| s.spawn(move || c.iter().sum::<u64>())).collect();
+//!     handles.into_iter().map(|h| h.join().unwrap()).sum()
+//! });
+//! assert_eq!(total, 499_500);
+//! ```
+//!
+//! # Soundness: the scope, not a guard, joins
+//! Tasks borrow data of the scope's lifetime `'scope`, yet sit in queues of
+//! threads that live as long as the pool; the queue stores them with that
+//! lifetime erased. That is sound because [`ThreadPool::scope`] returns —
+//! normally or by unwinding — only after the scope's pending-task counter is
+//! back to zero, and each task's decrement is its last access to borrowed
+//! data (`scope.rs`, `job.rs`). Handles ([`PoolHandle`]) and guards
+//! ([`PoolJoinGuard`]) are conveniences for getting results: forgetting them
+//! neither shortens the scope nor makes it hang.
+//!
+//! # Invariants of the pool
+//! - `registry` is shared (an `Arc`) by the pool and its workers; it holds
+//!   the injector, the workers' stealers and the sleep protocol
+//!   (`registry.rs`, `sleep.rs`).
+//! - Every task belongs to a scope, and a scope borrows the pool; so when the
+//!   pool is dropped, no scope is running and no task is queued. `Drop` sets
+//!   the terminate flag, wakes everyone, and joins every worker; a worker
+//!   exits only once the queues are empty.
+//! - Memory is bounded by live tasks: a task record is freed as soon as both
+//!   the task has finished and its handle is gone; the scope keeps no list of
+//!   tasks, only a counter. (A forgotten handle leaks its own record.)
+//!
+//! # Progress guarantee
+//! - Every queued task runs, as long as some pool thread — a worker, or a
+//!   thread waiting in [`ThreadPool::scope`] or in a `join` — is not blocked
+//!   outside the pool: idle threads sleep only when every queue is empty, and
+//!   a push wakes a sleeper.
+//! - Joining ([`PoolHandle::join`], dropping a [`PoolJoinGuard`]) never
+//!   blocks a thread that could run queued work: the joiner runs other tasks
+//!   while it waits, so fork-join code (a task joins tasks it spawned) cannot
+//!   deadlock, even on a one-thread pool.
+//! - A joiner runs other tasks *on its own stack*, so its join returns only
+//!   after the task it is running returns. A task that blocks outside the pool
+//!   (on a channel, a lock, a barrier) therefore also blocks every join below
+//!   it on that thread; and if every pool thread blocks outside the pool
+//!   waiting for a task that has not started yet, nothing runs it: a
+//!   deadlock, as in any fixed-size pool. Prefer joining handles to blocking
+//!   on channels between tasks; never block on more tasks than the pool has
+//!   threads.
+
+mod handle;
+mod job;
+mod join_guard;
+mod latch;
+mod registry;
+mod scope;
+mod sleep;
+
+use core::fmt;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::vec::Vec;
+
+pub use handle::PoolHandle;
+pub use join_guard::PoolJoinGuard;
+pub use scope::PoolScope;
+
+use registry::Registry;
+
+/// The pool's sleep protocol and latches, exposed only to the loom models in
+/// `tests/loom_pool.rs`, so that they check the code the pool runs.
+#[cfg(loom)]
+#[doc(hidden)]
+pub mod __pool_loom {
+    pub use super::latch::{CountLatch, Finished, TaskState};
+    pub use super::sleep::Sleep;
+}
+
+/// A pool of worker threads that run scoped tasks: see [`ThreadPool::scope`].
+///
+/// ```
+/// use leaksafe::thread::ThreadPool;
+///
+/// let pool = ThreadPool::new(2);
+/// assert_eq!(pool.threads(), 2);
+/// let mut v = vec![1, 2, 3];
+/// pool.scope(|s| {
+///     for x in &mut v {
+///         s.spawn(move || *x += 1);
+///     }
+/// });
+/// assert_eq!(v, [2, 3, 4]);
+/// ```
+pub struct ThreadPool {
+    registry: Arc<Registry>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl fmt::Debug for ThreadPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThreadPool")
+            .field("threads", &self.threads())
+            .finish()
+    }
+}
+
+impl ThreadPool {
+    /// Creates a pool of `threads` worker threads.
+    ///
+    /// # Panics
+    /// If `threads` is zero (a pool needs at least one thread), or if the
+    /// operating system refuses to create a thread.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(3);
+    /// assert_eq!(pool.threads(), 3);
+    /// ```
+    ///
+    /// ```should_panic
+    /// let _ = leaksafe::thread::ThreadPool::new(0); // at least one thread is needed
+    /// ```
+    pub fn new(threads: usize) -> ThreadPool {
+        assert!(
+            threads > 0,
+            "ThreadPool::new(0): a thread pool needs at least one thread"
+        );
+        let (registry, deques) = Registry::new(threads);
+        let workers = deques
+            .into_iter()
+            .enumerate()
+            .map(|(index, deque)| {
+                let registry = Arc::clone(&registry);
+                std::thread::Builder::new()
+                    .name(std::format!("leaksafe-pool-{index}"))
+                    .spawn(move || registry::worker_main(registry, deque, index))
+                    .expect("failed to spawn thread")
+            })
+            .collect();
+        ThreadPool { registry, workers }
+    }
+
+    /// The number of worker threads.
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::new(1);
+    /// assert_eq!(pool.threads(), 1);
+    /// ```
+    pub fn threads(&self) -> usize {
+        self.workers.len()
+    }
+}
+
+impl Default for ThreadPool {
+    /// A pool with one thread per available core
+    /// ([`std::thread::available_parallelism`], or one if unknown).
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::default();
+    /// assert!(pool.threads() >= 1);
+    /// ```
+    fn default() -> Self {
+        ThreadPool::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
+impl Drop for ThreadPool {
+    /// Lets the workers finish any queued work, then joins them.
+    fn drop(&mut self) {
+        self.registry.terminate();
+        for worker in self.workers.drain(..) {
+            // Workers catch every task's panic, so they do not panic
+            // themselves; nothing to report if one somehow did.
+            let _ = worker.join();
+        }
+    }
+}

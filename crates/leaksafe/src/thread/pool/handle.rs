@@ -1,0 +1,159 @@
+//! [`PoolHandle`]: the right to join one pool task and take its result.
+//!
+//! # Invariants
+//! - A handle holds the `HANDLE` reference bit of its task record until it is
+//!   joined (it then frees the record) or dropped (it clears the bit, and
+//!   frees the record if the task had finished). A forgotten handle keeps its
+//!   bit forever: the record leaks, which is safe, and the scope does not
+//!   wait for handles, only for tasks.
+//! - A handle cannot outlive `'scope`, so it never reads a record whose
+//!   scope's borrowed data is gone; the record itself is heap-allocated and
+//!   outlives the handle by the reference bits.
+//! - `join` waits through the pool's `wait_until`, running other queued tasks
+//!   meanwhile, so joining inside a task never deadlocks on a pool that has
+//!   run out of idle threads (even one thread).
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use std::thread::Result;
+
+use super::job::{Header, take_and_free};
+
+/// An owned permission to join a task spawned by [`PoolScope::spawn`].
+///
+/// Unlike a `std::thread::ScopedJoinHandle`, a forgotten `PoolHandle` does not
+/// make the scope hang: the scope waits for the task itself. The forgotten
+/// handle's result is leaked (it is never dropped) — a leak the caller chose.
+///
+/// [`PoolScope::spawn`]: super::PoolScope::spawn
+///
+/// ```
+/// use leaksafe::thread::ThreadPool;
+///
+/// let pool = ThreadPool::new(2);
+/// pool.scope(|s| {
+///     let h = s.spawn(|| 6 * 7);
+///     assert_eq!(h.join().unwrap(), 42);
+/// });
+/// ```
+pub struct PoolHandle<'scope, T> {
+    header: NonNull<Header<T>>,
+    /// Borrows the scope; owns (a share of) a `T`.
+    _marker: PhantomData<(&'scope (), T)>,
+}
+
+// SAFETY: the handle only moves the task's `T` (which is `Send`) to the thread
+// that joins, and touches the record's atomics; so it may move between threads.
+unsafe impl<T: Send> Send for PoolHandle<'_, T> {}
+// SAFETY: through `&PoolHandle` one can only read the atomic state
+// (`is_finished`), never the `T`.
+unsafe impl<T> Sync for PoolHandle<'_, T> {}
+
+impl<T> fmt::Debug for PoolHandle<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolHandle")
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}
+
+impl<'scope, T> PoolHandle<'scope, T> {
+    pub(super) fn new(header: NonNull<Header<T>>) -> Self {
+        PoolHandle {
+            header,
+            _marker: PhantomData,
+        }
+    }
+
+    fn header(&self) -> &Header<T> {
+        // SAFETY: the handle's reference bit keeps the record alive.
+        unsafe { self.header.as_ref() }
+    }
+
+    /// Waits for the task to finish and returns its result, or the payload of
+    /// its panic as `Err` (the scope then does not panic for it).
+    ///
+    /// While waiting, the calling thread runs other queued tasks of the pool.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(1);
+    /// pool.scope(|s| {
+    ///     let outer = s.spawn(|| {
+    ///         // Joining inside a task of a one-thread pool: this worker runs
+    ///         // `inner` itself while it waits.
+    ///         let inner = s.spawn(|| 1);
+    ///         inner.join().unwrap() + 1
+    ///     });
+    ///     assert_eq!(outer.join().unwrap(), 2);
+    ///     let bad = s.spawn(|| panic!("oops"));
+    ///     assert!(bad.join().is_err());
+    /// });
+    /// ```
+    pub fn join(self) -> Result<T> {
+        self.wait_done();
+        let this = core::mem::ManuallyDrop::new(self);
+        let scope = this.header().scope;
+        // SAFETY: the scope is alive while a `'scope` handle exists.
+        let scope = unsafe { scope.as_ref() };
+        // SAFETY: `DONE` was seen with Acquire, so the task released its bit
+        // and ours is the last reference; `this` is never dropped.
+        let result = unsafe { take_and_free(this.header) };
+        let result = result.expect("a finished task has a result");
+        if result.is_err() {
+            // This panic is now the caller's to handle, not the scope's.
+            scope.note_panic_joined();
+        }
+        result
+    }
+
+    /// Waits for the task, running other queued tasks meanwhile.
+    fn wait_done(&self) {
+        let header = self.header();
+        if !header.state.is_done() {
+            // SAFETY: the scope is alive while a `'scope` handle exists.
+            let scope = unsafe { header.scope.as_ref() };
+            scope
+                .registry()
+                .wait_until(&|| header.state.is_done(), &|| header.state.arm());
+        }
+    }
+
+    /// Waits for the task, then drops the handle (and so the result); a
+    /// panic of the task stays unjoined. `PoolJoinGuard`'s drop.
+    pub(super) fn wait(self) {
+        self.wait_done();
+    }
+
+    /// Whether the task has finished (its result is ready; `join` will not
+    /// wait).
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(1);
+    /// pool.scope(|s| {
+    ///     let h = s.spawn(|| 1);
+    ///     while !h.is_finished() {
+    ///         std::thread::yield_now();
+    ///     }
+    ///     assert_eq!(h.join().unwrap(), 1);
+    /// });
+    /// ```
+    pub fn is_finished(&self) -> bool {
+        self.header().state.is_done()
+    }
+}
+
+impl<T> Drop for PoolHandle<'_, T> {
+    fn drop(&mut self) {
+        if self.header().state.release_handle() {
+            // SAFETY: the task had finished and released its bit: ours was the
+            // last reference.
+            let result = unsafe { take_and_free(self.header) };
+            drop(result);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The two counters the pool's soundness rests on, as small types that loom
+//! can check on their own (`tests/loom_pool.rs` drives exactly this code).
+//!
+//! # Invariants
+//! - [`CountLatch`]: the number of a scope's tasks that have been spawned and
+//!   have not finished, in units of [`ONE`]; bit 0 ([`COUNT_WAITING`]) says the
+//!   scope's owner may be asleep and must be woken when the count reaches
+//!   zero. Every decrement is `Release` and the owner's final load is
+//!   `Acquire`, so everything a task did happens-before `scope` returns. Once
+//!   the count is zero after the scope's closure returned it never rises
+//!   again (only the scope's closure and its running tasks can spawn).
+//! - [`TaskState`]: one task record, shared by the task (bit [`TASK`], held
+//!   while queued or running) and its handle (bit [`HANDLE`]). The task
+//!   finishes with one atomic `fetch_xor(TASK | DONE)`: whoever clears the
+//!   last of the two reference bits frees the record, exactly once. A joiner
+//!   that is about to sleep sets [`WAITING`] first; the task that finishes
+//!   sees it in the same RMW and wakes the sleepers, so no wake-up is lost.
+//!
+//! [`ONE`]: CountLatch::ONE
+//! [`COUNT_WAITING`]: CountLatch::WAITING
+
+use crate::sync::shim::{AtomicUsize, Ordering};
+
+/// A scope's pending-task counter with an "owner is waiting" bit.
+#[derive(Debug)]
+pub struct CountLatch {
+    state: AtomicUsize,
+}
+
+impl Default for CountLatch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CountLatch {
+    /// One pending task.
+    pub const ONE: usize = 2;
+    /// The owner may sleep: the decrement to zero must wake it.
+    pub const WAITING: usize = 1;
+
+    /// No pending task, nobody waiting.
+    pub fn new() -> Self {
+        CountLatch {
+            state: AtomicUsize::new(0),
+        }
+    }
+
+    /// A task was spawned. Called by a thread that is inside the scope (its
+    /// closure or one of its running tasks), so the count is not zero-final.
+    pub fn increment(&self) {
+        // Relaxed: the task is published to its runner through the deque
+        // (Release/Acquire), which orders this increment before its decrement.
+        let prev = self.state.fetch_add(Self::ONE, Ordering::Relaxed);
+        // Unreachable in practice (it would take usize::MAX/2 live tasks, far
+        // beyond memory), but a wrapped count would let `scope` return early.
+        if prev > usize::MAX / 2 {
+            std::process::abort();
+        }
+    }
+
+    /// A task finished. Returns `true` if this was the last task and the owner
+    /// asked to be woken; the caller must then wake the sleepers, and must not
+    /// touch the scope afterwards in any case (the owner may have returned).
+    #[must_use]
+    pub fn decrement(&self) -> bool {
+        self.state.fetch_sub(Self::ONE, Ordering::AcqRel) == Self::ONE | Self::WAITING
+    }
+
+    /// The owner is about to sleep: ask the last task to wake it.
+    pub fn arm(&self) {
+        self.state.fetch_or(Self::WAITING, Ordering::AcqRel);
+    }
+
+    /// Every spawned task has finished (Acquire: their effects are visible).
+    pub fn is_zero(&self) -> bool {
+        self.state.load(Ordering::Acquire) < Self::ONE
+    }
+}
+
+/// The reference bits and completion state of one task record.
+#[derive(Debug)]
+pub struct TaskState {
+    state: AtomicUsize,
+}
+
+/// The task (queued or running) holds a reference.
+const TASK: usize = 1;
+/// The handle (or guard) holds a reference.
+const HANDLE: usize = 2;
+/// The task has finished and its result is written.
+const DONE: usize = 4;
+/// A joiner may be asleep: the finishing task must wake the sleepers.
+const WAITING: usize = 8;
+
+/// What [`TaskState::finish`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    /// The handle is gone: the finishing task owns the record and frees it.
+    HandleGone,
+    /// The handle still lives and owns the record now; nobody is waiting.
+    HandleAlive,
+    /// The handle still lives and its joiner may be asleep: wake the sleepers
+    /// (without touching the record, which the joiner may free at once).
+    WakeJoiner,
+}
+
+impl Default for TaskState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TaskState {
+    /// A new task, referenced by itself and its handle.
+    pub fn new() -> Self {
+        TaskState {
+            state: AtomicUsize::new(TASK | HANDLE),
+        }
+    }
+
+    /// The task wrote its result. Drops the task's reference and marks it done
+    /// (Release: the result is visible to whoever sees `DONE`; Acquire: if the
+    /// handle is gone, its last accesses happen-before our free).
+    pub fn finish(&self) -> Finished {
+        let prev = self.state.fetch_xor(TASK | DONE, Ordering::AcqRel);
+        debug_assert!(prev & TASK != 0 && prev & DONE == 0);
+        if prev & HANDLE == 0 {
+            Finished::HandleGone
+        } else if prev & WAITING != 0 {
+            Finished::WakeJoiner
+        } else {
+            Finished::HandleAlive
+        }
+    }
+
+    /// The handle lets go without joining. Returns `true` if the task had
+    /// already finished: the caller then owns the record and frees it.
+    pub fn release_handle(&self) -> bool {
+        let prev = self.state.fetch_and(!HANDLE, Ordering::AcqRel);
+        debug_assert!(prev & HANDLE != 0);
+        prev & DONE != 0
+    }
+
+    /// A joiner is about to sleep: ask the task to wake it when done.
+    pub fn arm(&self) {
+        self.state.fetch_or(WAITING, Ordering::AcqRel);
+    }
+
+    /// The task finished (Acquire: its result is visible).
+    pub fn is_done(&self) -> bool {
+        self.state.load(Ordering::Acquire) & DONE != 0
+    }
+}

@@ -1,0 +1,238 @@
+//! [`PoolScope`]: the owner of a pool scope's tasks, and the only thing that
+//! guarantees they finish.
+//!
+//! # Invariants (the chapter's lesson: the scope, not a guard, joins)
+//! - A scope's [`ScopeBase`] lives on the stack of the thread that called
+//!   [`ThreadPool::scope`], which does not return — normally or by unwinding
+//!   — before `pending` is zero. `pending` counts every task spawned in the
+//!   scope (including tasks spawned by its tasks) that has not yet made its
+//!   final decrement, and that decrement is each task's last access to
+//!   anything of lifetime `'scope`. Handles and guards play no part in this:
+//!   forgetting them cannot make `scope` return early, and cannot make it
+//!   hang (a task's completion does not depend on its handle).
+//! - `unjoined_panics` counts tasks that panicked (or whose result's drop
+//!   panicked) minus the panics a `join` returned as `Err`. It only changes
+//!   before the task's decrement or inside the scope, so once `pending` is
+//!   zero it is final; if non-zero, `scope` panics.
+//!
+//! [`ThreadPool::scope`]: super::ThreadPool::scope
+
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use super::ThreadPool;
+use super::handle::PoolHandle;
+use super::job::new_task;
+use super::join_guard::PoolJoinGuard;
+use super::latch::CountLatch;
+use super::registry::Registry;
+use crate::sync::shim::{AtomicUsize, Ordering};
+
+/// Aborts the process if dropped: armed while unwinding would be unsound.
+struct AbortOnUnwind;
+
+impl Drop for AbortOnUnwind {
+    fn drop(&mut self) {
+        std::process::abort();
+    }
+}
+
+/// The lifetime-free part of a scope that its tasks point to.
+pub(super) struct ScopeBase {
+    pub(super) registry: *const Registry,
+    pub(super) pending: CountLatch,
+    unjoined_panics: AtomicUsize,
+}
+
+impl ScopeBase {
+    pub(super) fn note_panic(&self) {
+        self.unjoined_panics.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(super) fn note_panic_joined(&self) {
+        self.unjoined_panics.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub(super) fn registry(&self) -> &Registry {
+        // SAFETY: the registry is kept alive by the `&ThreadPool` that the
+        // scope's owner borrows for the scope's whole life.
+        unsafe { &*self.registry }
+    }
+}
+
+/// A scope in which tasks borrowing `'env` data run on a [`ThreadPool`].
+///
+/// Created by [`ThreadPool::scope`]; every task spawned in it has finished
+/// when `scope` returns, whatever happened to the handles and guards.
+///
+/// ```
+/// use leaksafe::thread::ThreadPool;
+///
+/// let pool = ThreadPool::new(2);
+/// let mut a = [1, 2, 3];
+/// pool.scope(|s| {
+///     for x in a.iter_mut() {
+///         s.spawn(move || *x *= 10);
+///     }
+/// });
+/// assert_eq!(a, [10, 20, 30]);
+/// ```
+pub struct PoolScope<'scope, 'env: 'scope> {
+    base: ScopeBase,
+    /// Invariance over `'scope`, as std's `Scope`.
+    scope: PhantomData<&'scope mut &'scope ()>,
+    env: PhantomData<&'env mut &'env ()>,
+}
+
+// SAFETY: all shared state of a `PoolScope` is atomics and the registry (whose
+// queues and sleep lock are thread-safe); tasks spawned through it must be
+// `Send`. So the scope can be shared with its tasks on other threads.
+unsafe impl Sync for PoolScope<'_, '_> {}
+
+impl core::fmt::Debug for PoolScope<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PoolScope").finish_non_exhaustive()
+    }
+}
+
+impl<'scope> PoolScope<'scope, '_> {
+    /// Runs `f` on the pool and returns a handle to its result.
+    ///
+    /// The task may borrow anything that outlives the scope, and may spawn
+    /// more tasks in the same scope. Dropping or forgetting the handle does
+    /// not detach the task: the scope still waits for it.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let data = vec![1, 2, 3, 4];
+    /// let total = pool.scope(|s| {
+    ///     let (a, b) = data.split_at(2);
+    ///     let ha = s.spawn(|| a.iter().sum::<i32>());
+    ///     let hb = s.spawn(|| b.iter().sum::<i32>());
+    ///     ha.join().unwrap() + hb.join().unwrap()
+    /// });
+    /// assert_eq!(total, 10);
+    /// ```
+    pub fn spawn<F, T>(&'scope self, f: F) -> PoolHandle<'scope, T>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        PoolHandle::new(self.spawn_task(f))
+    }
+
+    /// Runs `f` on the pool and returns the chapter's guard: dropping the
+    /// guard waits for the task (running other tasks meanwhile), and
+    /// [`PoolJoinGuard::join`] returns its result.
+    ///
+    /// Forgetting the guard is harmless: the scope waits for the task anyway.
+    /// If the task panicked and the guard was dropped rather than joined, the
+    /// scope panics at its end, as for an unjoined handle.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(1);
+    /// let mut x = 0;
+    /// pool.scope(|s| {
+    ///     let g = s.spawn_guard(|| x += 1);
+    ///     drop(g); // waits for the task
+    /// });
+    /// assert_eq!(x, 1);
+    /// ```
+    pub fn spawn_guard<F, T>(&'scope self, f: F) -> PoolJoinGuard<'scope, T>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        PoolJoinGuard::new(self.spawn(f))
+    }
+
+    fn spawn_task<F, T>(&'scope self, f: F) -> NonNull<super::job::Header<T>>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        self.base.pending.increment();
+        // SAFETY: (the lifetime erasure) the task's closure and result may
+        // borrow `'scope` data, and the queue stores the task as a
+        // lifetime-free `JobRef`, as if it were `'static`. Sound because the
+        // owner of this scope does not return — even when its closure or a
+        // task panics: `ThreadPool::scope` catches the closure's panic and
+        // waits before resuming it — until `pending` is back to zero, and the
+        // task's matching decrement (for the increment just above) is its
+        // last access to `'scope` data and to `self.base`; its result is dropped before it, or handed
+        // to a handle that cannot outlive `'scope` (or is forgotten, and
+        // never touched again). The job runs exactly once: the deques hand
+        // each job to one thread.
+        let (header, job) = unsafe { new_task(f, NonNull::from(&self.base)) };
+        self.base.registry().push(job);
+        header
+    }
+}
+
+impl ThreadPool {
+    /// Creates a scope, runs `f` in it, and waits for every task spawned in
+    /// it — including tasks spawned by tasks, and tasks whose handle or guard
+    /// was forgotten — before returning `f`'s result.
+    ///
+    /// The calling thread runs queued tasks while it waits. If `f` panics,
+    /// the scope still waits for every task, then resumes that panic. If a
+    /// task panicked and no `join` returned its error, `scope` panics (with
+    /// "a scoped pool task panicked") after every task has finished. The pool
+    /// stays usable either way.
+    ///
+    /// A result whose handle is already gone is dropped by the task's thread
+    /// before the task counts as finished. If that `Drop` panics, the panic is
+    /// caught, its payload is leaked (dropping it could panic again), and it
+    /// counts as an unjoined task panic. A result or payload dropped by a
+    /// handle (its `Drop`, or `join`'s caller) panics in that caller, as any
+    /// value's `Drop` would.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let v: Vec<u64> = (1..=100).collect();
+    /// let sums: Vec<u64> = pool.scope(|s| {
+    ///     let hs: Vec<_> = v.chunks(10).map(|c| s.spawn(move || c.iter().sum::<u64>())).collect();
+    ///     hs.into_iter().map(|h| h.join().unwrap()).collect()
+    /// });
+    /// assert_eq!(sums.iter().sum::<u64>(), 5050);
+    /// ```
+    pub fn scope<'env, F, R>(&self, f: F) -> R
+    where
+        F: for<'scope> FnOnce(&'scope PoolScope<'scope, 'env>) -> R,
+    {
+        let scope = PoolScope {
+            base: ScopeBase {
+                registry: &*self.registry,
+                pending: CountLatch::new(),
+                unjoined_panics: AtomicUsize::new(0),
+            },
+            scope: PhantomData,
+            env: PhantomData,
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
+        let pending = &scope.base.pending;
+        if !pending.is_zero() {
+            // Returning early, even by unwinding, would free what the tasks
+            // borrow: if waiting itself ever panicked (it runs no user code:
+            // tasks catch their panics), abort instead.
+            let abort = AbortOnUnwind;
+            self.registry
+                .wait_until(&|| pending.is_zero(), &|| pending.arm());
+            core::mem::forget(abort);
+        }
+        match result {
+            Err(payload) => resume_unwind(payload),
+            Ok(_) if scope.base.unjoined_panics.load(Ordering::Relaxed) != 0 => {
+                panic!("a scoped pool task panicked")
+            }
+            Ok(r) => r,
+        }
+    }
+}
