@@ -43,6 +43,7 @@ extern crate std;
 
 mod count;
 pub mod rc;
+mod rc_box;
 pub mod sync;
 #[cfg(feature = "std")]
 pub mod thread;

@@ -1,3 +1,100 @@
-//! Thread-safe reference counting with checked counts. (Filled in by the Arc issue.)
+//! Thread-safe reference counting with checked counts: [`Arc<T, C>`] and
+//! [`Weak<T, C>`].
+//!
+//! The atomic twin of [`rc`](crate::rc): std's `Arc` API, and a count type `C`
+//! (`u8`, `u16`, `u32`, `u64`, `usize` — the default — or
+//! [`Saturating`](core::num::Saturating) of one of them) that says how wide the
+//! two counts are and what happens when a count would overflow: **abort** the
+//! process, as std does, or **saturate** (the value becomes immortal, like
+//! Linux's `refcount_t`). Forgetting clones (`mem::forget` is safe) can push a
+//! count to its ceiling; it can never wrap it around to zero and free a value
+//! still in use. The overflow policy and every atomic operation on a count are
+//! in [`Count`](crate::Count)'s module (`src/count.rs`); the allocation (two
+//! counts, then the value) is shared with `Rc` (`src/rc_box.rs`).
+//!
+//! ```
+//! use core::num::Saturating;
+//! use leaksafe::sync::Arc;
+//!
+//! let a: Arc<u32, u8> = Arc::new(5); // an 8-byte block: 1 + 1 + 2 (padding) + 4
+//! let b = Arc::clone(&a);
+//! std::thread::spawn(move || assert_eq!(*b, 5)).join().unwrap();
+//!
+//! let sticky: Arc<u32, Saturating<u8>> = Arc::new(7);
+//! for _ in 0..300 {
+//!     core::mem::forget(sticky.clone()); // saturates at 255 instead of aborting
+//! }
+//! assert_eq!(Arc::strong_count(&sticky), 255);
+//! ```
+//!
+//! # Sizes
+//! The block is `#[repr(C)] { strong: C, weak: C, value: T }`:
+//!
+//! | `T` | `C = u8` | `u16` | `u32` | `u64` / `usize` | `std::sync::Arc` |
+//! |---|---|---|---|---|---|
+//! | `u8` | 3 | 6 | 12 | 24 | 24 |
+//! | `u32` | 8 | 8 | 12 | 24 | 24 |
+//! | `u64` | 16 | 16 | 16 | 24 | 24 |
+//! | `[u8; 3]` | 5 | 8 | 12 | 24 | 24 |
+//!
+//! (bytes per allocation on a 64-bit target; `tests/arc_alloc_size.rs`
+//! measures them with a counting allocator. `Saturating<uN>` is the size of
+//! `uN`.)
+//!
+//! # Invariants (the soundness argument)
+//! Let `strong` and `weak` be the two counts of one allocation.
+//! 1. **Ownership.** `strong` counts the [`Arc`]s; `weak` counts the [`Weak`]s
+//!    plus one held by all `Arc`s together (released after the value is
+//!    dropped), as in std. The value is alive while `strong > 0`; the block is
+//!    allocated while `weak > 0`. A saturated count (`Saturating` only) is
+//!    never decremented again, so a saturated `strong` keeps the value alive and
+//!    a saturated `weak` keeps the block allocated forever.
+//! 2. **No wrap.** Every increment — `clone`, `upgrade`, `downgrade`,
+//!    `Weak::clone`, `increment_strong_count` — goes through the count's
+//!    checked operation, which aborts or saturates before a count could wrap
+//!    (`src/count.rs`, invariant 1; rust-lang/rust#108706). A count therefore
+//!    reaches zero only when every reference it counts is gone.
+//! 3. **Orderings, as std.** Increments are Relaxed (a new reference is made
+//!    from an existing one, which already synchronises), except `upgrade` and
+//!    `downgrade`, which Acquire. Decrements are Release; the decrement that
+//!    reaches zero is followed by an Acquire *load* of the count (not only a
+//!    fence: ThreadSanitizer sees loads), so every use of the value by other
+//!    threads happens-before its drop and every use of the block happens-before
+//!    the free.
+//! 4. **No reference to the header across the final decrement**
+//!    (rust-lang/rust#55005). The code reaches the counts and the value through
+//!    the raw block pointer, making a `&` only to the one atomic it operates
+//!    on (interior-mutable, so it asserts nothing once the block is freed by
+//!    another thread) and never a `&Inner` covering the value.
+//! 5. **Uniqueness** (`get_mut`, `make_mut`, `try_unwrap`, `into_inner`) is
+//!    decided so that no other thread can create a reference afterwards:
+//!    `get_mut` locks the weak count (`1 → WEAK_LOCKED`, Acquire) so no
+//!    `downgrade` can slip between the check of `weak` and the check of
+//!    `strong` (CVE-2018-25008, rust-lang/rust#51780), then loads `strong`
+//!    with Acquire. `make_mut` and `try_unwrap` swap `strong` from 1 to 0, after
+//!    which no `upgrade` can succeed; `make_mut` then moves the value out if
+//!    `Weak`s remain (disassociating them) or restores `strong = 1`. The lock
+//!    value never equals a real or saturated weak count (`src/count.rs`,
+//!    invariant 4).
+//! 6. **Send and Sync exactly as std**: both require `T: Send + Sync`, because
+//!    any clone may be the last one and drop `T` on its thread, and all clones
+//!    hand out `&T` across threads.
+//!
+//! `Weak::new()` does not allocate: its pointer has the address `usize::MAX`
+//! (never a real block: blocks are at least 2 bytes) and no provenance; every
+//! `Weak` method checks for it before touching a count.
 
 pub(crate) mod shim;
+
+mod arc;
+mod weak;
+
+pub use arc::Arc;
+pub use weak::Weak;
+
+use crate::count::CountOps;
+use crate::rc_box::Inner;
+
+/// The heap block of an `Arc<T, C>`: two atomic counts of `C`'s width, then
+/// the value.
+type Block<T, C> = Inner<<C as CountOps>::Atomic, T>;

@@ -1,1 +1,0 @@
-//! Single-threaded reference counting with checked counts. (Filled in by the Rc issue.)

@@ -1,0 +1,779 @@
+//! Single-threaded reference counting with checked counts: [`Rc<T, C>`] and
+//! [`Weak<T, C>`].
+//!
+//! std's [`Rc`](alloc::rc::Rc) with one more parameter: the count type `C`
+//! ([`Count`]). `C = usize` (the default) behaves like std. A narrower `C`
+//! makes the allocation smaller; `Saturating<_>` makes overflow leak instead of
+//! abort.
+//!
+//! ```
+//! use core::num::Saturating;
+//! use leaksafe::rc::Rc;
+//!
+//! let a: Rc<u8, u8> = Rc::new(1); // 3 bytes on the heap
+//! let b = Rc::clone(&a);
+//! assert_eq!(Rc::strong_count(&b), 2);
+//!
+//! // 255 strong references fit in a u8; one more would abort. A saturating
+//! // count sticks at its maximum instead, and the value becomes immortal.
+//! let s: Rc<u8, Saturating<u8>> = Rc::new(2);
+//! for _ in 0..300 {
+//!     core::mem::forget(Rc::clone(&s));
+//! }
+//! assert_eq!(Rc::strong_count(&s), 255);
+//! ```
+//!
+//! # Type inference and the default count
+//! Rust does not use a type parameter's default for inference, so where
+//! nothing else fixes `C`, `Rc::new(5)` alone is ambiguous (as
+//! `HashMap::default()` would be without `RandomState`). Name the type —
+//! `Rc::<_>::new(5)` (the omitted `C` takes its default, `usize`), `let a:
+//! Rc<i32, u8> = Rc::new(5)` — or let a use site fix it.
+//!
+//! # Why counts are checked: the Rustonomicon's `Rc` case
+//! `mem::forget` is safe, so safe code can create any number of clones without
+//! ever decrementing. A count that wraps to zero would then free a value still
+//! in use. Every increment here checks first: abort counts (`u8` … `usize`)
+//! abort the process, **before** the count changes, and never panic (a panic
+//! could be caught and the count reused); saturating counts stick at `MAX`,
+//! after which the value is never dropped and the allocation never freed —
+//! the leak Linux's `refcount_t` accepts in exchange for not crashing.
+//!
+//! # Invariants
+//! For every `Rc`/`Weak` (except `Weak::new`'s dangling one, whose pointer has
+//! address `usize::MAX`, which no allocation of at least 2 bytes can have):
+//! 1. `ptr` points to a live `Inner` block made by `rc_box` with `K =
+//!    Cell<C::Int>`. The block is freed exactly when the weak count reaches 0.
+//! 2. `strong` = number of live `Rc`s (or saturated). While `strong > 0` the
+//!    value is initialized; it is dropped exactly when `strong` reaches 0.
+//! 3. `weak` = number of live `Weak`s + 1 while `strong > 0` (the `+ 1` is
+//!    owned by all `Rc`s together and released after the value is dropped, so
+//!    a `Weak` dropped *by* the value's destructor cannot free the block under
+//!    it); = number of `Weak`s afterwards.
+//! 4. Counts never wrap (see [`Count`]); a saturated count never changes
+//!    again, so a saturated `strong` never reaches 0 (the value is immortal)
+//!    and a saturated `weak` never reaches 0 (the block is never freed).
+//! 5. No user code runs between a count change and the state it describes:
+//!    `make_mut` clones **before** touching a count, so a panicking `Clone`
+//!    leaves every count and pointer as it was.
+//! 6. `Rc` is neither `Send` nor `Sync` (the counts are `Cell`s), like std's.
+//!
+//! # Layout
+//! The block is `#[repr(C)] { strong: C, weak: C, value: T }`: two counts, then
+//! the value at the next multiple of its alignment; the total is rounded up to
+//! the block's alignment. Bytes allocated per `Rc` (x86-64; measured by
+//! `tests/rc_alloc_size.rs` with a counting allocator):
+//!
+//! | `T` | `C = u8` | `u16` | `u32` | `u64` / `usize` | std `Rc` |
+//! |---|---|---|---|---|---|
+//! | `u8` | 3 | 6 | 12 | 24 | 24 |
+//! | `u32` | 8 | 8 | 12 | 24 | 24 |
+//! | `u64` | 16 | 16 | 16 | 24 | 24 |
+//! | `[u8; 3]` | 5 | 8 | 12 | 24 | 24 |
+//! | `()` | 2 | 4 | 8 | 16 | 16 |
+//! | `String` | 32 | 32 | 32 | 40 | 40 |
+//!
+//! `Saturating<uN>` has the size of `uN`. `C = usize` allocates exactly what
+//! std's `Rc` does.
+//!
+//! # Unsized values
+//! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. `CoerceUnsized` is unstable,
+//! so `Rc<Foo>` does not coerce to `Rc<dyn Trait>`; make one from a box
+//! instead (the value is moved into a new block and the box freed):
+//!
+//! ```
+//! use core::fmt::Display;
+//! use leaksafe::rc::Rc;
+//!
+//! let d: Rc<dyn Display, u8> = Rc::from(Box::new(42) as Box<dyn Display>);
+//! assert_eq!(d.to_string(), "42");
+//! let s: Rc<str, u16> = Rc::from("hello");
+//! let v: Rc<[u32]> = (1..=3).collect();
+//! assert_eq!((&*s, &*v), ("hello", &[1, 2, 3][..]));
+//! ```
+mod weak;
+
+pub use weak::Weak;
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::borrow::Borrow;
+use core::cell::Cell;
+use core::cmp::Ordering;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::marker::PhantomData;
+use core::mem::{self, ManuallyDrop};
+use core::ops::Deref;
+use core::panic::{RefUnwindSafe, UnwindSafe};
+use core::pin::Pin;
+use core::ptr::{self, NonNull};
+
+use crate::count::{Count, CountOps};
+use crate::rc_box::{self, Inner};
+
+/// The block of an `Rc<T, C>`: counts in `Cell`s of `C`'s integer.
+type RcInner<T, C> = Inner<Cell<<C as CountOps>::Int>, T>;
+
+/// A single-threaded reference-counting pointer with a count of type `C`.
+///
+/// See the [module documentation](self) for the counts, their limits and the
+/// layout.
+///
+/// ```
+/// use leaksafe::rc::Rc;
+///
+/// let five = Rc::<_>::new(5);
+/// let also = Rc::clone(&five);
+/// assert_eq!(*also, 5);
+/// assert_eq!(Rc::strong_count(&five), 2);
+/// ```
+pub struct Rc<T: ?Sized, C: Count = usize> {
+    ptr: NonNull<RcInner<T, C>>,
+    /// Owns a `T` for drop check; `NonNull` makes `Rc` `!Send + !Sync`.
+    phantom: PhantomData<RcInner<T, C>>,
+}
+
+impl<T: ?Sized + RefUnwindSafe, C: Count> UnwindSafe for Rc<T, C> {}
+impl<T: ?Sized + RefUnwindSafe, C: Count> RefUnwindSafe for Rc<T, C> {}
+impl<T: ?Sized, C: Count> Unpin for Rc<T, C> {}
+
+impl<T: ?Sized, C: Count> Rc<T, C> {
+    /// Wraps a block whose strong count already counts this `Rc`.
+    #[inline]
+    fn from_inner(ptr: NonNull<RcInner<T, C>>) -> Self {
+        Rc {
+            ptr,
+            phantom: PhantomData,
+        }
+    }
+
+    #[inline]
+    fn strong_cell(&self) -> &Cell<C::Int> {
+        // SAFETY: invariant 1: the block is live while this `Rc` exists.
+        unsafe { &(*self.ptr.as_ptr()).strong }
+    }
+
+    #[inline]
+    fn weak_cell(&self) -> &Cell<C::Int> {
+        // SAFETY: invariant 1.
+        unsafe { &(*self.ptr.as_ptr()).weak }
+    }
+
+    /// The number of `Rc`s to this allocation, or the count's maximum once it
+    /// saturated.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a: Rc<i32, u8> = Rc::new(1);
+    /// let _b = a.clone();
+    /// assert_eq!(Rc::strong_count(&a), 2);
+    /// ```
+    #[inline]
+    pub fn strong_count(this: &Self) -> usize {
+        C::to_usize(this.strong_cell().get())
+    }
+
+    /// The number of [`Weak`]s to this allocation, or the count's maximum once
+    /// it saturated.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a = Rc::<_>::new(1);
+    /// let _w = Rc::downgrade(&a);
+    /// assert_eq!(Rc::weak_count(&a), 1);
+    /// ```
+    #[inline]
+    pub fn weak_count(this: &Self) -> usize {
+        let w = this.weak_cell().get();
+        if C::is_saturated(w) {
+            C::to_usize(w)
+        } else {
+            // Invariant 3: the `+ 1` of the strong references.
+            C::to_usize(w) - 1
+        }
+    }
+
+    /// Makes a [`Weak`] pointer to this allocation.
+    ///
+    /// Aborts (or saturates) if the weak count is full.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a = Rc::<_>::new(5);
+    /// let w = Rc::downgrade(&a);
+    /// assert_eq!(w.upgrade().as_deref(), Some(&5));
+    /// ```
+    pub fn downgrade(this: &Self) -> Weak<T, C> {
+        C::cell_inc(this.weak_cell());
+        Weak::from_inner(this.ptr)
+    }
+
+    /// Whether two `Rc`s point to the same allocation (like `ptr::addr_eq`:
+    /// metadata is ignored).
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a = Rc::<_>::new(1);
+    /// assert!(Rc::ptr_eq(&a, &a.clone()));
+    /// assert!(!Rc::ptr_eq(&a, &Rc::new(1)));
+    /// ```
+    #[inline]
+    pub fn ptr_eq(this: &Self, other: &Self) -> bool {
+        ptr::addr_eq(this.ptr.as_ptr(), other.ptr.as_ptr())
+    }
+
+    /// A raw pointer to the value.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a = Rc::<_>::new(7);
+    /// assert_eq!(unsafe { *Rc::as_ptr(&a) }, 7);
+    /// ```
+    #[inline]
+    pub fn as_ptr(this: &Self) -> *const T {
+        // SAFETY: invariant 1: projecting to a field of the live block stays in
+        // bounds; no reference is created.
+        unsafe { ptr::addr_of!((*this.ptr.as_ptr()).value) }
+    }
+
+    /// Consumes the `Rc`, returning the pointer to the value; the strong
+    /// count is not changed. Turn it back with [`Rc::from_raw`].
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::<_>::new(String::from("x")));
+    /// let back: Rc<String> = unsafe { Rc::from_raw(p) };
+    /// assert_eq!(*back, "x");
+    /// ```
+    #[inline]
+    pub fn into_raw(this: Self) -> *const T {
+        let p = Self::as_ptr(&this);
+        mem::forget(this);
+        p
+    }
+
+    /// Rebuilds an `Rc` from a pointer returned by [`Rc::into_raw`].
+    ///
+    /// # Safety
+    /// `ptr` came from `Rc::<U, C>::into_raw` with the **same count type `C`**
+    /// and `U` of the same size and alignment as `T` (or `U = T`), and that raw
+    /// pointer still owns its strong reference (each `into_raw` is matched by at
+    /// most one `from_raw`).
+    #[inline]
+    pub unsafe fn from_raw(ptr: *const T) -> Self {
+        // SAFETY: the caller guarantees `ptr` is the value field of a live
+        // block of this count type (the strong reference keeps it live).
+        let inner = unsafe { rc_box::inner_from_value_ptr::<Cell<C::Int>, T>(ptr) };
+        // SAFETY: a block pointer is never null.
+        Self::from_inner(unsafe { NonNull::new_unchecked(inner) })
+    }
+
+    /// Increments the strong count of the `Rc` behind `ptr` (like cloning it
+    /// and forgetting the clone).
+    ///
+    /// # Safety
+    /// `ptr` came from [`Rc::into_raw`] with the same `T` and `C`, and the
+    /// allocation still has a strong reference.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::<_>::new(1));
+    /// unsafe {
+    ///     Rc::<i32>::increment_strong_count(p);
+    ///     let a: Rc<i32> = Rc::from_raw(p);
+    ///     assert_eq!(Rc::strong_count(&a), 2);
+    ///     Rc::<i32>::decrement_strong_count(p);
+    /// }
+    /// ```
+    pub unsafe fn increment_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller; the rebuilt `Rc` is not dropped.
+        let rc = ManuallyDrop::new(unsafe { Self::from_raw(ptr) });
+        C::cell_inc(rc.strong_cell());
+    }
+
+    /// Decrements the strong count of the `Rc` behind `ptr` (like rebuilding
+    /// it with `from_raw` and dropping it).
+    ///
+    /// # Safety
+    /// As [`Rc::from_raw`]: `ptr` owns the strong reference being released.
+    pub unsafe fn decrement_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        drop(unsafe { Self::from_raw(ptr) });
+    }
+
+    /// Whether this is the only reference, strong or weak (a saturated count
+    /// is never unique).
+    #[inline]
+    fn is_unique(this: &Self) -> bool {
+        this.strong_cell().get() == C::ONE && this.weak_cell().get() == C::ONE
+    }
+
+    /// A mutable reference to the value if no other `Rc` or [`Weak`] points
+    /// to it; `None` otherwise (and always once a count saturated).
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let mut a = Rc::<_>::new(3);
+    /// *Rc::get_mut(&mut a).unwrap() += 1;
+    /// let b = a.clone();
+    /// assert!(Rc::get_mut(&mut a).is_none());
+    /// drop(b);
+    /// assert_eq!(*a, 4);
+    /// ```
+    #[inline]
+    pub fn get_mut(this: &mut Self) -> Option<&mut T> {
+        if Self::is_unique(this) {
+            // SAFETY: no other `Rc` or `Weak` exists, so nothing else can reach
+            // the value while `this` is mutably borrowed; it is initialized
+            // (invariant 2).
+            Some(unsafe { &mut (*this.ptr.as_ptr()).value })
+        } else {
+            None
+        }
+    }
+}
+
+impl<T, C: Count> Rc<T, C> {
+    /// Allocates `value` with both counts at 1.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a: Rc<_, u16> = Rc::new([1, 2]);
+    /// assert_eq!(a[1], 2);
+    /// ```
+    pub fn new(value: T) -> Self {
+        Self::from_inner(rc_box::allocate_value(
+            Cell::new(C::ONE),
+            Cell::new(C::ONE),
+            value,
+        ))
+    }
+
+    /// `Pin<Rc<T, C>>`: the value never moves while an `Rc` exists.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::<_>::pin(5);
+    /// assert_eq!(*p, 5);
+    /// ```
+    pub fn pin(value: T) -> Pin<Self> {
+        // SAFETY: the value lives in the heap block and is never moved out
+        // while any `Rc` exists (`try_unwrap` needs the `Rc` by value, which
+        // `Pin` does not give out for `!Unpin` values).
+        unsafe { Pin::new_unchecked(Self::new(value)) }
+    }
+
+    /// Makes a value that holds a [`Weak`] to itself. The `Weak` handed to
+    /// `data_fn` cannot be upgraded until `new_cyclic` returns.
+    ///
+    /// If `data_fn` panics, the block is freed (by the `Weak`) and no value is
+    /// dropped.
+    ///
+    /// ```
+    /// use leaksafe::rc::{Rc, Weak};
+    ///
+    /// struct Node {
+    ///     me: Weak<Node>,
+    /// }
+    /// let n = Rc::new_cyclic(|me| {
+    ///     assert!(me.upgrade().is_none());
+    ///     Node { me: me.clone() }
+    /// });
+    /// assert!(Rc::ptr_eq(&n.me.upgrade().unwrap(), &n));
+    /// ```
+    pub fn new_cyclic<F: FnOnce(&Weak<T, C>) -> T>(data_fn: F) -> Self {
+        // strong 0: upgrades fail; weak 1: the `Weak` below, which becomes the
+        // strong references' `+ 1` (invariant 3) on success.
+        let inner =
+            rc_box::allocate_uninit::<Cell<C::Int>, T>(Cell::new(C::ZERO), Cell::new(C::ONE));
+        let weak = Weak::from_inner(inner);
+        let data = data_fn(&weak);
+        // SAFETY: the block is live (held by `weak`); the value field is
+        // uninitialized and nothing reads it while strong is 0.
+        unsafe { ptr::addr_of_mut!((*inner.as_ptr()).value).write(data) };
+        // SAFETY: the block is live.
+        let strong = unsafe { &(*inner.as_ptr()).strong };
+        // Strong is 0 here: `upgrade` never increments a zero count.
+        strong.set(C::ONE);
+        mem::forget(weak);
+        Self::from_inner(inner)
+    }
+
+    /// The value, if this is the only strong reference; otherwise `Err(this)`
+    /// (also once the strong count saturated). Outstanding [`Weak`]s can no
+    /// longer upgrade afterwards.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a = Rc::<_>::new(3);
+    /// let b = a.clone();
+    /// let a = Rc::try_unwrap(a).unwrap_err();
+    /// drop(b);
+    /// assert_eq!(Rc::try_unwrap(a), Ok(3));
+    /// ```
+    pub fn try_unwrap(this: Self) -> Result<T, Self> {
+        if this.strong_cell().get() != C::ONE {
+            return Err(this);
+        }
+        let this = ManuallyDrop::new(this);
+        // SAFETY: strong is 1, so the value is initialized and this `Rc` owns
+        // it; it is moved out once, and strong goes to 0 so nobody reads it
+        // again (upgrade fails on 0).
+        let value = unsafe { ptr::read(&(*this.ptr.as_ptr()).value) };
+        this.strong_cell().set(C::ZERO);
+        // Release the strong references' `+ 1` on the weak count (frees the
+        // block if no `Weak` is left).
+        drop(ReleaseImplicitWeak::<T, C>(this.ptr));
+        Ok(value)
+    }
+
+    /// The value, if this is the only strong reference; otherwise `None` and
+    /// this reference is dropped. (For `Rc`, unlike `Arc`, this is
+    /// `try_unwrap(this).ok()`.)
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a = Rc::<_>::new(3);
+    /// let b = a.clone();
+    /// assert_eq!(Rc::into_inner(a), None);
+    /// assert_eq!(Rc::into_inner(b), Some(3));
+    /// ```
+    #[inline]
+    pub fn into_inner(this: Self) -> Option<T> {
+        Self::try_unwrap(this).ok()
+    }
+}
+
+impl<T: Clone, C: Count> Rc<T, C> {
+    /// A mutable reference to the value, cloning it into a new allocation
+    /// first if other `Rc`s share it. If only [`Weak`]s share it, the value is
+    /// moved to a new allocation and they are disassociated (they can no
+    /// longer upgrade), as std does.
+    ///
+    /// If `Clone` panics, nothing has changed: no count, no pointer.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let mut a = Rc::<_>::new(1);
+    /// let b = a.clone();
+    /// *Rc::make_mut(&mut a) += 1;
+    /// assert_eq!((*a, *b), (2, 1));
+    /// ```
+    pub fn make_mut(this: &mut Self) -> &mut T {
+        if this.strong_cell().get() != C::ONE {
+            // Other `Rc`s (or a saturated count): clone first (invariant 5);
+            // then replacing `*this` drops our strong reference.
+            let cloned = Self::new((**this).clone());
+            *this = cloned;
+        } else if this.weak_cell().get() != C::ONE {
+            // Only `Weak`s besides us: move the value out to a fresh block.
+            let fresh =
+                rc_box::allocate_uninit::<Cell<C::Int>, T>(Cell::new(C::ONE), Cell::new(C::ONE));
+            // SAFETY: strong is 1, so the value is initialized and ours; it is
+            // copied bitwise into the fresh block, and the old strong count
+            // goes to 0, so the old copy is never read or dropped again.
+            unsafe {
+                ptr::copy_nonoverlapping(
+                    ptr::addr_of!((*this.ptr.as_ptr()).value),
+                    ptr::addr_of_mut!((*fresh.as_ptr()).value),
+                    1,
+                );
+            }
+            this.strong_cell().set(C::ZERO);
+            // Release the strong references' `+ 1`: the old block now belongs
+            // to the `Weak`s (weak >= 2 or saturated, so it is not freed here).
+            let old = mem::replace(&mut this.ptr, fresh);
+            drop(ReleaseImplicitWeak::<T, C>(old));
+        }
+        // SAFETY: `this` is now the only reference (strong 1, weak 1), so
+        // handing out `&mut` for the borrow of `this` is exclusive.
+        unsafe { &mut (*this.ptr.as_ptr()).value }
+    }
+
+    /// The value: moved out if this is the only strong reference, cloned
+    /// otherwise.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a = Rc::<_>::new(String::from("x"));
+    /// let b = a.clone();
+    /// assert_eq!(Rc::unwrap_or_clone(a), "x");
+    /// assert_eq!(Rc::unwrap_or_clone(b), "x");
+    /// ```
+    #[inline]
+    pub fn unwrap_or_clone(this: Self) -> T {
+        Self::try_unwrap(this).unwrap_or_else(|rc| (*rc).clone())
+    }
+}
+
+impl<T: ?Sized, C: Count> Clone for Rc<T, C> {
+    /// Another `Rc` to the same value. Aborts if the strong count is full
+    /// (abort counts), or saturates it (saturating counts).
+    #[inline]
+    fn clone(&self) -> Self {
+        C::cell_inc(self.strong_cell());
+        Self::from_inner(self.ptr)
+    }
+}
+
+impl<T: ?Sized, C: Count> Drop for Rc<T, C> {
+    /// Drops the value when the last `Rc` goes (never, once saturated), and
+    /// frees the block when no `Weak` is left either.
+    #[inline]
+    fn drop(&mut self) {
+        if C::cell_dec(self.strong_cell()) {
+            // SAFETY: strong just reached 0.
+            unsafe { self.drop_slow() };
+        }
+    }
+}
+
+impl<T: ?Sized, C: Count> Rc<T, C> {
+    /// The last strong reference is gone: drop the value, then release the
+    /// strong references' `+ 1` on the weak count. Kept out of line so that
+    /// `drop` inlines to a decrement and a branch, as std's.
+    ///
+    /// # Safety
+    /// The strong count just reached 0 through `self`.
+    #[inline(never)]
+    unsafe fn drop_slow(&mut self) {
+        // Releases the `+ 1` after the value's destructor ran (invariant 3) —
+        // also if that destructor panics, so the block is not leaked on unwind
+        // (as std).
+        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr);
+        // SAFETY: strong reached 0: the value is initialized and nobody else
+        // will use it (invariant 2); it is dropped in place once.
+        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+    }
+}
+
+/// Releases the weak reference that all strong references share (invariant
+/// 3) when dropped, freeing the block if it was the last weak reference.
+/// Unlike dropping a `Weak`, no dangling check: the block is real.
+struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<RcInner<T, C>>);
+
+impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
+    #[inline]
+    fn drop(&mut self) {
+        let inner = self.0.as_ptr();
+        // SAFETY: the block is live: the implicit weak reference being released
+        // here keeps it so (invariant 1).
+        let weak = unsafe { &(*inner).weak };
+        if C::cell_dec(weak) {
+            // SAFETY: weak reached 0: no `Rc` and no `Weak` remains, and the
+            // value was dropped or moved out; the block is freed once.
+            unsafe { rc_box::deallocate(inner) };
+        }
+    }
+}
+
+impl<T: ?Sized, C: Count> Deref for Rc<T, C> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: invariant 2: strong > 0 while `self` lives, so the value is
+        // initialized; only shared references to it exist besides `get_mut`'s,
+        // which needs `&mut` of the unique `Rc`.
+        unsafe { &(*self.ptr.as_ptr()).value }
+    }
+}
+
+impl<T: ?Sized, C: Count> Borrow<T> for Rc<T, C> {
+    fn borrow(&self) -> &T {
+        self
+    }
+}
+
+impl<T: ?Sized, C: Count> AsRef<T> for Rc<T, C> {
+    fn as_ref(&self) -> &T {
+        self
+    }
+}
+
+impl<T: Default, C: Count> Default for Rc<T, C> {
+    /// `Rc::new(T::default())`.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a: Rc<i32, u8> = Default::default();
+    /// assert_eq!(*a, 0);
+    /// ```
+    fn default() -> Self {
+        Self::new(T::default())
+    }
+}
+
+impl<T, C: Count> Default for Rc<[T], C> {
+    /// An empty slice.
+    fn default() -> Self {
+        Self::from(Vec::new())
+    }
+}
+
+impl<C: Count> Default for Rc<str, C> {
+    /// An empty string.
+    fn default() -> Self {
+        Self::from("")
+    }
+}
+
+impl<T: ?Sized + fmt::Debug, C: Count> fmt::Debug for Rc<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display, C: Count> fmt::Display for Rc<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized, C: Count> fmt::Pointer for Rc<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Pointer::fmt(&Self::as_ptr(self), f)
+    }
+}
+
+impl<T: ?Sized + PartialEq, C: Count> PartialEq for Rc<T, C> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: ?Sized + Eq, C: Count> Eq for Rc<T, C> {}
+
+impl<T: ?Sized + PartialOrd, C: Count> PartialOrd for Rc<T, C> {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (**self).partial_cmp(&**other)
+    }
+    #[inline]
+    fn lt(&self, other: &Self) -> bool {
+        **self < **other
+    }
+    #[inline]
+    fn le(&self, other: &Self) -> bool {
+        **self <= **other
+    }
+    #[inline]
+    fn gt(&self, other: &Self) -> bool {
+        **self > **other
+    }
+    #[inline]
+    fn ge(&self, other: &Self) -> bool {
+        **self >= **other
+    }
+}
+
+impl<T: ?Sized + Ord, C: Count> Ord for Rc<T, C> {
+    #[inline]
+    fn cmp(&self, other: &Self) -> Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl<T: ?Sized + Hash, C: Count> Hash for Rc<T, C> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state)
+    }
+}
+
+impl<T, C: Count> From<T> for Rc<T, C> {
+    /// `Rc::new(value)`.
+    fn from(value: T) -> Self {
+        Self::new(value)
+    }
+}
+
+impl<T: ?Sized, C: Count> From<Box<T>> for Rc<T, C> {
+    /// Moves the boxed value (sized or not, e.g. `dyn Trait`) into a new
+    /// block and frees the box.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let r: Rc<[i32], u8> = Rc::from(vec![1, 2].into_boxed_slice());
+    /// assert_eq!(&*r, &[1, 2]);
+    /// ```
+    fn from(b: Box<T>) -> Self {
+        Self::from_inner(rc_box::from_box(b, Cell::new(C::ONE), Cell::new(C::ONE)))
+    }
+}
+
+impl<T: Clone, C: Count> From<&[T]> for Rc<[T], C> {
+    /// Clones the elements into a new block. If a `Clone` panics, the clones
+    /// made so far are dropped and the block freed.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let r: Rc<[String]> = Rc::from(&[String::from("a")][..]);
+    /// assert_eq!(r[0], "a");
+    /// ```
+    fn from(s: &[T]) -> Self {
+        Self::from_inner(rc_box::from_iter_exact(
+            s.iter().cloned(),
+            s.len(),
+            Cell::new(C::ONE),
+            Cell::new(C::ONE),
+        ))
+    }
+}
+
+impl<T, C: Count> From<Vec<T>> for Rc<[T], C> {
+    /// Moves the elements into a new block and frees the vector's buffer.
+    fn from(v: Vec<T>) -> Self {
+        Self::from_inner(rc_box::from_vec(v, Cell::new(C::ONE), Cell::new(C::ONE)))
+    }
+}
+
+impl<T, C: Count> FromIterator<T> for Rc<[T], C> {
+    /// Collects into a `Vec`, then moves the elements into a block.
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Self::from(iter.into_iter().collect::<Vec<T>>())
+    }
+}
+
+impl<C: Count> From<&str> for Rc<str, C> {
+    /// Copies the string into a new block.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let s: Rc<str, u8> = Rc::from("hi");
+    /// assert_eq!(&*s, "hi");
+    /// ```
+    fn from(s: &str) -> Self {
+        let bytes = rc_box::from_slice_copy(s.as_bytes(), Cell::new(C::ONE), Cell::new(C::ONE));
+        // SAFETY: `[u8]` and `str` have the same layout and metadata (the
+        // length); the bytes were copied from a `str`, so they are UTF-8.
+        Self::from_inner(unsafe { NonNull::new_unchecked(bytes.as_ptr() as *mut RcInner<str, C>) })
+    }
+}
+
+impl<C: Count> From<String> for Rc<str, C> {
+    /// Copies the string into a new block.
+    fn from(s: String) -> Self {
+        Self::from(&s[..])
+    }
+}

@@ -1,0 +1,785 @@
+//! [`Arc<T, C>`]: the strong reference.
+//!
+//! Invariants (see the module docs of [`sync`](super) for the full argument):
+//! an `Arc` owns one unit of `strong` of a live block whose value is
+//! initialized; `self.ptr` is never the dangling `Weak::new` pointer. Counts
+//! and value are reached through the raw pointer only (invariant 4).
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::any::Any;
+use core::borrow::Borrow;
+use core::cmp::Ordering as CmpOrdering;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::marker::PhantomData;
+use core::mem::{self, ManuallyDrop};
+use core::ops::Deref;
+use core::pin::Pin;
+use core::ptr::{self, NonNull};
+
+use super::shim::Ordering::{Acquire, Relaxed, Release};
+use super::{Block, Weak};
+use crate::count::Count;
+use crate::rc_box;
+
+/// A thread-safe reference-counting pointer with counts of type `C`.
+///
+/// std's [`Arc`](alloc::sync::Arc) API. `C` chooses the width of the two
+/// counts and what overflow does: `u8`, `u16`, `u32`, `u64`, `usize` (the
+/// default, std's size) abort the process like std;
+/// [`Saturating`](core::num::Saturating) of one of them saturates, and the value
+/// becomes immortal. See the [module docs](super) for sizes and invariants.
+///
+/// ```
+/// use leaksafe::sync::Arc;
+///
+/// let five: Arc<i32, u16> = Arc::new(5);
+/// let handles: Vec<_> = (0..4)
+///     .map(|_| {
+///         let five = Arc::clone(&five);
+///         std::thread::spawn(move || *five + 1)
+///     })
+///     .collect();
+/// for h in handles {
+///     assert_eq!(h.join().unwrap(), 6);
+/// }
+/// assert_eq!(Arc::strong_count(&five), 1);
+/// ```
+pub struct Arc<T: ?Sized, C: Count = usize> {
+    ptr: NonNull<Block<T, C>>,
+    /// Owns a `T` for dropck (and a block, for variance).
+    phantom: PhantomData<Block<T, C>>,
+}
+
+// SAFETY: an `Arc` hands out `&T` to every thread holding a clone (needs
+// `T: Sync`) and whichever clone is dropped last drops the `T` on its thread
+// (needs `T: Send`); exactly std's bounds. The counts are atomics.
+unsafe impl<T: ?Sized + Sync + Send, C: Count> Send for Arc<T, C> {}
+// SAFETY: as for `Send`: `&Arc` lets another thread clone it.
+unsafe impl<T: ?Sized + Sync + Send, C: Count> Sync for Arc<T, C> {}
+
+/// Moving an `Arc` never moves the value (as std).
+impl<T: ?Sized, C: Count> Unpin for Arc<T, C> {}
+
+impl<T: ?Sized, C: Count> Arc<T, C> {
+    /// Takes ownership of one strong reference already counted in `ptr`.
+    #[inline]
+    pub(super) fn from_block(ptr: NonNull<Block<T, C>>) -> Self {
+        Arc {
+            ptr,
+            phantom: PhantomData,
+        }
+    }
+
+    /// The strong count, as a reference to that one atomic (invariant 4).
+    #[inline]
+    fn strong(&self) -> &C::Atomic {
+        // SAFETY: `self` owns a strong reference, so the block is live; only
+        // the atomic field is borrowed, not the whole block.
+        unsafe { &(*self.ptr.as_ptr()).strong }
+    }
+
+    /// The weak count, as a reference to that one atomic (invariant 4).
+    #[inline]
+    fn weak(&self) -> &C::Atomic {
+        // SAFETY: as in `strong`.
+        unsafe { &(*self.ptr.as_ptr()).weak }
+    }
+
+    /// Makes a new [`Weak`] pointer to this allocation.
+    ///
+    /// Aborts (or saturates, for `Saturating` counts) if the weak count is at
+    /// its ceiling. Waits while another thread's [`get_mut`](Self::get_mut)
+    /// holds the weak count locked (a few instructions).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let five: Arc<i32, u8> = Arc::new(5);
+    /// let weak_five = Arc::downgrade(&five);
+    /// assert_eq!(*weak_five.upgrade().unwrap(), 5);
+    /// ```
+    #[must_use = "this returns a new `Weak` pointer, without modifying the original `Arc`"]
+    pub fn downgrade(this: &Self) -> Weak<T, C> {
+        // Acquire when the lock is released, so a `get_mut` that just wrote
+        // through its `&mut T` happens-before this Weak can upgrade (as std).
+        C::atomic_inc_weak_unless_locked(this.weak());
+        Weak::from_block(this.ptr)
+    }
+
+    /// The number of [`Weak`] pointers to this allocation.
+    ///
+    /// Like std, a snapshot: another thread may change it at any time.
+    /// A saturated weak count reports its maximum minus the one weak reference
+    /// all strong references share.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let five: Arc<i32, u16> = Arc::new(5);
+    /// let _weak_five = Arc::downgrade(&five);
+    /// assert_eq!(1, Arc::weak_count(&five));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn weak_count(this: &Self) -> usize {
+        let cnt = C::atomic_load(this.weak(), Relaxed);
+        // Locked by `get_mut` means the weak count was exactly 1: no Weak.
+        if cnt == C::WEAK_LOCKED && !C::is_saturated(cnt) {
+            0
+        } else {
+            C::to_usize(cnt) - 1
+        }
+    }
+
+    /// The number of strong (`Arc`) pointers to this allocation; the maximum
+    /// of `C` if the count is saturated.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let five: Arc<i32, u32> = Arc::new(5);
+    /// let _also_five = Arc::clone(&five);
+    /// assert_eq!(2, Arc::strong_count(&five));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn strong_count(this: &Self) -> usize {
+        C::to_usize(C::atomic_load(this.strong(), Relaxed))
+    }
+
+    /// Whether the two `Arc`s point to the same allocation (compares
+    /// addresses only, like std's).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let five: Arc<i32> = Arc::new(5);
+    /// let same_five = Arc::clone(&five);
+    /// let other_five = Arc::new(5);
+    /// assert!(Arc::ptr_eq(&five, &same_five));
+    /// assert!(!Arc::ptr_eq(&five, &other_five));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn ptr_eq(this: &Self, other: &Self) -> bool {
+        ptr::addr_eq(this.ptr.as_ptr(), other.ptr.as_ptr())
+    }
+
+    /// A raw pointer to the value; valid while a strong reference lives.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let x: Arc<String, u8> = Arc::new("hello".to_owned());
+    /// let x_ptr = Arc::as_ptr(&x);
+    /// assert_eq!(unsafe { &*x_ptr }, "hello");
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn as_ptr(this: &Self) -> *const T {
+        // SAFETY: the block is live; `addr_of!` projects without a reference.
+        unsafe { ptr::addr_of!((*this.ptr.as_ptr()).value) }
+    }
+
+    /// Consumes the `Arc`, returning the pointer to the value. The strong
+    /// reference is kept: give it back with [`from_raw`](Self::from_raw).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let x: Arc<str, u16> = Arc::from("hello");
+    /// let p = Arc::into_raw(x);
+    /// let x = unsafe { Arc::<str, u16>::from_raw(p) };
+    /// assert_eq!(&*x, "hello");
+    /// ```
+    #[must_use = "losing the pointer will leak memory"]
+    pub fn into_raw(this: Self) -> *const T {
+        let p = Self::as_ptr(&this);
+        mem::forget(this);
+        p
+    }
+
+    /// Rebuilds an `Arc` from a pointer returned by [`into_raw`](Self::into_raw).
+    ///
+    /// # Safety
+    /// `ptr` was returned by `Arc::<U, C>::into_raw` where `U` has the same
+    /// size and alignment as `T` (in practice `U == T`, or the same unsized
+    /// type), with the **same** count type `C`; each pointer is given back at
+    /// most once per `into_raw` (or per
+    /// [`increment_strong_count`](Self::increment_strong_count)).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let x: Arc<u32, u8> = Arc::new(7);
+    /// let p = Arc::into_raw(x);
+    /// let x = unsafe { Arc::<u32, u8>::from_raw(p) };
+    /// assert_eq!(*x, 7);
+    /// ```
+    pub unsafe fn from_raw(ptr: *const T) -> Self {
+        // SAFETY: by the caller's contract `ptr` is the value field of a live
+        // block of this layout (the strong reference keeps it live).
+        let block = unsafe { rc_box::inner_from_value_ptr::<C::Atomic, T>(ptr) };
+        // SAFETY: derived from a non-null `ptr` by subtracting its in-block
+        // offset, so it is the (non-null) start of the block.
+        Self::from_block(unsafe { NonNull::new_unchecked(block) })
+    }
+
+    /// Adds one to the strong count of the `Arc` whose value is at `ptr`.
+    ///
+    /// # Safety
+    /// `ptr` was obtained from [`into_raw`](Self::into_raw) (same `T`, same
+    /// `C`) and that strong reference is still held.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let five: Arc<i32, u8> = Arc::new(5);
+    /// let p = Arc::into_raw(five);
+    /// unsafe { Arc::<i32, u8>::increment_strong_count(p) };
+    /// let five = unsafe { Arc::<i32, u8>::from_raw(p) };
+    /// assert_eq!(2, Arc::strong_count(&five));
+    /// unsafe { Arc::<i32, u8>::decrement_strong_count(p) };
+    /// ```
+    pub unsafe fn increment_strong_count(ptr: *const T) {
+        // SAFETY: the caller holds a strong reference through `ptr`; it is
+        // borrowed here (ManuallyDrop: not released).
+        let arc = ManuallyDrop::new(unsafe { Self::from_raw(ptr) });
+        let _new: ManuallyDrop<Self> = ManuallyDrop::new(Arc::clone(&arc));
+    }
+
+    /// Subtracts one from the strong count, dropping the value if it was the
+    /// last strong reference.
+    ///
+    /// # Safety
+    /// `ptr` was obtained from [`into_raw`](Self::into_raw) (same `T`, same
+    /// `C`) and the reference released here is one the caller holds.
+    pub unsafe fn decrement_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller: this releases one held reference.
+        drop(unsafe { Self::from_raw(ptr) });
+    }
+
+    /// A mutable reference to the value if no other `Arc` or `Weak` points to
+    /// it; `None` otherwise (and always for a saturated count).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let mut x: Arc<i32, u8> = Arc::new(3);
+    /// *Arc::get_mut(&mut x).unwrap() = 4;
+    /// assert_eq!(*x, 4);
+    /// let _y = Arc::clone(&x);
+    /// assert!(Arc::get_mut(&mut x).is_none());
+    /// ```
+    #[inline]
+    pub fn get_mut(this: &mut Self) -> Option<&mut T> {
+        if Self::is_unique(this) {
+            // SAFETY: `is_unique` saw strong == 1 and no Weak, with the weak
+            // count locked so no downgrade could interleave; `&mut this` means
+            // no other reference to this Arc can clone it. No other thread can
+            // obtain a reference while the returned borrow lives.
+            Some(unsafe { &mut (*this.ptr.as_ptr()).value })
+        } else {
+            None
+        }
+    }
+
+    /// Whether this is the only reference of either kind (std's
+    /// `is_unique`): lock the weak count if it is 1, so no `downgrade` can
+    /// race the strong check, then check `strong == 1` (invariant 5).
+    fn is_unique(this: &mut Self) -> bool {
+        if C::atomic_try_lock_weak(this.weak()) {
+            // Acquire: synchronise with the Release decrements of other
+            // strong references, so their reads happen-before our writes.
+            let unique = C::atomic_load(this.strong(), Acquire) == C::ONE;
+            // Release: our writes happen-before a later downgrade's Acquire.
+            C::atomic_unlock_weak(this.weak());
+            unique
+        } else {
+            false
+        }
+    }
+
+    /// Drops the value and releases the weak reference the strong ones
+    /// shared. Called once `strong` reached zero (with the Acquire load done).
+    ///
+    /// # Safety
+    /// `strong` just reached zero through this `Arc`'s release; the value is
+    /// initialized and not dropped yet; `self` is not used afterwards.
+    #[inline(never)]
+    unsafe fn drop_slow(&mut self) {
+        // Releases the implicit weak reference even if the value's drop
+        // panics, so the block is freed exactly when the last Weak goes.
+        let _weak = Weak::<T, C>::from_block(self.ptr);
+        // SAFETY: the strong count is zero: no other Arc exists and no Weak
+        // can upgrade, so nobody else reads the value; it is dropped once.
+        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+    }
+}
+
+impl<T, C: Count> Arc<T, C> {
+    /// Allocates a new `Arc` holding `value`.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let five: Arc<i32, u8> = Arc::new(5);
+    /// assert_eq!(*five, 5);
+    /// ```
+    #[inline]
+    pub fn new(value: T) -> Self {
+        let block = rc_box::allocate_value(C::atomic_new(C::ONE), C::atomic_new(C::ONE), value);
+        Self::from_block(block)
+    }
+
+    /// A new `Pin<Arc<T, C>>`; the value can never move (an `Arc` never moves
+    /// its value).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let p = Arc::<String, u8>::pin("pinned".to_owned());
+    /// assert_eq!(p.as_str(), "pinned");
+    /// ```
+    pub fn pin(value: T) -> Pin<Self> {
+        // SAFETY: the value lives in the heap block until it is dropped in
+        // place; no safe API moves it out of a pinned Arc (`try_unwrap` and
+        // friends need an unpinned `Arc`).
+        unsafe { Pin::new_unchecked(Self::new(value)) }
+    }
+
+    /// A new `Arc` to a value that holds a [`Weak`] to itself.
+    ///
+    /// `data_fn` gets a `Weak` that cannot upgrade yet (the strong count is
+    /// zero until it returns). If `data_fn` panics, the block is freed when
+    /// the last of the `Weak`s it made is dropped, and no value is dropped.
+    ///
+    /// ```
+    /// use leaksafe::sync::{Arc, Weak};
+    ///
+    /// struct Gadget {
+    ///     me: Weak<Gadget, u8>,
+    /// }
+    /// let g: Arc<Gadget, u8> = Arc::new_cyclic(|me| Gadget { me: me.clone() });
+    /// assert!(Arc::ptr_eq(&g, &g.me.upgrade().unwrap()));
+    /// ```
+    pub fn new_cyclic<F>(data_fn: F) -> Self
+    where
+        F: FnOnce(&Weak<T, C>) -> T,
+    {
+        // Strong 0: no upgrade succeeds while the value is uninitialized.
+        let block =
+            rc_box::allocate_uninit::<C::Atomic, T>(C::atomic_new(C::ZERO), C::atomic_new(C::ONE));
+        // This Weak owns the one weak reference; on a panic in `data_fn` it
+        // drops and frees the block (the value was never written; freeing
+        // does not drop it).
+        let weak = Weak::from_block(block);
+        let data = data_fn(&weak);
+        // SAFETY: the block is live (we hold a weak reference) and nobody
+        // reads the value while strong is 0.
+        unsafe {
+            ptr::addr_of_mut!((*block.as_ptr()).value).write(data);
+            // Release: the value's write happens-before an upgrade that sees
+            // 1 (upgrade increments with Acquire).
+            C::atomic_store(&(*block.as_ptr()).strong, C::ONE, Release);
+        }
+        // Its weak reference becomes the one all strong references share.
+        mem::forget(weak);
+        Self::from_block(block)
+    }
+
+    /// The inner value if this is the only strong reference; otherwise the
+    /// `Arc` back. Outstanding `Weak`s can no longer upgrade afterwards.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let x: Arc<i32, u8> = Arc::new(3);
+    /// assert_eq!(Arc::try_unwrap(x), Ok(3));
+    /// let x: Arc<i32, u8> = Arc::new(4);
+    /// let _y = Arc::clone(&x);
+    /// assert_eq!(*Arc::try_unwrap(x).unwrap_err(), 4);
+    /// ```
+    pub fn try_unwrap(this: Self) -> Result<T, Self> {
+        // 1 -> 0: no upgrade can succeed afterwards. Acquire: every other
+        // thread's use of the value (released by its decrement) happens-before
+        // our read. A saturated count is never 1, so it stays immortal.
+        if C::atomic_compare_exchange(this.strong(), C::ONE, C::ZERO, Acquire, Relaxed).is_err() {
+            return Err(this);
+        }
+        let this = ManuallyDrop::new(this);
+        // SAFETY: strong is zero and we held the last strong reference: we own
+        // the value and move it out once; then the shared weak reference is
+        // released (this frees the block if no Weak remains).
+        unsafe {
+            let value = ptr::read(ptr::addr_of!((*this.ptr.as_ptr()).value));
+            drop(Weak::<T, C>::from_block(this.ptr));
+            Ok(value)
+        }
+    }
+
+    /// The inner value if this was the last strong reference; `None`
+    /// otherwise (this reference is released either way). Two threads calling
+    /// it on the last two references: exactly one gets the value.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let x: Arc<i32, u16> = Arc::new(3);
+    /// let y = Arc::clone(&x);
+    /// assert_eq!(Arc::into_inner(x), None);
+    /// assert_eq!(Arc::into_inner(y), Some(3));
+    /// ```
+    pub fn into_inner(this: Self) -> Option<T> {
+        let this = ManuallyDrop::new(this);
+        if !C::atomic_dec(this.strong()) {
+            return None;
+        }
+        // SAFETY: our decrement took strong to zero (with the Acquire load):
+        // as in `try_unwrap`, we own the value.
+        unsafe {
+            let value = ptr::read(ptr::addr_of!((*this.ptr.as_ptr()).value));
+            drop(Weak::<T, C>::from_block(this.ptr));
+            Some(value)
+        }
+    }
+}
+
+impl<T: Clone, C: Count> Arc<T, C> {
+    /// A mutable reference to the value, cloning it first into a new
+    /// allocation if other `Arc`s share it (clone-on-write).
+    ///
+    /// If only `Weak`s share it, the value is moved (not cloned) to a new
+    /// allocation and those `Weak`s can no longer upgrade. If `T::clone`
+    /// panics, nothing changed: counts and pointers are as before.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let mut data: Arc<i32, u8> = Arc::new(5);
+    /// *Arc::make_mut(&mut data) += 1; // no clone
+    /// let mut other = Arc::clone(&data);
+    /// *Arc::make_mut(&mut data) += 1; // clones
+    /// *Arc::make_mut(&mut other) *= 2; // unique again: no clone
+    /// assert_eq!((*data, *other), (7, 12));
+    /// ```
+    pub fn make_mut(this: &mut Self) -> &mut T {
+        // 1 -> 0 "locks" the strong count against upgrades, as std does.
+        // Acquire: other threads' uses of the value happen-before our writes.
+        if C::atomic_compare_exchange(this.strong(), C::ONE, C::ZERO, Acquire, Relaxed).is_err() {
+            // Another strong reference exists (or the count is saturated):
+            // clone. A panic here leaves everything untouched.
+            let cloned = T::clone(this);
+            *this = Arc::new(cloned);
+        } else if C::atomic_load(this.weak(), Relaxed) != C::ONE {
+            // We were the last strong reference but Weaks remain: move the
+            // value to a fresh block and disassociate them. (Relaxed suffices:
+            // a Weak cannot upgrade now that strong is 0; at worst we take
+            // this path needlessly when the last Weak is just going away.)
+            let fresh = rc_box::allocate_uninit::<C::Atomic, T>(
+                C::atomic_new(C::ONE),
+                C::atomic_new(C::ONE),
+            );
+            // SAFETY: strong is 0 and we hold the (former) last strong
+            // reference, so we own the value: move it bitwise into the fresh
+            // block, then replace `this` without dropping the old Arc (its
+            // strong reference is already released) and release the old
+            // block's shared weak reference.
+            unsafe {
+                let old = this.ptr;
+                ptr::copy_nonoverlapping(
+                    ptr::addr_of!((*old.as_ptr()).value),
+                    ptr::addr_of_mut!((*fresh.as_ptr()).value),
+                    1,
+                );
+                ptr::write(this, Arc::from_block(fresh));
+                drop(Weak::<T, C>::from_block(old));
+            }
+        } else {
+            // We were the sole reference of either kind: restore strong
+            // (Release, as std; no other thread can observe the count before
+            // `this` is shared again, which synchronises by itself).
+            C::atomic_store(this.strong(), C::ONE, Release);
+        }
+        // SAFETY: in all three branches `this` is now the only reference to
+        // its block: a fresh block, or strong == 1 with weak == 1 (no Weak
+        // exists and none can be made without `&this`).
+        unsafe { &mut (*this.ptr.as_ptr()).value }
+    }
+
+    /// The inner value if this is the only strong reference, else a clone of
+    /// it.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let a: Arc<String, u8> = Arc::new("x".to_owned());
+    /// let b = Arc::clone(&a);
+    /// assert_eq!(Arc::unwrap_or_clone(a), "x"); // cloned
+    /// assert_eq!(Arc::unwrap_or_clone(b), "x"); // moved
+    /// ```
+    #[inline]
+    pub fn unwrap_or_clone(this: Self) -> T {
+        Arc::try_unwrap(this).unwrap_or_else(|arc| (*arc).clone())
+    }
+}
+
+impl<T: ?Sized, C: Count> Clone for Arc<T, C> {
+    /// Another strong reference to the same value: one Relaxed increment,
+    /// which aborts or saturates at the count's ceiling.
+    #[inline]
+    fn clone(&self) -> Self {
+        C::atomic_inc_strong(self.strong());
+        Self::from_block(self.ptr)
+    }
+}
+
+impl<T: ?Sized, C: Count> Drop for Arc<T, C> {
+    /// Releases this strong reference; the last one drops the value, and the
+    /// block is freed with the last weak reference.
+    #[inline]
+    fn drop(&mut self) {
+        // Release decrement; Acquire load if it reached zero (invariant 3).
+        if !C::atomic_dec(self.strong()) {
+            return;
+        }
+        // SAFETY: our decrement took the count to zero; `self` is dropping.
+        unsafe { self.drop_slow() }
+    }
+}
+
+impl<T: ?Sized, C: Count> Deref for Arc<T, C> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: `self` owns a strong reference, so the value is initialized
+        // and not dropped while the borrow of `self` lasts; no `&mut T` exists
+        // (those need uniqueness).
+        unsafe { &(*self.ptr.as_ptr()).value }
+    }
+}
+
+impl<T: ?Sized, C: Count> AsRef<T> for Arc<T, C> {
+    fn as_ref(&self) -> &T {
+        self
+    }
+}
+
+impl<T: ?Sized, C: Count> Borrow<T> for Arc<T, C> {
+    fn borrow(&self) -> &T {
+        self
+    }
+}
+
+impl<T: Default, C: Count> Default for Arc<T, C> {
+    /// An `Arc` holding `T::default()`.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let x: Arc<i32, u8> = Default::default();
+    /// assert_eq!(*x, 0);
+    /// ```
+    fn default() -> Self {
+        Arc::new(T::default())
+    }
+}
+
+impl<C: Count> Default for Arc<str, C> {
+    /// An empty `str`.
+    fn default() -> Self {
+        Arc::from("")
+    }
+}
+
+impl<T, C: Count> Default for Arc<[T], C> {
+    /// An empty slice.
+    fn default() -> Self {
+        Arc::from(Vec::new())
+    }
+}
+
+impl<T: ?Sized + PartialEq, C: Count> PartialEq for Arc<T, C> {
+    /// Compares the values (std additionally short-cuts on `ptr_eq` for
+    /// `T: Eq` through specialization, which stable Rust cannot express).
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: ?Sized + Eq, C: Count> Eq for Arc<T, C> {}
+
+impl<T: ?Sized + PartialOrd, C: Count> PartialOrd for Arc<T, C> {
+    fn partial_cmp(&self, other: &Self) -> Option<CmpOrdering> {
+        (**self).partial_cmp(&**other)
+    }
+}
+
+impl<T: ?Sized + Ord, C: Count> Ord for Arc<T, C> {
+    fn cmp(&self, other: &Self) -> CmpOrdering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl<T: ?Sized + Hash, C: Count> Hash for Arc<T, C> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state)
+    }
+}
+
+impl<T: ?Sized + fmt::Display, C: Count> fmt::Display for Arc<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Debug, C: Count> fmt::Debug for Arc<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized, C: Count> fmt::Pointer for Arc<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Pointer::fmt(&Arc::as_ptr(self), f)
+    }
+}
+
+impl<T, C: Count> From<T> for Arc<T, C> {
+    /// `Arc::new(value)`.
+    fn from(value: T) -> Self {
+        Arc::new(value)
+    }
+}
+
+impl<T: ?Sized, C: Count> From<Box<T>> for Arc<T, C> {
+    /// Moves a boxed value (sized, slice, `str` or `dyn Trait`) into a new
+    /// `Arc` allocation.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    /// use std::fmt::Debug;
+    ///
+    /// let b: Box<dyn Debug + Send + Sync> = Box::new(5);
+    /// let a: Arc<dyn Debug + Send + Sync, u8> = Arc::from(b);
+    /// assert_eq!(format!("{a:?}"), "5");
+    /// ```
+    fn from(b: Box<T>) -> Self {
+        Self::from_block(rc_box::from_box(
+            b,
+            C::atomic_new(C::ONE),
+            C::atomic_new(C::ONE),
+        ))
+    }
+}
+
+impl<T: Clone, C: Count> From<&[T]> for Arc<[T], C> {
+    /// Clones the elements into a new allocation. If a `clone` panics, the
+    /// elements cloned so far are dropped and the allocation freed.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let a: Arc<[i32], u8> = Arc::from(&[1, 2, 3][..]);
+    /// assert_eq!(&*a, &[1, 2, 3]);
+    /// ```
+    fn from(src: &[T]) -> Self {
+        Self::from_block(rc_box::from_iter_exact(
+            src.iter().cloned(),
+            src.len(),
+            C::atomic_new(C::ONE),
+            C::atomic_new(C::ONE),
+        ))
+    }
+}
+
+impl<T, C: Count> From<Vec<T>> for Arc<[T], C> {
+    /// Moves the elements into a new allocation (the vector's buffer is
+    /// freed).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let a: Arc<[String], u16> = Arc::from(vec!["a".to_owned()]);
+    /// assert_eq!(a[0], "a");
+    /// ```
+    fn from(v: Vec<T>) -> Self {
+        Self::from_block(rc_box::from_vec(
+            v,
+            C::atomic_new(C::ONE),
+            C::atomic_new(C::ONE),
+        ))
+    }
+}
+
+impl<T, C: Count> FromIterator<T> for Arc<[T], C> {
+    /// Collects into a `Vec` first, then moves the elements into the `Arc`
+    /// (one extra copy, as std does for iterators of unknown length).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let evens: Arc<[u32], u8> = (0..10).filter(|x| x % 2 == 0).collect();
+    /// assert_eq!(&*evens, &[0, 2, 4, 6, 8]);
+    /// ```
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Arc::from(iter.into_iter().collect::<Vec<T>>())
+    }
+}
+
+impl<C: Count> From<&str> for Arc<str, C> {
+    /// Copies the string into a new allocation.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let s: Arc<str, u8> = Arc::from("eggplant");
+    /// assert_eq!(&*s, "eggplant");
+    /// ```
+    fn from(s: &str) -> Self {
+        let bytes =
+            rc_box::from_slice_copy(s.as_bytes(), C::atomic_new(C::ONE), C::atomic_new(C::ONE));
+        // The cast keeps the address and the length metadata: `str` has the
+        // layout of `[u8]`.
+        let block = bytes.as_ptr() as *mut Block<str, C>;
+        // SAFETY: non-null (from a NonNull); the bytes are valid UTF-8 (they
+        // came from a `&str`).
+        Self::from_block(unsafe { NonNull::new_unchecked(block) })
+    }
+}
+
+impl<C: Count> From<String> for Arc<str, C> {
+    /// Copies the string into a new allocation.
+    fn from(s: String) -> Self {
+        Arc::from(&s[..])
+    }
+}
+
+impl<C: Count> Arc<dyn Any + Send + Sync, C> {
+    /// Attempts to downcast to a concrete type (as std's).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    /// use std::any::Any;
+    ///
+    /// let b: Box<dyn Any + Send + Sync> = Box::new(7u8);
+    /// let a: Arc<dyn Any + Send + Sync, u8> = Arc::from(b);
+    /// assert_eq!(*a.downcast::<u8>().unwrap(), 7);
+    /// ```
+    pub fn downcast<T: Any + Send + Sync>(self) -> Result<Arc<T, C>, Self> {
+        if (*self).is::<T>() {
+            let this = ManuallyDrop::new(self);
+            // The same block, seen with the concrete type: `T` is the
+            // dynamic type of the value, so the layout is the same.
+            let block = this.ptr.cast::<Block<T, C>>();
+            Ok(Arc::from_block(block))
+        } else {
+            Err(self)
+        }
+    }
+}
