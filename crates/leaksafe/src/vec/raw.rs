@@ -312,7 +312,7 @@ impl<T> RawVec<T> {
         let new_ptr = probe.as_mut_ptr();
         if self.cap > 0 {
             // SAFETY: the old buffer holds `self.cap` slots and the new one
-            // `cap > self.cap`; two live allocations do not overlap. Copying
+            // `new_cap >= cap > self.cap`; two live allocations do not overlap. Copying
             // uninitialized slots as `T` bytes is what `realloc` does too.
             unsafe { core::ptr::copy_nonoverlapping(self.ptr.as_ptr(), new_ptr, self.cap) };
             let old_layout = self.layout_of(self.cap);
