@@ -1,1 +1,604 @@
-//! `scope`, `Scope`, `ScopedJoinHandle`, `JoinGuard`. (Filled in by the scope issue.)
+//! Scoped threads that the scope joins, whatever happened to their handles.
+//!
+//! ```
+//! let mut a = vec![1, 2, 3];
+//! let mut x = 0;
+//!
+//! leaksafe::thread::scope(|s| {
+//!     s.spawn(|| {
+//!         println!("hello from the first scoped thread");
+//!         // We can borrow `a` here.
+//!         dbg!(&a);
+//!     });
+//!     let guard = s.spawn_guard(|| {
+//!         // We can even mutably borrow `x` here,
+//!         // because no other threads are using it.
+//!         x += a[0] + a[2];
+//!     });
+//!     // Forgetting a guard or a handle is harmless: the scope still waits.
+//!     core::mem::forget(guard);
+//! });
+//!
+//! // After the scope, we can modify and access our variables again:
+//! a.push(4);
+//! assert_eq!(x, a.len());
+//! ```
+//!
+//! # The lesson
+//! The Rustonomicon's `thread::scoped` returned a `JoinGuard` whose destructor
+//! joined the thread; `mem::forget(guard)` let the thread outlive the data it
+//! borrowed. std's cure, `std::thread::scope`, makes the *scope* join — but it
+//! counts result *packets*, and a `ScopedJoinHandle` keeps its packet alive, so
+//! a forgotten handle makes `std::thread::scope` wait forever. Here the scope
+//! counts *running threads*, so forgetting anything is harmless.
+//!
+//! # Invariants (the soundness argument)
+//! 1. **The count.** `ScopeData::num_running_threads` is incremented by the
+//!    spawner *before* the thread exists, and decremented by the thread as its
+//!    very last action that touches data of the scope: after its closure was
+//!    consumed (run, or dropped when the OS refused the thread), after its
+//!    result was stored, and after it gave up its reference to its packet.
+//!    A spawner is always the scope's own closure, a counted thread, or the
+//!    owner dropping forgotten results (see 4, which then waits again), so
+//!    `scope` cannot return while a spawner can still spawn.
+//! 2. **The owner waits.** `scope` returns (or resumes a panic) only after it
+//!    saw the count at 0 with `Acquire`, which pairs with each thread's
+//!    `Release` decrement: everything every thread did happens-before `scope`
+//!    returns. Hence no thread touches `'scope` or `'env` data afterwards.
+//! 3. **No lost wake-up, no use after free.** The owner checks the count and
+//!    goes to sleep on a condition variable *while holding* the scope's lock;
+//!    the thread that brings the count to 0 takes and releases that lock, then
+//!    notifies. So either the owner's check already sees 0, or the owner is
+//!    waiting (it released the lock inside `wait`) when the notification
+//!    comes: the last
+//!    thread finishing cannot slip in between the check and the wait. The owner
+//!    re-checks in a loop, so spurious wake-ups are harmless. The last thread
+//!    reaches the lock and condition variable through a *cloned*
+//!    `Arc<ScopeData>` it owns, never through a reference into the scope
+//!    (rust-lang/rust#98498: a thread that decrements and then touches the
+//!    scope's memory races with the owner returning and freeing it).
+//!    (std parks the owner thread instead; a condition variable costs the same
+//!    — one uncontended lock by the last thread — and lets loom model the
+//!    exact code, which it cannot do for `unpark` racing a `join`.)
+//! 4. **Packets.** Each thread has a `Packet` (its result slot and the native
+//!    join handle), allocated by the spawner, *owned by the scope* (kept in
+//!    its list) and referenced by exactly two sides: the thread and the
+//!    handle/guard. `refs` counts the sides (2 at spawn). A side gives up its
+//!    reference exactly once; the last one out takes an unread result out,
+//!    sets `released`, and only then drops what it took. Only the scope frees
+//!    packets: released ones when the list has grown (amortised, so memory stays
+//!    proportional to live threads and forgotten handles), all of them when it
+//!    ends — after invariant 2 holds, so no thread touches any packet then, and
+//!    no handle can either (a handle's type carries `'scope`, which ends there).
+//!    Freeing drops unread results, user code that may spawn again into the
+//!    scope; so `scope` waits and frees in a loop until a pass frees nothing.
+//! 5. **Lifetime erasure.** The thread's closure borrows `'scope` data but the
+//!    OS wants `'static`: the closure is boxed and its lifetime erased. By 1 and
+//!    2 the closure and everything it borrows is gone before `scope` returns.
+//!
+//! # What happens to results (the precise rule)
+//! - A joined handle or guard gets its result.
+//! - A handle or guard dropped before its thread finished: the thread drops its
+//!   own result when it finishes (before it decrements the count).
+//! - A handle dropped after its thread finished: the handle's drop drops the
+//!   result; a guard's drop joins and drops it.
+//! - A forgotten handle or guard: nobody can tell it from one that will still
+//!   be joined, so the result stays in the packet until every thread of the
+//!   scope has finished; then `scope` drops it, **before `scope` returns**. The
+//!   native thread is detached then. Forgetting leaks nothing.
+//!
+//! If a result dropped this way is a panic payload (the thread panicked and
+//! nobody joined it), `scope` panics with "a scoped thread panicked" after all
+//! threads finished — std's rule. A panic in the scope's own closure is
+//! resumed after all threads finished (it wins over a thread's panic).
+//!
+//! # A result or payload whose `Drop` panics
+//! When leaksafe drops a result or a panic payload on your behalf (the three
+//! cases above, and a guard dropped without `join`), a panic from that `Drop`
+//! **aborts the process** with "thread result panicked on drop", as std does.
+//! Letting it unwind could skip the decrement (invariant 1) or the wait
+//! (invariant 2), which is the bug class of scoped-task libraries where a
+//! panicking payload drop let a borrow escape. Results that `join` returns to
+//! you are yours: their drop runs in your code.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::cell::UnsafeCell;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem;
+use core::ptr::NonNull;
+use std::io::{self, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use crate::sync::shim::{AtomicBool, AtomicUsize, Condvar, Mutex, Ordering, StdArc};
+
+mod builder;
+mod handle;
+mod join_guard;
+
+pub use builder::Builder;
+pub use handle::ScopedJoinHandle;
+pub use join_guard::JoinGuard;
+
+/// The operating system's threads (loom's model threads under `--cfg loom`,
+/// so that loom explores the whole protocol, not a copy of it).
+mod native {
+    #[cfg(loom)]
+    pub(crate) use loom::thread::{Builder, JoinHandle, Thread};
+    #[cfg(not(loom))]
+    pub(crate) use std::thread::{Builder, JoinHandle, Thread};
+}
+
+/// The thread type that [`ScopedJoinHandle::thread`] returns:
+/// `std::thread::Thread` (loom's under `--cfg loom`).
+use native::Thread;
+
+/// Creates a scope for spawning scoped threads.
+///
+/// The function passed to `scope` is given a [`Scope`], through which threads
+/// can be spawned ([`Scope::spawn`], [`Scope::spawn_guard`], [`Builder`]).
+/// They may borrow non-`'static` data from outside the scope.
+///
+/// All threads spawned within the scope — including threads spawned by those
+/// threads — are joined before this function returns, whether their handles
+/// and guards were joined, dropped or forgotten (`core::mem::forget`). Results
+/// of threads whose handle was forgotten are dropped before this function
+/// returns (see the [module docs](self)).
+///
+/// # Panics
+/// If any spawned thread panicked and was not joined (its handle or guard was
+/// dropped or forgotten), `scope` panics with "a scoped thread panicked" after
+/// all threads finished. If `f` panics, that panic is resumed after all threads
+/// finished.
+///
+/// # Example
+/// ```
+/// let mut a = [1, 2, 3, 4];
+/// leaksafe::thread::scope(|s| {
+///     for x in &mut a {
+///         s.spawn(move || *x *= 2);
+///     }
+/// });
+/// assert_eq!(a, [2, 4, 6, 8]);
+/// ```
+#[track_caller]
+pub fn scope<'env, F, T>(f: F) -> T
+where
+    F: for<'scope> FnOnce(&'scope Scope<'scope, 'env>) -> T,
+{
+    let scope = Scope {
+        data: StdArc::new(ScopeData {
+            num_running_threads: AtomicUsize::new(0),
+            a_thread_panicked: AtomicBool::new(false),
+            lock: Mutex::new(()),
+            all_done: Condvar::new(),
+        }),
+        packets: Mutex::new(Packets {
+            live: Vec::new(),
+            compact_at: MIN_COMPACT,
+        }),
+        scope: PhantomData,
+        env: PhantomData,
+    };
+
+    // Run `f`, but catch panics so we can make sure to wait for all the threads.
+    let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
+
+    // Invariant 2: wait until every thread of the scope has finished; then
+    // (invariant 4) free every packet, which drops the results of forgotten
+    // handles and records an unjoined panic among them. Dropping a result runs
+    // user code that may spawn into this scope (a result can hold the
+    // `&'scope Scope`), so repeat until a pass finds no packet: every spawn
+    // registers its packet before its thread exists.
+    loop {
+        scope.data.wait_all();
+        if !scope.free_all_packets() {
+            break;
+        }
+    }
+
+    match result {
+        Err(e) => resume_unwind(e),
+        Ok(_) if scope.data.a_thread_panicked.load(Ordering::Relaxed) => {
+            panic!("a scoped thread panicked")
+        }
+        Ok(result) => result,
+    }
+}
+
+/// A scope to spawn scoped threads in. See [`scope`].
+///
+/// `'scope` is the lifetime of the scope itself: threads, handles and guards
+/// live at most that long. `'env` is the lifetime of what the threads may
+/// borrow, and outlives `'scope`.
+///
+/// ```
+/// let v = vec![1, 2, 3];
+/// let sum = leaksafe::thread::scope(|s| {
+///     let h = s.spawn(|| v.iter().sum::<i32>());
+///     h.join().unwrap()
+/// });
+/// assert_eq!(sum, 6);
+/// ```
+pub struct Scope<'scope, 'env: 'scope> {
+    data: StdArc<ScopeData>,
+    /// Every packet not yet freed (invariant 4).
+    packets: Mutex<Packets>,
+    /// Invariance over `'scope`, to make sure `'scope` cannot shrink, which
+    /// is necessary for soundness (as in std).
+    scope: PhantomData<&'scope mut &'scope ()>,
+    /// Invariance over `'env`, to make sure `'env` cannot grow.
+    env: PhantomData<&'env mut &'env ()>,
+}
+
+/// The part of the scope that threads keep alive with an `Arc` (invariant 3).
+pub(crate) struct ScopeData {
+    num_running_threads: AtomicUsize,
+    a_thread_panicked: AtomicBool,
+    /// Held by the owner from checking the count to waiting, and by the last
+    /// thread around its notification (invariant 3). Guards no data.
+    lock: Mutex<()>,
+    /// Notified when the count reaches 0.
+    all_done: Condvar,
+}
+
+impl ScopeData {
+    /// Counts a thread that is about to be spawned (invariant 1).
+    ///
+    /// The caller is the scope's closure or a counted thread, so a transient
+    /// increment/decrement here can never let `scope` return early.
+    fn increment_num_running_threads(&self) {
+        // We check for 'overflow' with usize::MAX / 2, to make sure there's
+        // no chance it overflows to 0, which would result in unsoundness.
+        if self.num_running_threads.fetch_add(1, Ordering::Relaxed) > usize::MAX / 2 {
+            // This can only reasonably happen by spawning absurdly many threads.
+            self.num_running_threads.fetch_sub(1, Ordering::Relaxed);
+            panic!("too many running threads in thread scope");
+        }
+    }
+
+    /// The finishing thread's last action touching the scope (invariants 1, 3).
+    ///
+    /// Takes the `Arc` by value: after the `fetch_sub` the owner may return
+    /// and drop its `Scope`, so only our own `Arc` keeps the lock and the
+    /// condition variable alive.
+    fn decrement_num_running_threads(this: StdArc<ScopeData>) {
+        if this.num_running_threads.fetch_sub(1, Ordering::Release) == 1 {
+            // The owner checks the count and starts waiting under the lock.
+            // Taking (and releasing) the lock after our decrement means the
+            // owner is now either before its check (it will see 0) or inside
+            // `wait`, where the notification reaches it: no gap between the
+            // two. Notify after unlocking, so the woken owner does not block
+            // again on a lock we still hold.
+            drop(this.lock.lock().unwrap_or_else(|e| e.into_inner()));
+            this.all_done.notify_one();
+        }
+        drop(this);
+    }
+
+    /// Blocks until no thread of the scope is running (invariant 2).
+    fn wait_all(&self) {
+        // Fast path: every thread already finished (Acquire, as below).
+        if self.num_running_threads.load(Ordering::Acquire) == 0 {
+            return;
+        }
+        let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        // Acquire pairs with every thread's Release decrement.
+        while self.num_running_threads.load(Ordering::Acquire) != 0 {
+            guard = self.all_done.wait(guard).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Records that a thread panicked and nobody will see its payload.
+    fn unjoined_panic(&self) {
+        // Relaxed: published by the thread's `Release` decrement (or done by
+        // the owner itself) before `scope` reads it.
+        self.a_thread_panicked.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Compaction of the packet list starts at this length.
+const MIN_COMPACT: usize = 32;
+
+/// The scope's list of packets (invariant 4).
+struct Packets {
+    live: Vec<NonNull<Header>>,
+    /// Free released packets when `live` reaches this length.
+    compact_at: usize,
+}
+
+// SAFETY: `Packets` owns type-erased `Packet<T>`s with `T: Send` (required by
+// every spawn). Whichever thread frees one drops at most a `T` or a panic
+// payload (`Send`) and a native join handle (`Send`).
+unsafe impl Send for Packets {}
+
+impl<'scope, 'env> Scope<'scope, 'env> {
+    /// Spawns a new thread within the scope, returning a [`ScopedJoinHandle`].
+    ///
+    /// Unlike non-scoped threads, threads spawned with this function may
+    /// borrow non-`'static` data from outside the scope. The scope joins the
+    /// thread before it returns even if the handle is dropped or forgotten.
+    ///
+    /// # Panics
+    /// If the operating system fails to create a thread ("failed to spawn
+    /// thread", as std); use [`Builder::spawn_scoped`] to get an
+    /// [`io::Result`] instead.
+    ///
+    /// ```
+    /// let data = [10, 20];
+    /// leaksafe::thread::scope(|s| {
+    ///     let h = s.spawn(|| data[0] + data[1]);
+    ///     assert_eq!(h.join().unwrap(), 30);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn spawn<F, T>(&'scope self, f: F) -> ScopedJoinHandle<'scope, T>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        Builder::new()
+            .spawn_scoped(self, f)
+            .expect("failed to spawn thread")
+    }
+
+    /// Spawns a new thread within the scope, returning a [`JoinGuard`] that
+    /// joins the thread when dropped — the Rustonomicon's `thread::scoped` API,
+    /// made sound: forgetting the guard is harmless because the scope joins.
+    ///
+    /// # Panics
+    /// As [`spawn`](Self::spawn).
+    ///
+    /// ```
+    /// let mut x = 0;
+    /// leaksafe::thread::scope(|s| {
+    ///     let g = s.spawn_guard(|| x += 1);
+    ///     drop(g); // joins
+    /// });
+    /// assert_eq!(x, 1);
+    /// ```
+    #[track_caller]
+    pub fn spawn_guard<F, T>(&'scope self, f: F) -> JoinGuard<'scope, T>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        JoinGuard::new(self.spawn(f))
+    }
+
+    /// The one way threads are spawned: counts the thread (invariant 1),
+    /// registers its packet (invariant 4) and erases the closure's lifetime
+    /// (invariant 5).
+    fn spawn_inner<F, T>(
+        &'scope self,
+        builder: native::Builder,
+        f: F,
+    ) -> io::Result<ScopedJoinHandle<'scope, T>>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        let packet = NonNull::from(Box::leak(Box::new(Packet::<T> {
+            header: Header {
+                refs: AtomicUsize::new(2),
+                released: AtomicBool::new(false),
+                free: free_packet::<T>,
+            },
+            result: UnsafeCell::new(None),
+            native: UnsafeCell::new(None),
+        })));
+        self.register(packet.cast());
+        self.data.increment_num_running_threads();
+
+        // From here on, each side gives up its reference on every path: the
+        // handle's in its `Drop` (also when we return `Err` or unwind), the
+        // thread's in `ThreadSide`'s `Drop` (also when the OS refuses the
+        // thread and the closure is dropped unrun).
+        let handle = ScopedJoinHandle::new(packet, &self.data);
+        let their = ThreadSide {
+            packet,
+            data: StdArc::clone(&self.data),
+        };
+        let main = move || {
+            let their = their;
+            their.run(f);
+        };
+        let main: Box<dyn FnOnce() + Send + 'scope> = Box::new(main);
+        // SAFETY: invariant 5. Only the lifetime changes. The closure and all
+        // it borrows (`'scope`/`'env` data, `packet`) are used by the thread
+        // only before `ThreadSide` decrements the count, and `scope` does not
+        // return before the count is 0 (invariants 1 and 2). If the OS refuses
+        // the thread, `spawn` drops the closure before returning.
+        let main: Box<dyn FnOnce() + Send + 'static> = unsafe { mem::transmute(main) };
+        let native = builder.spawn(main)?;
+        // SAFETY: `native` belongs to the handle side, which we still hold;
+        // the thread never touches it (invariant 4).
+        unsafe { *(*packet.as_ptr()).native.get() = Some(native) };
+        Ok(handle)
+    }
+
+    /// Adds a packet to the list, freeing released packets when the list has
+    /// doubled since the last time (amortised O(1) per spawn).
+    fn register(&self, header: NonNull<Header>) {
+        let mut packets = self.packets.lock().unwrap_or_else(|e| e.into_inner());
+        if packets.live.len() >= packets.compact_at {
+            let data = &*self.data;
+            packets.live.retain(|&h| {
+                // SAFETY: packets in the list are allocated: only the scope
+                // frees them, and it removes them from the list when it does.
+                let released = unsafe { h.as_ref() }.released.load(Ordering::Acquire);
+                if released {
+                    // SAFETY: as above; `free` is immutable.
+                    let free = unsafe { h.as_ref() }.free;
+                    // SAFETY: `released` (Acquire, pairing with the last
+                    // side's Release store) means both sides are done with the
+                    // packet for good; it leaves the list here, so it is freed
+                    // once. Its result and native handle were taken, so no
+                    // user code runs under the lock.
+                    unsafe { free(h, data) };
+                }
+                !released
+            });
+            packets.compact_at = MIN_COMPACT.max(2 * packets.live.len());
+        }
+        packets.live.push(header);
+    }
+
+    /// Frees every packet: called by `scope` once no thread runs. Returns
+    /// whether there was any.
+    fn free_all_packets(&self) -> bool {
+        let live = mem::take(&mut self.packets.lock().unwrap_or_else(|e| e.into_inner()).live);
+        let any = !live.is_empty();
+        for h in live {
+            // SAFETY: in the list, so allocated (see `register`).
+            let free = unsafe { h.as_ref() }.free;
+            // SAFETY: every thread has finished (invariant 2), so no thread
+            // side touches a packet; every handle or guard still holding a
+            // reference was forgotten (a live one would outlive `'scope`),
+            // so nobody touches the packet again. Taken out of the list, so
+            // freed once.
+            unsafe { free(h, &self.data) };
+        }
+        any
+    }
+}
+
+impl fmt::Debug for Scope<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field(
+                "num_running_threads",
+                &self.data.num_running_threads.load(Ordering::Relaxed),
+            )
+            .field(
+                "a_thread_panicked",
+                &self.data.a_thread_panicked.load(Ordering::Relaxed),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// The type-erased start of every `Packet<T>`.
+pub(crate) struct Header {
+    /// Sides still holding the packet: the thread and the handle (invariant 4).
+    refs: AtomicUsize,
+    /// Set by the last side out once it no longer touches the packet.
+    released: AtomicBool,
+    /// `free_packet::<T>` for this packet's `T`.
+    free: unsafe fn(NonNull<Header>, &ScopeData),
+}
+
+/// A thread's result slot and native join handle (invariant 4).
+///
+/// `repr(C)` puts `header` at offset 0, so a `NonNull<Packet<T>>` cast to
+/// `NonNull<Header>` points to the header and back.
+#[repr(C)]
+pub(crate) struct Packet<T> {
+    header: Header,
+    /// Written once by the thread side before it gives up its reference;
+    /// read by the handle after the thread exited (native join), or by the
+    /// last side out, or by the scope once no thread runs.
+    result: UnsafeCell<Option<std::thread::Result<T>>>,
+    /// Written by the spawner (the handle side) after the OS started the
+    /// thread; touched only by the handle side and by the scope at its end.
+    native: UnsafeCell<Option<native::JoinHandle<()>>>,
+}
+
+/// Gives up one side's reference to `packet` (invariant 4). The last side out
+/// drops a result nobody will read; a panic payload among those counts as an
+/// unjoined panic.
+///
+/// # Safety
+/// The caller holds one of the packet's two references and gives it up: it
+/// must not touch the packet after this call.
+pub(crate) unsafe fn release<T>(packet: NonNull<Packet<T>>, data: &ScopeData) {
+    let p = packet.as_ptr();
+    // SAFETY: we hold a reference, so the scope has not freed the packet.
+    // AcqRel: Release publishes our writes (the result), Acquire makes the
+    // other side's writes visible if we are the last one.
+    if unsafe { (*p).header.refs.fetch_sub(1, Ordering::AcqRel) } != 1 {
+        return;
+    }
+    // SAFETY: we are the last side: the other has given up its reference and
+    // will not touch the slots again, and the scope does not free a packet
+    // before `released`.
+    let (result, native) = unsafe { ((*(*p).result.get()).take(), (*(*p).native.get()).take()) };
+    // SAFETY: still not released, so still allocated. After this store the
+    // scope may free the packet: we only touch our locals below.
+    unsafe { (*p).header.released.store(true, Ordering::Release) };
+    drop(native);
+    drop_unclaimed(result, data);
+}
+
+/// Drops a result nobody will read; a panic payload among those is an
+/// unjoined panic, which `scope` reports at its end.
+fn drop_unclaimed<T>(result: Option<std::thread::Result<T>>, data: &ScopeData) {
+    if let Some(result) = result {
+        if result.is_err() {
+            data.unjoined_panic();
+        }
+        drop_or_abort(result);
+    }
+}
+
+/// Drops a value on the user's behalf; aborts if its `Drop` panics (see the
+/// module docs: unwinding here could skip invariant 1 or 2).
+pub(crate) fn drop_or_abort<T>(value: T) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
+        // Never drop this payload: its own Drop could panic again.
+        mem::forget(payload);
+        let _ = writeln!(
+            io::stderr(),
+            "fatal runtime error: thread result panicked on drop, aborting"
+        );
+        std::process::abort();
+    }
+}
+
+/// Frees a packet: drops its native handle (detaching the thread) and an
+/// unread result.
+///
+/// # Safety
+/// `header` is the header of a `Box<Packet<T>>` that nobody will touch again,
+/// freed exactly once.
+unsafe fn free_packet<T>(header: NonNull<Header>, data: &ScopeData) {
+    // SAFETY: by the contract, a `Box<Packet<T>>` (header at offset 0, repr(C))
+    // that we may own.
+    let packet = unsafe { Box::from_raw(header.cast::<Packet<T>>().as_ptr()) };
+    let Packet { result, native, .. } = *packet;
+    drop(native.into_inner());
+    drop_unclaimed(result.into_inner(), data);
+}
+
+/// What the spawned thread owns besides its closure: its packet reference and
+/// a clone of the scope's `Arc` (invariants 1, 3).
+struct ThreadSide<T> {
+    packet: NonNull<Packet<T>>,
+    data: StdArc<ScopeData>,
+}
+
+// SAFETY: the thread side moves to the new thread; through `packet` it writes
+// a `T` (Send) or a panic payload (Send), and may drop them there.
+unsafe impl<T: Send> Send for ThreadSide<T> {}
+
+impl<T> ThreadSide<T> {
+    /// The thread's main: runs `f` (consuming it), stores the result, then
+    /// `Drop` releases the packet and decrements the count.
+    fn run<F: FnOnce() -> T>(self, f: F) {
+        let result = catch_unwind(AssertUnwindSafe(f));
+        // SAFETY: we hold the thread side's reference; the thread side alone
+        // writes `result`, once, and the handle reads it only after we gave up
+        // our reference (AcqRel in `release`) or exited (native join).
+        unsafe { *(*self.packet.as_ptr()).result.get() = Some(result) };
+    }
+}
+
+impl<T> Drop for ThreadSide<T> {
+    fn drop(&mut self) {
+        // SAFETY: the thread side's reference, given up once (this drop).
+        unsafe { release(self.packet, &self.data) };
+        // Last action touching the scope: decrement through our own `Arc`.
+        ScopeData::decrement_num_running_threads(StdArc::clone(&self.data));
+    }
+}

@@ -1,0 +1,678 @@
+//! `leaksafe::thread::scope`: the scope joins every thread whatever happened to
+//! its handle or guard; forgotten results are dropped before `scope` returns;
+//! panics follow std's rules; a panicking result drop aborts.
+
+use std::mem;
+use std::panic::{AssertUnwindSafe, catch_unwind, panic_any};
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::thread::{sleep, yield_now};
+use std::time::Duration;
+
+use leaksafe::thread::{Builder, Scope, scope};
+use leaksafe_check::{Ledger, Op, catch};
+
+/// Enough to make the owner reach its wait before the thread finishes (in
+/// most schedules; Miri's seeds explore the others).
+fn nap() {
+    sleep(Duration::from_millis(if cfg!(miri) { 1 } else { 20 }));
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "<non-string payload>".into()
+    }
+}
+
+/// Runs `f`, expecting it to panic, and returns the panic's message.
+fn expect_panic<R>(f: impl FnOnce() -> R) -> String {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(_) => panic!("expected a panic"),
+        Err(p) => panic_message(&*p),
+    }
+}
+
+// ---------------------------------------------------------------- the chapter
+
+#[test]
+fn chapter_example_every_element_doubled() {
+    const N: usize = if cfg!(miri) { 12 } else { 1000 };
+    let mut data: Vec<u32> = (0..N as u32).collect();
+    scope(|s| {
+        for chunk in data.chunks_mut(if cfg!(miri) { 4 } else { 100 }) {
+            // The chapter kept its guards in a Vec; here each guard is
+            // forgotten, which the chapter's `thread::scoped` could not survive.
+            mem::forget(s.spawn_guard(move || {
+                for x in chunk {
+                    *x *= 2;
+                }
+            }));
+        }
+    });
+    assert!(data.iter().enumerate().all(|(i, &x)| x == 2 * i as u32));
+}
+
+#[test]
+fn chapter_example_with_handles_joined() {
+    let mut data = vec![1, 2, 3, 4, 5, 6];
+    scope(|s| {
+        let hs: Vec<_> = data.iter_mut().map(|x| s.spawn(move || *x *= 2)).collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+    });
+    assert_eq!(data, [2, 4, 6, 8, 10, 12]);
+}
+
+// ------------------------------------------------- forgetting is harmless
+
+#[test]
+fn forgotten_handle_thread_writes_borrowed_box() {
+    let mut b = Box::new(0u64);
+    scope(|s| {
+        let r = &mut *b;
+        let h = s.spawn(move || {
+            nap();
+            *r = 42;
+        });
+        mem::forget(h);
+    });
+    // Had the scope returned before the thread, Miri would report the write
+    // below racing with the thread's, or the drop as a use-after-free.
+    assert_eq!(*b, 42);
+    drop(b);
+}
+
+#[test]
+fn forgotten_guard_thread_writes_borrowed_box() {
+    let mut b = Box::new(0u64);
+    scope(|s| {
+        let r = &mut *b;
+        let g = s.spawn_guard(move || {
+            nap();
+            *r = 7;
+        });
+        mem::forget(g);
+    });
+    assert_eq!(*b, 7);
+    drop(b);
+}
+
+#[test]
+fn dropped_handle_thread_writes_borrowed_box() {
+    let mut b = Box::new(0u64);
+    scope(|s| {
+        let r = &mut *b;
+        drop(s.spawn(move || {
+            nap();
+            *r = 9;
+        }));
+    });
+    assert_eq!(*b, 9);
+}
+
+/// The closure's captures are dropped before the thread is done with the
+/// scope: their `Drop` may write borrowed data.
+struct PushOnDrop<'a>(&'a Mutex<Vec<u32>>, u32);
+impl Drop for PushOnDrop<'_> {
+    fn drop(&mut self) {
+        nap();
+        self.0.lock().unwrap().push(self.1);
+    }
+}
+
+#[test]
+fn closure_captures_dropped_before_scope_returns() {
+    let log = Mutex::new(Vec::new());
+    scope(|s| {
+        let a = PushOnDrop(&log, 1);
+        mem::forget(s.spawn(move || {
+            let _keep = &a;
+        }));
+        let b = PushOnDrop(&log, 2);
+        drop(s.spawn(move || {
+            let _keep = &b;
+        }));
+        let c = PushOnDrop(&log, 3);
+        mem::forget(s.spawn_guard(move || {
+            let _keep = &c;
+        }));
+    });
+    let mut v = log.into_inner().unwrap();
+    v.sort();
+    assert_eq!(v, [1, 2, 3]);
+}
+
+/// A result whose `Drop` writes borrowed data: it must run before `scope`
+/// returns, even if its handle was forgotten.
+struct FlagOnDrop<'a>(&'a AtomicBool);
+impl Drop for FlagOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, SeqCst);
+    }
+}
+
+#[test]
+fn forgotten_results_dropped_before_scope_returns() {
+    let ledger = Ledger::new();
+    let (f1, f2) = (AtomicBool::new(false), AtomicBool::new(false));
+    scope(|s| {
+        let l = &ledger;
+        mem::forget(s.spawn(|| (l.track(1), FlagOnDrop(&f1))));
+        mem::forget(s.spawn_guard(|| (l.track(2), FlagOnDrop(&f2))));
+        // Still alive inside the scope: nobody can tell these handles were
+        // forgotten rather than kept for a later join.
+    });
+    assert!(f1.load(SeqCst) && f2.load(SeqCst));
+    ledger.assert_all_dropped();
+}
+
+/// A result that, when dropped, spawns one more thread into the scope; that
+/// thread writes borrowed data after a nap.
+struct SpawnOnDrop<'scope, 'env>(&'scope Scope<'scope, 'env>, &'env Mutex<u32>, u32);
+impl Drop for SpawnOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        let (data, depth) = (self.1, self.2);
+        let s = self.0;
+        // Forgotten again: its result is dropped at the scope's end, and
+        // spawns again, until depth 0.
+        mem::forget(s.spawn(move || {
+            nap();
+            *data.lock().unwrap() += 1;
+            (depth > 0).then(|| SpawnOnDrop(s, data, depth - 1))
+        }));
+    }
+}
+
+#[test]
+fn forgotten_result_whose_drop_spawns_is_waited_for() {
+    let data = Box::new(Mutex::new(0));
+    scope(|s| {
+        let d = &*data;
+        mem::forget(s.spawn(move || SpawnOnDrop(s, d, 2)));
+    });
+    // Each of the three drops (depth 2, 1, 0) spawned a thread that wrote.
+    assert_eq!(*data.lock().unwrap(), 3);
+    drop(data);
+}
+
+#[test]
+fn results_dropped_once_whatever_the_handle_did() {
+    const N: usize = if cfg!(miri) { 3 } else { 50 };
+    let ledger = Ledger::new();
+    for round in 0..N {
+        let mut joined = Vec::new();
+        scope(|s| {
+            let l = &ledger;
+            // handle dropped before the thread finishes: the thread drops it
+            let slow = s.spawn(move || {
+                nap();
+                l.track(round)
+            });
+            drop(slow);
+            // handle dropped after the thread finished: the handle drops it
+            let fast = s.spawn(move || l.track(round));
+            while !fast.is_finished() {
+                yield_now();
+            }
+            drop(fast);
+            // joined: the caller gets it
+            joined.push(s.spawn(move || l.track(round)).join().unwrap());
+            // guard dropped: joined and dropped by the guard
+            drop(s.spawn_guard(move || l.track(round)));
+            // guard joined
+            joined.push(s.spawn_guard(move || l.track(round)).join().unwrap());
+            // forgotten: the scope drops it at its end
+            mem::forget(s.spawn(move || l.track(round)));
+            // racing: dropped right away, whoever is second drops the result
+            drop(s.spawn(move || l.track(round)));
+        });
+        ledger.assert_sound();
+        assert_eq!(ledger.summary().live, joined.len());
+        assert!(joined.iter().all(|t| *t.get() == round));
+        drop(joined);
+        ledger.assert_all_dropped();
+    }
+}
+
+#[test]
+fn guard_drop_joins() {
+    let done = AtomicBool::new(false);
+    scope(|s| {
+        let g = s.spawn_guard(|| {
+            nap();
+            done.store(true, SeqCst);
+        });
+        drop(g);
+        assert!(done.load(SeqCst), "dropping a guard must join its thread");
+    });
+}
+
+#[test]
+fn guard_joined_returns_value_and_handle_moves_between_threads() {
+    let v = [1, 2, 3];
+    let total = scope(|s| {
+        let h = s.spawn(|| v.iter().sum::<i32>());
+        // Join the handle from another scoped thread.
+        let g = s.spawn_guard(move || h.join().unwrap() * 10);
+        g.join().unwrap()
+    });
+    assert_eq!(total, 60);
+}
+
+#[test]
+fn thread_and_is_finished() {
+    scope(|s| {
+        let h = Builder::new()
+            .name("leaksafe-named".into())
+            .spawn_scoped(s, || std::thread::current().id())
+            .unwrap();
+        assert_eq!(h.thread().name(), Some("leaksafe-named"));
+        let id = h.thread().id();
+        while !h.is_finished() {
+            yield_now();
+        }
+        assert_eq!(h.join().unwrap(), id);
+
+        let g = s.spawn_guard(|| ());
+        let gid = g.thread().id();
+        assert_ne!(gid, id);
+        while !g.is_finished() {
+            yield_now();
+        }
+    });
+}
+
+// ------------------------------------------------- many and nested threads
+
+#[test]
+fn thousand_threads_in_one_scope() {
+    const N: usize = if cfg!(miri) { 6 } else { 1000 };
+    let count = AtomicUsize::new(0);
+    let mut joined = 0;
+    scope(|s| {
+        let mut handles = Vec::new();
+        for i in 0..N {
+            let h = s.spawn(|| count.fetch_add(1, SeqCst));
+            match i % 3 {
+                0 => handles.push(h),
+                1 => drop(h),
+                _ => mem::forget(h),
+            }
+        }
+        for h in handles {
+            h.join().unwrap();
+            joined += 1;
+        }
+    });
+    assert_eq!(count.load(SeqCst), N);
+    assert_eq!(joined, N.div_ceil(3));
+}
+
+#[test]
+fn sequential_spawns_compact_the_packet_list() {
+    // More packets than the first compaction threshold (32), with forgotten
+    // and unjoined handles kept across compactions.
+    const N: usize = if cfg!(miri) { 40 } else { 500 };
+    let ledger = Ledger::new();
+    let mut kept = Vec::new();
+    scope(|s| {
+        let l = &ledger;
+        let mut pending = Vec::new();
+        for i in 0..N {
+            let h = s.spawn(move || l.track(i));
+            match i % 4 {
+                0 => pending.push(h),
+                1 => mem::forget(h),
+                2 => drop(h),
+                _ => kept.push(h.join().unwrap()),
+            }
+        }
+        for h in pending {
+            kept.push(h.join().unwrap());
+        }
+    });
+    ledger.assert_sound();
+    assert_eq!(ledger.summary().live, kept.len());
+    drop(kept);
+    ledger.assert_all_dropped();
+}
+
+#[test]
+fn nested_spawns_are_waited_for() {
+    const DEPTH: usize = if cfg!(miri) { 3 } else { 20 };
+    let count = AtomicUsize::new(0);
+    let mut b = Box::new(0usize);
+    scope(|s| {
+        let r = &mut *b;
+        let count = &count;
+        // Each thread spawns the next and forgets its handle; the last one
+        // writes through a borrow after a nap.
+        fn chain<'scope>(
+            s: &'scope leaksafe::thread::Scope<'scope, '_>,
+            depth: usize,
+            count: &'scope AtomicUsize,
+            r: &'scope mut usize,
+        ) {
+            count.fetch_add(1, SeqCst);
+            if depth == 0 {
+                nap();
+                *r = 99;
+            } else {
+                mem::forget(s.spawn(move || chain(s, depth - 1, count, r)));
+            }
+        }
+        drop(s.spawn(move || chain(s, DEPTH, count, r)));
+        // A fan-out too: each child spawns two grandchildren.
+        for _ in 0..2 {
+            s.spawn(move || {
+                for _ in 0..2 {
+                    mem::forget(s.spawn_guard(move || {
+                        nap();
+                        count.fetch_add(1, SeqCst);
+                    }));
+                }
+            });
+        }
+    });
+    assert_eq!(*b, 99);
+    assert_eq!(count.load(SeqCst), DEPTH + 1 + 4);
+}
+
+#[test]
+fn nested_scope_inside_scoped_thread() {
+    let mut v = vec![0u8; 4];
+    scope(|s| {
+        s.spawn(|| {
+            scope(|s2| {
+                for x in &mut v {
+                    mem::forget(s2.spawn(move || *x = 1));
+                }
+            });
+        });
+    });
+    assert_eq!(v, [1; 4]);
+}
+
+// ------------------------------------------------------------------ panics
+
+#[test]
+fn unjoined_panic_makes_scope_panic_after_all_threads() {
+    let done = AtomicBool::new(false);
+    let msg = expect_panic(|| {
+        scope(|s| {
+            drop(s.spawn(|| panic!("boom")));
+            s.spawn(|| {
+                nap();
+                done.store(true, SeqCst);
+            });
+        })
+    });
+    assert_eq!(msg, "a scoped thread panicked");
+    assert!(
+        done.load(SeqCst),
+        "scope panicked before its threads finished"
+    );
+}
+
+#[test]
+fn forgotten_handle_of_panicked_thread_makes_scope_panic() {
+    let ledger = Ledger::new();
+    let msg = expect_panic(|| {
+        scope(|s| {
+            let t = ledger.track(0);
+            mem::forget(s.spawn(move || {
+                let _t = t;
+                panic!("boom")
+            }));
+        })
+    });
+    assert_eq!(msg, "a scoped thread panicked");
+    ledger.assert_all_dropped();
+}
+
+#[test]
+fn joined_panic_does_not_make_scope_panic() {
+    let r = scope(|s| {
+        let h = s.spawn(|| panic_any(17u32));
+        let e = h.join().unwrap_err();
+        assert_eq!(e.downcast_ref::<u32>(), Some(&17));
+        let g = s.spawn_guard(|| panic!("joined"));
+        assert!(g.join().is_err());
+        5
+    });
+    assert_eq!(r, 5);
+}
+
+#[test]
+fn guard_dropped_or_forgotten_with_panic_makes_scope_panic() {
+    let msg = expect_panic(|| scope(|s| drop(s.spawn_guard(|| panic!("dropped")))));
+    assert_eq!(msg, "a scoped thread panicked");
+    let msg = expect_panic(|| scope(|s| mem::forget(s.spawn_guard(|| panic!("forgotten")))));
+    assert_eq!(msg, "a scoped thread panicked");
+}
+
+#[test]
+fn panic_in_closure_waits_for_threads_then_resumes() {
+    let mut b = Box::new(0u32);
+    let r = catch(|| {
+        scope(|s| {
+            let r = &mut *b;
+            mem::forget(s.spawn(move || {
+                nap();
+                *r = 3;
+            }));
+            // A thread panic too: the closure's panic wins.
+            drop(s.spawn(|| panic!("thread")));
+            panic_any(leaksafe_check::InjectedPanic {
+                op: Op::Predicate,
+                call: 0,
+            });
+        })
+    });
+    let payload = r.unwrap_err().expect("the closure's own payload");
+    assert_eq!(payload.op, Op::Predicate);
+    assert_eq!(*b, 3);
+}
+
+#[test]
+fn panicking_thread_drops_its_closure_captures() {
+    let ledger = Ledger::new();
+    let _ = catch(|| {
+        scope(|s| {
+            for i in 0..3 {
+                let t = ledger.track(i);
+                s.spawn(move || {
+                    let _t = &t;
+                    panic!("boom");
+                });
+            }
+        })
+    });
+    ledger.assert_all_dropped();
+}
+
+#[test]
+fn joined_result_whose_drop_panics_is_the_callers() {
+    let ledger = Ledger::new();
+    scope(|s| {
+        let h = s.spawn(|| ledger.track(1));
+        let t = h.join().unwrap();
+        ledger.fail_at(Op::Drop, 0);
+        assert!(catch(|| drop(t)).is_err());
+    });
+    ledger.assert_all_dropped();
+}
+
+// ------------------------------------------------- spawn failures (native)
+
+/// A stack no machine can map: the OS refuses the thread.
+const HUGE_STACK: usize = 1 << 50;
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri ignores the stack size")]
+fn builder_reports_refused_thread_as_err() {
+    let ledger = Ledger::new();
+    let count = AtomicUsize::new(0);
+    scope(|s| {
+        let t = ledger.track(0);
+        let r = Builder::new().stack_size(HUGE_STACK).spawn_scoped(s, || {
+            let _t = t;
+            count.fetch_add(1, SeqCst);
+        });
+        assert!(r.is_err(), "the OS accepted a 1 PiB stack");
+        // The closure was dropped, unrun.
+        ledger.assert_all_dropped();
+        let g = Builder::new()
+            .stack_size(HUGE_STACK)
+            .spawn_scoped_guard(s, || ());
+        assert!(g.is_err());
+        // The scope still works, and does not wait for the refused threads.
+        s.spawn(|| count.fetch_add(1, SeqCst)).join().unwrap();
+    });
+    assert_eq!(count.load(SeqCst), 1);
+}
+
+const CHILD: &str = "LEAKSAFE_SCOPE_CHILD";
+
+/// Re-runs this test binary on test `name` with `CHILD=name` and `env`.
+fn run_child(name: &str, env: &[(&str, &str)]) -> std::process::ExitStatus {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(CHILD, name);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.status().unwrap()
+}
+
+fn is_child(name: &str) -> bool {
+    std::env::var(CHILD).as_deref() == Ok(name)
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn spawn_panics_when_os_refuses_thread() {
+    const NAME: &str = "spawn_panics_when_os_refuses_thread";
+    if is_child(NAME) {
+        // std reads RUST_MIN_STACK for threads spawned without a stack size.
+        let msg = expect_panic(|| scope(|s| s.spawn(|| ()).join()));
+        assert!(msg.contains("failed to spawn thread"), "{msg}");
+        return;
+    }
+    let status = run_child(NAME, &[("RUST_MIN_STACK", &HUGE_STACK.to_string())]);
+    assert!(status.success(), "child failed: {status:?}");
+}
+
+// ------------------------------------- results whose Drop panics: abort
+
+#[cfg(unix)]
+fn assert_child_aborts(name: &str) {
+    use std::os::unix::process::ExitStatusExt;
+    let status = run_child(name, &[]);
+    assert_eq!(status.signal(), Some(6), "child {name}: {status:?}");
+}
+
+fn abort_case(name: &str, f: impl FnOnce(&Ledger)) {
+    if is_child(name) {
+        let ledger = Ledger::new();
+        f(&ledger);
+        // Reaching here means no abort: exit normally so the parent fails.
+        return;
+    }
+    #[cfg(unix)]
+    assert_child_aborts(name);
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn result_drop_panics_in_handle_drop_aborts() {
+    abort_case("result_drop_panics_in_handle_drop_aborts", |l| {
+        scope(|s| {
+            let h = s.spawn(|| l.track(0));
+            while !h.is_finished() {
+                yield_now();
+            }
+            l.fail_at(Op::Drop, 0);
+            drop(h);
+        });
+    });
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn result_drop_panics_in_thread_aborts() {
+    abort_case("result_drop_panics_in_thread_aborts", |l| {
+        l.fail_at(Op::Drop, 0);
+        scope(|s| {
+            drop(s.spawn(|| {
+                nap();
+                l.track(0)
+            }));
+        });
+    });
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn forgotten_result_drop_panics_at_scope_end_aborts() {
+    abort_case("forgotten_result_drop_panics_at_scope_end_aborts", |l| {
+        scope(|s| {
+            mem::forget(s.spawn(|| l.track(0)));
+            l.fail_at(Op::Drop, 0);
+        });
+    });
+}
+
+/// A panic payload whose own Drop panics (the bug class of scoped-task
+/// libraries): dropped by the guard, it aborts rather than unwind.
+struct PanicOnDrop;
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        panic!("payload drop");
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn payload_drop_panics_in_guard_drop_aborts() {
+    abort_case("payload_drop_panics_in_guard_drop_aborts", |_| {
+        scope(|s| {
+            drop(s.spawn_guard(|| panic_any(PanicOnDrop)));
+        });
+    });
+}
+
+#[test]
+fn joined_payload_whose_drop_panics_is_the_callers() {
+    scope(|s| {
+        let e = s.spawn(|| panic_any(PanicOnDrop)).join().unwrap_err();
+        // Dropping it is the caller's business: here it unwinds, and the
+        // payload of *that* panic is a plain &str.
+        let r = catch_unwind(AssertUnwindSafe(|| drop(e)));
+        assert!(r.is_err());
+    });
+}
+
+#[test]
+fn builder_panic_before_spawn_leaves_scope_consistent() {
+    // std panics on a name with a NUL byte, after our closure was built:
+    // both sides of the packet must be given up and the count restored.
+    let ledger = Ledger::new();
+    let r = scope(|s| {
+        let t = ledger.track(0);
+        let r = catch(|| {
+            Builder::new()
+                .name("bad\0name".into())
+                .spawn_scoped(s, move || drop(t))
+        });
+        ledger.assert_all_dropped();
+        r.is_err()
+    });
+    assert!(r, "std accepted a thread name with a NUL byte");
+}
