@@ -76,8 +76,8 @@ use crate::sync::shim::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, 
 /// use core::num::Saturating;
 /// use leaksafe::rc::Rc;
 ///
-/// let small: Rc<u8, u8> = Rc::new(7); // a 3-byte allocation
-/// let sticky: Rc<u8, Saturating<u8>> = Rc::new(7);
+/// let small: Rc<u8, u8> = Rc::new_counted(7); // a 3-byte allocation
+/// let sticky: Rc<u8, Saturating<u8>> = Rc::new_counted(7);
 /// assert_eq!(*small + *sticky, 14);
 /// ```
 pub trait Count: CountOps {}
