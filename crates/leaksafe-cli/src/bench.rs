@@ -415,11 +415,28 @@ pub fn per_value<T>(case: &'static str, name: &'static str, new: impl Fn() -> T)
     m
 }
 
+/// A pool's threads allocate while they start, and the counter is
+/// process-wide: let them settle before anything is measured.
+pub fn settle() {
+    std::thread::sleep(Duration::from_millis(20));
+}
+
 fn memory() -> Vec<Mem> {
+    // Pools first and warmed up, so that no worker starts (and allocates)
+    // while another case is being counted.
     let rayon2 = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .expect("rayon pool");
+    rayon2.scope(|s| {
+        for _ in 0..100 {
+            s.spawn(|_| {
+                black_box(1u64);
+            });
+        }
+    });
+    let ls_pool = crate::live::warm_pool();
+    settle();
     let mut m = vec![
         per_value("Rc<u8>: one value", "std::rc::Rc", || std::rc::Rc::new(1u8)),
         per_value("Arc<u8>: one value", "std::sync::Arc", || {
@@ -445,7 +462,7 @@ fn memory() -> Vec<Mem> {
             })
         }),
     ];
-    m.extend(crate::live::bench_memory());
+    m.extend(crate::live::bench_memory(&ls_pool));
     // Group by case, std and peers first, as printed.
     m.sort_by_key(|x| (x.case, x.name.starts_with("leaksafe")));
     m

@@ -77,7 +77,7 @@ pub fn saturating_demo() -> SaturatingDemo {
     let ledger = Ledger::new();
     let value = ledger.track(7u64);
     let id = value.id();
-    let rc: Rc<_, Saturating<u8>> = Rc::new(value);
+    let rc: Rc<_, Saturating<u8>> = Rc::new_counted(value);
     let weak = Rc::downgrade(&rc);
     for _ in 0..FORGET {
         std::mem::forget(rc.clone());
@@ -158,7 +158,7 @@ const OVERFLOW_LIMIT: usize = 1000;
 
 /// Child: forget clones of an `Rc<u64, u8>` until it aborts.
 pub fn rc_u8_overflow_child() {
-    let rc: leaksafe::rc::Rc<u64, u8> = leaksafe::rc::Rc::new(7);
+    let rc: leaksafe::rc::Rc<u64, u8> = leaksafe::rc::Rc::new_counted(7);
     for _ in 0..OVERFLOW_LIMIT {
         say(&leaksafe::rc::Rc::strong_count(&rc).to_string());
         std::mem::forget(rc.clone());
@@ -168,7 +168,7 @@ pub fn rc_u8_overflow_child() {
 
 /// Child: forget clones of an `Arc<u64, u8>` until it aborts.
 pub fn arc_u8_overflow_child() {
-    let arc: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new(7);
+    let arc: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new_counted(7);
     for _ in 0..OVERFLOW_LIMIT {
         say(&leaksafe::sync::Arc::strong_count(&arc).to_string());
         std::mem::forget(arc.clone());
@@ -233,7 +233,7 @@ pub fn bench_rc_new() -> Vec<Imp> {
         }),
         imp("leaksafe Rc<u64, u32>", Role::Leaksafe, |n| {
             for i in 0..n {
-                black_box(Rc::<u64, u32>::new(black_box(i)));
+                black_box(Rc::<u64, u32>::new_counted(black_box(i)));
             }
         }),
     ]
@@ -250,7 +250,7 @@ pub fn bench_arc_new() -> Vec<Imp> {
         }),
         imp("leaksafe Arc<u64, u32>", Role::Leaksafe, |n| {
             for i in 0..n {
-                black_box(Arc::<u64, u32>::new(black_box(i)));
+                black_box(Arc::<u64, u32>::new_counted(black_box(i)));
             }
         }),
     ]
@@ -261,7 +261,7 @@ pub fn bench_rc_clone() -> Vec<Imp> {
     use leaksafe::rc::Rc;
     macro_rules! clone_drop {
         ($name:expr, $c:ty) => {{
-            let r: Rc<u64, $c> = Rc::new(7);
+            let r: Rc<u64, $c> = Rc::new_counted(7);
             imp($name, Role::Leaksafe, move |n| {
                 for _ in 0..n {
                     black_box(black_box(&r).clone());
@@ -282,7 +282,7 @@ pub fn bench_arc_clone() -> Vec<Imp> {
     use leaksafe::sync::Arc;
     macro_rules! clone_drop {
         ($name:expr, $c:ty) => {{
-            let r: Arc<u64, $c> = Arc::new(7);
+            let r: Arc<u64, $c> = Arc::new_counted(7);
             imp($name, Role::Leaksafe, move |n| {
                 for _ in 0..n {
                     black_box(black_box(&r).clone());
@@ -334,20 +334,32 @@ pub fn bench_pool() -> Vec<Imp> {
     )]
 }
 
-/// Bytes and allocations per value / per push / per spawn.
-pub fn bench_memory() -> Vec<Mem> {
+/// A 2-worker pool whose workers have started and run tasks (so that they
+/// allocate nothing more while memory cases are counted).
+pub fn warm_pool() -> leaksafe::thread::ThreadPool {
+    let pool = leaksafe::thread::ThreadPool::new(2);
+    pool.scope(|s| {
+        for _ in 0..100 {
+            drop(s.spawn(|| black_box(1u64)));
+        }
+    });
+    pool
+}
+
+/// Bytes and allocations per value, per push and per spawn (`pool` from
+/// [`warm_pool`]).
+pub fn bench_memory(pool: &leaksafe::thread::ThreadPool) -> Vec<Mem> {
     use leaksafe::rc::Rc;
     use leaksafe::sync::Arc;
-    let pool = leaksafe::thread::ThreadPool::new(2);
     vec![
         per_value("Rc<u8>: one value", "leaksafe Rc<u8, u8>", || {
-            Rc::<u8, u8>::new(1)
+            Rc::<u8, u8>::new_counted(1)
         }),
         per_value("Rc<u8>: one value", "leaksafe Rc<u8, u16>", || {
-            Rc::<u8, u16>::new(1)
+            Rc::<u8, u16>::new_counted(1)
         }),
         per_value("Rc<u8>: one value", "leaksafe Rc<u8, u32>", || {
-            Rc::<u8, u32>::new(1)
+            Rc::<u8, u32>::new_counted(1)
         }),
         per_value("Rc<u8>: one value", "leaksafe Rc<u8> (usize)", || {
             Rc::<u8>::new(1)
@@ -355,13 +367,13 @@ pub fn bench_memory() -> Vec<Mem> {
         per_value(
             "Rc<u8>: one value",
             "leaksafe Rc<u8, Saturating<u8>>",
-            || Rc::<u8, Saturating<u8>>::new(1),
+            || Rc::<u8, Saturating<u8>>::new_counted(1),
         ),
         per_value("Arc<u8>: one value", "leaksafe Arc<u8, u8>", || {
-            Arc::<u8, u8>::new(1)
+            Arc::<u8, u8>::new_counted(1)
         }),
         per_value("Arc<u8>: one value", "leaksafe Arc<u8, u32>", || {
-            Arc::<u8, u32>::new(1)
+            Arc::<u8, u32>::new_counted(1)
         }),
         per_value("Arc<u8>: one value", "leaksafe Arc<u8> (usize)", || {
             Arc::<u8>::new(1)
