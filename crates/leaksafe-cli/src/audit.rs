@@ -43,6 +43,10 @@ pub enum Target {
     /// amplification): the audit must fail. For testing the audit itself.
     #[value(hide = true)]
     BrokenVec,
+    /// Vec's scenarios, then an abort of the audit process: for testing that
+    /// a crashing scenario fails the audit instead of killing it.
+    #[value(hide = true)]
+    Abort,
 }
 
 impl Target {
@@ -55,6 +59,7 @@ impl Target {
             Target::Arc => "arc",
             Target::Thread => "thread",
             Target::BrokenVec => "broken-vec",
+            Target::Abort => "abort",
         }
     }
 }
@@ -115,6 +120,8 @@ pub struct Record {
     pub failure: Option<String>,
     /// For a random case: the harness call that replays exactly this run.
     pub replay: Option<String>,
+    /// Not a run: the audit process itself failed (crashed, or could not start).
+    pub process: bool,
 }
 
 /// The table row of one type.
@@ -134,6 +141,10 @@ struct Row {
 
 impl Row {
     fn add(&mut self, r: Record) {
+        if r.process {
+            self.failures.push(r);
+            return;
+        }
         self.scenarios.insert(r.scenario.clone());
         self.points += 1;
         self.panics += r.panicked as u64;
@@ -218,7 +229,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
             }
             row.add(r);
         };
-        crate::engine::audit(t, seed, args.cases, deadline, &mut tick);
+        crate::engine::audit_in_child(t, seed, args.cases, deadline, &mut tick);
         row.elapsed = t0.elapsed();
         if bar.is_none() && !args.json {
             println!(
@@ -288,7 +299,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
     } else {
         print_table(&rows, s);
         for (t, r) in rows.iter().filter(|(_, r)| !r.ok()) {
-            if r.points == 0 {
+            if r.points == 0 && r.failures.is_empty() {
                 println!(
                     "{} {}: nothing was checked (no scenario, or no time left in the budget)",
                     s.bad("FAILED"),

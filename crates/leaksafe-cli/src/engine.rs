@@ -5,8 +5,17 @@
 //! from the seed alone), then, while the type's share of the time budget
 //! lasts, the exhaustive exploration of every scenario (every injection
 //! point of every operation, every forget point from either end).
+//!
+//! Each type is audited in a child process (`leaksafe __audit TYPE SEED
+//! CASES MILLIS`) that prints one JSON line per run: a scenario that aborts
+//! the process or overflows its stack then fails the audit, with the
+//! reproduction line, instead of killing it.
 
-use std::time::Instant;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
 
 use leaksafe_check::{Report, Scenario, explore_each, run_random_each};
 
@@ -19,6 +28,7 @@ const CHUNK: u64 = 16;
 pub fn scenarios(target: Target) -> Vec<Scenario> {
     match target {
         Target::BrokenVec => leaksafe_check::broken::scenarios(),
+        Target::Abort => scenarios(Target::Vec),
         t => leaksafe_check::leaksafe_library()
             .into_iter()
             .filter(|s| s.group == t.name())
@@ -40,6 +50,7 @@ fn record(r: Report) -> Record {
         expected_leaks: r.summary.live - r.summary.unexpected_leaks(),
         unexpected_leaks: r.summary.unexpected_leaks(),
         scenario: r.scenario,
+        process: false,
     }
 }
 
@@ -73,5 +84,145 @@ pub fn audit(
             break;
         }
         explore_each(s, |r| tick(record(r), false));
+    }
+}
+
+/// The hidden `__audit` command: audits `target` in this process and prints
+/// one JSON line per run on stdout.
+pub fn worker(target: Target, seed: u64, cases: u64, millis: u64) -> ExitCode {
+    let deadline = Instant::now() + Duration::from_millis(millis);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    audit(target, seed, cases, deadline, &mut |r, random| {
+        let line = json!({
+            "random": random,
+            "scenario": r.scenario,
+            "point": r.point,
+            "panicked": r.panicked,
+            "forgot": r.forgot,
+            "double_drops": r.double_drops,
+            "bad_reads": r.bad_reads,
+            "expected_leaks": r.expected_leaks,
+            "unexpected_leaks": r.unexpected_leaks,
+            "failure": r.failure,
+            "replay": r.replay,
+        });
+        let _ = writeln!(out, "{line}");
+        // Flushed at once, so that a crash loses no completed run.
+        let _ = out.flush();
+    });
+    if target == Target::Abort {
+        std::process::abort();
+    }
+    ExitCode::SUCCESS
+}
+
+fn parse(line: &str) -> Option<(Record, bool)> {
+    let v: Value = serde_json::from_str(line).ok()?;
+    let n = |k: &str| v[k].as_u64().unwrap_or(0) as usize;
+    let s = |k: &str| v[k].as_str().map(str::to_string);
+    Some((
+        Record {
+            scenario: s("scenario")?,
+            point: s("point").unwrap_or_default(),
+            panicked: v["panicked"].as_bool().unwrap_or(false),
+            forgot: v["forgot"].as_bool().unwrap_or(false),
+            double_drops: n("double_drops"),
+            bad_reads: n("bad_reads"),
+            expected_leaks: n("expected_leaks"),
+            unexpected_leaks: n("unexpected_leaks"),
+            failure: s("failure"),
+            replay: s("replay"),
+            process: false,
+        },
+        v["random"].as_bool().unwrap_or(false),
+    ))
+}
+
+/// [`audit`] in a child process; a crash of the child becomes a failed
+/// record naming the last run that completed.
+pub fn audit_in_child(
+    target: Target,
+    seed: u64,
+    cases: u64,
+    deadline: Instant,
+    tick: &mut dyn FnMut(Record, bool),
+) {
+    let millis = deadline
+        .saturating_duration_since(Instant::now())
+        .as_millis() as u64;
+    let spawned = std::env::current_exe().and_then(|exe| {
+        Command::new(exe)
+            .args(["__audit", target.name()])
+            .args([seed, cases, millis].map(|x| x.to_string()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    });
+    let mut child = match spawned {
+        Ok(c) => c,
+        Err(e) => {
+            tick(
+                crashed(format!("could not start the audit process: {e}"), 0, None),
+                false,
+            );
+            return;
+        }
+    };
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    // Collect stderr on a thread (a crash message), so the child never blocks on it.
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+        s
+    });
+    let mut runs = 0;
+    let mut last = None;
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        if let Some((r, random)) = parse(&line) {
+            runs += 1;
+            last = Some(format!("{}, {}", r.scenario, r.point));
+            tick(r, random);
+        }
+    }
+    let status = child.wait();
+    let err = err.join().unwrap_or_default();
+    let why = match status {
+        Ok(s) if s.success() => return,
+        Ok(s) => {
+            use std::os::unix::process::ExitStatusExt;
+            match s.signal() {
+                Some(6) => "aborted (SIGABRT)".to_string(),
+                Some(11) => "crashed (SIGSEGV)".to_string(),
+                Some(sig) => format!("killed by signal {sig}"),
+                None => format!("exited with {s}"),
+            }
+        }
+        Err(e) => format!("could not be waited for: {e}"),
+    };
+    let msg = err
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| format!(": {}", l.trim()))
+        .unwrap_or_default();
+    tick(
+        crashed(format!("the audit process {why}{msg}"), runs, last),
+        false,
+    );
+}
+
+fn crashed(failure: String, runs: usize, last: Option<String>) -> Record {
+    Record {
+        scenario: "(audit process)".to_string(),
+        point: match last {
+            Some(l) => format!("after {runs} runs; last completed: {l}"),
+            None => "before any run completed".to_string(),
+        },
+        failure: Some(failure),
+        process: true,
+        ..Record::default()
     }
 }

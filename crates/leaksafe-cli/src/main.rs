@@ -69,6 +69,21 @@ enum Command {
         /// Which attack to run.
         case: child::Case,
     },
+    /// Internal: the audit of one type, run in a child process (so that a
+    /// scenario that aborts or overflows its stack fails the audit with a
+    /// reproduction line instead of killing it). Prints one JSON line per run.
+    #[command(name = "__audit", hide = true)]
+    AuditWorker {
+        /// The type to audit.
+        #[arg(value_enum)]
+        target: audit::Target,
+        /// The audit's seed.
+        seed: u64,
+        /// Random cases.
+        cases: u64,
+        /// Milliseconds left for this type.
+        millis: u64,
+    },
 }
 
 /// Dies quietly of SIGPIPE when stdout is closed early (`leaksafe | head`),
@@ -106,5 +121,11 @@ fn main() -> ExitCode {
         Some(Command::Audit(args)) => audit::run(&args, &out),
         Some(Command::Bench(args)) => bench::run(&args, &out),
         Some(Command::Child { case }) => child::run_case(case),
+        Some(Command::AuditWorker {
+            target,
+            seed,
+            cases,
+            millis,
+        }) => engine::worker(target, seed, cases, millis),
     }
 }

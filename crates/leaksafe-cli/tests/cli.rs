@@ -170,6 +170,19 @@ fn failing_audit_exits_1_with_a_reproduction_line() {
 }
 
 #[test]
+fn an_audit_process_that_aborts_fails_with_a_reproduction_line() {
+    let (o, _) = leaksafe(&["audit", "--only", "abort", "--seed", "4", "--cases", "10"]);
+    let s = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{s}");
+    assert!(s.contains("the audit process aborted (SIGABRT)"), "{s}");
+    assert!(s.contains("after "), "names the last completed run:\n{s}");
+    assert!(
+        s.contains("reproduce: leaksafe audit --seed 4 --only abort --cases 10"),
+        "{s}"
+    );
+}
+
+#[test]
 fn bench_quick_prints_ratios() {
     let (o, took) = leaksafe(&["bench", "--quick"]);
     let s = stdout(&o);
