@@ -97,6 +97,16 @@
 //! unexpected leaks), and for random runs the case seed for [`replay`].
 //! `Display` renders one line; [`Report::to_json`] / [`reports_to_json`]
 //! and [`Tally::to_json`] give JSON without a serialization dependency.
+//!
+//! # Under Miri
+//! The harness's own tests run under Miri with both borrow models
+//! (`-Zmiri-strict-provenance -Zmiri-symbolic-alignment-check`, with and
+//! without `-Zmiri-tree-borrows`), scenario sizes shrunk under `cfg(miri)`.
+//! A run that forgets a proxy leaks on purpose (memory included), so tests
+//! that forget are named `leaky_*` and run apart with `-Zmiri-ignore-leaks`;
+//! [`explore_panics`] is the leak-free half of [`explore`]. The pool's
+//! deques need the pool's own Miri recipe (permissive provenance and
+//! `LEAKSAFE_POOL_LOCKED_QUEUES`), see `crates/leaksafe/tests/pool.rs`.
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
