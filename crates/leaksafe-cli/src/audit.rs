@@ -47,6 +47,10 @@ pub enum Target {
     /// a crashing scenario fails the audit instead of killing it.
     #[value(hide = true)]
     Abort,
+    /// Vec's scenarios, then an endless loop: for testing that a hanging
+    /// scenario fails the audit instead of hanging it.
+    #[value(hide = true)]
+    Hang,
 }
 
 impl Target {
@@ -60,6 +64,7 @@ impl Target {
             Target::Thread => "thread",
             Target::BrokenVec => "broken-vec",
             Target::Abort => "abort",
+            Target::Hang => "hang",
         }
     }
 }

@@ -21,6 +21,10 @@ use leaksafe_check::{Report, Scenario, explore_each, run_random_each};
 
 use crate::audit::{Record, Target};
 
+/// How long past its time budget a type's audit process may run (the
+/// budget is checked between scenarios) before it is killed as hung.
+const GRACE: Duration = Duration::from_secs(5);
+
 /// Random cases run per call of the harness, between deadline checks.
 const CHUNK: u64 = 16;
 
@@ -28,7 +32,7 @@ const CHUNK: u64 = 16;
 pub fn scenarios(target: Target) -> Vec<Scenario> {
     match target {
         Target::BrokenVec => leaksafe_check::broken::scenarios(),
-        Target::Abort => scenarios(Target::Vec),
+        Target::Abort | Target::Hang => scenarios(Target::Vec),
         t => leaksafe_check::leaksafe_library()
             .into_iter()
             .filter(|s| s.group == t.name())
@@ -110,8 +114,12 @@ pub fn worker(target: Target, seed: u64, cases: u64, millis: u64) -> ExitCode {
         // Flushed at once, so that a crash loses no completed run.
         let _ = out.flush();
     });
-    if target == Target::Abort {
-        std::process::abort();
+    match target {
+        Target::Abort => std::process::abort(),
+        Target::Hang => loop {
+            std::thread::park();
+        },
+        _ => {}
     }
     ExitCode::SUCCESS
 }
@@ -177,6 +185,23 @@ pub fn audit_in_child(
         let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
         s
     });
+    // A watchdog kills the child if it outlives its budget by GRACE: a
+    // scenario that loops forever (a recursion that the optimizer turned into
+    // a loop, a deadlock) must fail the audit, not hang it.
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let pid = child.id() as libc::pid_t;
+    let limit = deadline.saturating_duration_since(Instant::now()) + GRACE;
+    let watchdog = std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(limit) {
+            // SAFETY: plain FFI call. `pid` is our child, not yet reaped: the
+            // parent waits for it only after this thread was joined, so the
+            // pid cannot have been reused.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            true
+        } else {
+            false
+        }
+    });
     let mut runs = 0;
     let mut last = None;
     for line in BufReader::new(stdout).lines() {
@@ -187,10 +212,16 @@ pub fn audit_in_child(
             tick(r, random);
         }
     }
+    drop(done);
+    let killed = watchdog.join().unwrap_or(false);
     let status = child.wait();
     let err = err.join().unwrap_or_default();
     let why = match status {
         Ok(s) if s.success() => return,
+        Ok(_) if killed => format!(
+            "hung: still running {} s past its time budget, killed",
+            GRACE.as_secs()
+        ),
         Ok(s) => {
             use std::os::unix::process::ExitStatusExt;
             match s.signal() {

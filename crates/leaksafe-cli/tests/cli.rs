@@ -183,6 +183,24 @@ fn an_audit_process_that_aborts_fails_with_a_reproduction_line() {
 }
 
 #[test]
+fn an_audit_process_that_hangs_is_killed_and_fails() {
+    let (o, took) = leaksafe(&[
+        "audit", "--only", "hang", "--seed", "4", "--cases", "10", "--time", "1",
+    ]);
+    let s = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{s}");
+    assert!(
+        s.contains("hung: still running 5 s past its time budget, killed"),
+        "{s}"
+    );
+    assert!(
+        s.contains("reproduce: leaksafe audit --seed 4 --only hang"),
+        "{s}"
+    );
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+}
+
+#[test]
 fn bench_quick_prints_ratios() {
     let (o, took) = leaksafe(&["bench", "--quick"]);
     let s = stdout(&o);
