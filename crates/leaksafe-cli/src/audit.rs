@@ -217,8 +217,10 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
 
     let mut rows: Vec<(Target, Row)> = Vec::new();
     for (i, &t) in targets.iter().enumerate() {
-        // Each type gets its share of the budget (and what earlier ones left).
-        let deadline = start + budget.mul_f64((i + 1) as f64 / targets.len() as f64);
+        // Each type gets its share of the budget and what earlier ones left,
+        // but at least its share even if an earlier one overran (hung).
+        let share = budget.div_f64(targets.len() as f64);
+        let deadline = (start + share.mul_f64((i + 1) as f64)).max(Instant::now() + share);
         let t0 = Instant::now();
         if let Some(b) = &bar {
             b.set_message(t.name());

@@ -23,7 +23,7 @@ use crate::audit::{Record, Target};
 
 /// How long past its time budget a type's audit process may run (the
 /// budget is checked between scenarios) before it is killed as hung.
-const GRACE: Duration = Duration::from_secs(5);
+const GRACE: Duration = Duration::from_secs(3);
 
 /// Random cases run per call of the harness, between deadline checks.
 const CHUNK: u64 = 16;

@@ -190,7 +190,7 @@ fn an_audit_process_that_hangs_is_killed_and_fails() {
     let s = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{s}");
     assert!(
-        s.contains("hung: still running 5 s past its time budget, killed"),
+        s.contains("hung: still running 3 s past its time budget, killed"),
         "{s}"
     );
     assert!(
