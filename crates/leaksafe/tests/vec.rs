@@ -66,6 +66,8 @@ fn leaky_chapter_example() {
     // get rid of drainer, but don't call its destructor
     mem::forget(drainer);
 
+    // (`vec!` here is leaksafe's: `use leaksafe::vec` shadows std's macro.)
+    let _: &leaksafe::vec::Vec<Box<i32>> = &vec;
     // The chapter's `println!("{}", vec[0])` would read freed memory with a
     // naive Drain; here the vector is empty (leak amplification) and usable.
     assert!(vec.is_empty());
@@ -322,7 +324,11 @@ fn extend_does_not_trust_size_hint() {
         claimed: (1, Some(1)),
     });
     assert_eq!(v, [2, 1, 0, 1, 0]);
-    // ExactSizeIterator that is wrong.
+    // An absurd lower bound on an empty iterator reserves nothing (as std).
+    let mut e: Vec<usize> = Vec::new();
+    e.extend(Liar { left: 0, claimed: (usize::MAX, None) });
+    assert_eq!(e.capacity(), 0);
+    // A wrong exact size.
     let mut w = vec![1u8];
     w.extend(
         Liar {

@@ -7,6 +7,10 @@
 //! Cases: 64 natively, 4 (with shorter sequences) under Miri. The test that
 //! forgets proxies leaks on purpose and is named `leaky_*`.
 
+// The model compares with std's `Vec::extract_if` (1.87); the library itself
+// keeps to the 1.85 MSRV.
+#![allow(clippy::incompatible_msrv)]
+
 mod vec_model;
 
 use leaksafe_check::Op;
@@ -58,7 +62,13 @@ fn action(forget: bool) -> impl Strategy<Value = Action> {
     ];
     let proxies = prop_oneof![
         (idx(), idx(), small(), small(), fg()).prop_map(|(a, b, front, back, forget)| {
-            Action::Drain { a, b, front, back, forget }
+            Action::Drain {
+                a,
+                b,
+                front,
+                back,
+                forget,
+            }
         }),
         (idx(), idx(), items(), hint(), small(), small(), fg()).prop_map(
             |(a, b, items, hint, front, back, forget)| Action::Splice {
@@ -71,8 +81,15 @@ fn action(forget: bool) -> impl Strategy<Value = Action> {
                 forget
             }
         ),
-        (idx(), idx(), 0u8..4, small(), fg())
-            .prop_map(|(a, b, m, take, forget)| Action::ExtractIf { a, b, m, take, forget }),
+        (idx(), idx(), 0u8..4, small(), fg()).prop_map(|(a, b, m, take, forget)| {
+            Action::ExtractIf {
+                a,
+                b,
+                m,
+                take,
+                forget,
+            }
+        }),
         (small(), small(), fg()).prop_map(|(front, back, forget)| Action::IntoIter {
             front,
             back,
@@ -83,7 +100,10 @@ fn action(forget: bool) -> impl Strategy<Value = Action> {
 }
 
 fn fault() -> impl Strategy<Value = Option<(Op, u8)>> {
-    prop::option::weighted(0.35, (0..FAULT_OPS.len(), 0u8..8).prop_map(|(i, k)| (FAULT_OPS[i], k)))
+    prop::option::weighted(
+        0.35,
+        (0..FAULT_OPS.len(), 0u8..8).prop_map(|(i, k)| (FAULT_OPS[i], k)),
+    )
 }
 
 fn steps(forget: bool) -> impl Strategy<Value = Vec<Step>> {

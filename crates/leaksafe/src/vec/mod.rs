@@ -1,7 +1,7 @@
 //! A growable vector whose proxies are sound when forgotten.
 //!
 //! [`Vec<T>`] has std's API and behaviour, built on its own buffer
-//! ([`RawVec`](raw), one allocation of `Layout::array::<T>(capacity)` from the
+//! (`RawVec` in `raw.rs`, one allocation of `Layout::array::<T>(capacity)` from the
 //! global allocator, so it converts to and from `alloc::vec::Vec` without a copy).
 //!
 //! # Invariants
@@ -821,11 +821,10 @@ impl<T: Hash> Hash for Vec<T> {
 impl<T> Extend<T> for Vec<T> {
     #[track_caller]
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        let iter = iter.into_iter();
-        let (lower, _) = iter.size_hint();
-        // A hint only: `extend_desugared` checks capacity before each write.
-        self.reserve(lower);
-        self.extend_desugared(iter);
+        // Like std for iterators it cannot trust: no reservation up front;
+        // when full, `extend_desugared` reserves `lower + 1` as a hint and
+        // checks the capacity again before every write.
+        self.extend_desugared(iter.into_iter());
     }
 }
 

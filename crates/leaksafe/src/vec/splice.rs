@@ -101,9 +101,10 @@ impl<I: Iterator> Drop for Splice<'_, I> {
         // an empty slice so that nothing dangles if the buffer moves.
         self.drain.iter = Default::default();
 
-        // SAFETY (for every call below): the drain is exhausted, so the
+        // SAFETY: (for every call below) the drain is exhausted, so the
         // vector's storage is exactly `[prefix | hole | tail]` as the module
-        // invariants describe, and `fill`/`move_tail` keep it so.
+        // invariants describe, and `fill`/`move_tail` keep it so; the
+        // vector is borrowed by the drain for its whole life.
         unsafe {
             if self.drain.tail_len == 0 {
                 // No tail: the hole is the end of the vector, so append. The

@@ -378,9 +378,8 @@ impl<T> Vec<T> {
         while gap.read < len {
             // SAFETY: `write - 1 < read < len`: two distinct valid elements
             // (the gap is empty, so `write - 1 == read - 1`).
-            let found = unsafe {
-                same_bucket(&mut *start.add(gap.read), &mut *start.add(gap.write - 1))
-            };
+            let found =
+                unsafe { same_bucket(&mut *start.add(gap.read), &mut *start.add(gap.write - 1)) };
             if found {
                 // Advance first: a panicking `Drop` must not be dropped or
                 // moved again by the guard (rust-lang/rust#85613).

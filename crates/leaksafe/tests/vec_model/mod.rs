@@ -49,10 +49,34 @@ pub enum Action {
     Truncate(usize),
     Clear,
     Extend(StdVec<u8>, Hint),
-    Drain { a: usize, b: usize, front: usize, back: usize, forget: bool },
-    Splice { a: usize, b: usize, items: StdVec<u8>, hint: Hint, front: usize, back: usize, forget: bool },
-    ExtractIf { a: usize, b: usize, m: u8, take: usize, forget: bool },
-    IntoIter { front: usize, back: usize, forget: bool },
+    Drain {
+        a: usize,
+        b: usize,
+        front: usize,
+        back: usize,
+        forget: bool,
+    },
+    Splice {
+        a: usize,
+        b: usize,
+        items: StdVec<u8>,
+        hint: Hint,
+        front: usize,
+        back: usize,
+        forget: bool,
+    },
+    ExtractIf {
+        a: usize,
+        b: usize,
+        m: u8,
+        take: usize,
+        forget: bool,
+    },
+    IntoIter {
+        front: usize,
+        back: usize,
+        forget: bool,
+    },
     Retain(u8),
     RetainMut(u8),
     Dedup,
@@ -86,7 +110,11 @@ pub struct Liar {
 impl Liar {
     pub fn new(ledger: &Ledger, values: &[u8], hint: Hint) -> Self {
         Liar {
-            items: values.iter().map(|&v| ledger.track(v)).collect::<StdVec<_>>().into_iter(),
+            items: values
+                .iter()
+                .map(|&v| ledger.track(v))
+                .collect::<StdVec<_>>()
+                .into_iter(),
             hint,
             ledger: ledger.clone(),
         }
@@ -168,7 +196,13 @@ macro_rules! apply {
                 v.extend(Liar::new(l, items, *hint));
                 (vec![], 0)
             }
-            Action::Drain { a, b, front, back, forget } => {
+            Action::Drain {
+                a,
+                b,
+                front,
+                back,
+                forget,
+            } => {
                 let (s, e) = range(*a, *b, len);
                 let mut d = v.drain(s..e);
                 let mut got = take_vals(d.by_ref().take(*front));
@@ -181,7 +215,15 @@ macro_rules! apply {
                     (got, 0)
                 }
             }
-            Action::Splice { a, b, items, hint, front, back, forget } => {
+            Action::Splice {
+                a,
+                b,
+                items,
+                hint,
+                front,
+                back,
+                forget,
+            } => {
                 let (s, e) = range(*a, *b, len);
                 let mut sp = v.splice(s..e, Liar::new(l, items, *hint));
                 let mut got = take_vals(sp.by_ref().take(*front));
@@ -194,7 +236,13 @@ macro_rules! apply {
                     (got, 0)
                 }
             }
-            Action::ExtractIf { a, b, m, take, forget } => {
+            Action::ExtractIf {
+                a,
+                b,
+                m,
+                take,
+                forget,
+            } => {
                 let (s, e) = range(*a, *b, len);
                 let m = (*m).max(1);
                 let mut it = v.extract_if(s..e, |x: &mut T8| {
@@ -221,7 +269,11 @@ macro_rules! apply {
                     (got, 0)
                 }
             }
-            Action::IntoIter { front, back, forget } => {
+            Action::IntoIter {
+                front,
+                back,
+                forget,
+            } => {
                 let mut it = mem::take(&mut *v).into_iter();
                 let mut got = take_vals(it.by_ref().take(*front));
                 got.extend(take_vals(it.by_ref().rev().take(*back)));
@@ -314,8 +366,16 @@ fn plan(ledger: &Ledger, fault: Option<(Op, u8)>) {
 /// Runs `steps` on both vectors, checking after every step (see the module
 /// docs). Panics on any difference or unsoundness.
 pub fn run(steps: &[Step]) {
-    let mut ours = Side { v: Vec::<T8>::new(), ledger: Ledger::new(), leaked: 0 };
-    let mut theirs = Side { v: StdVec::<T8>::new(), ledger: Ledger::new(), leaked: 0 };
+    let mut ours = Side {
+        v: Vec::<T8>::new(),
+        ledger: Ledger::new(),
+        leaked: 0,
+    };
+    let mut theirs = Side {
+        v: StdVec::<T8>::new(),
+        ledger: Ledger::new(),
+        leaked: 0,
+    };
     for (i, step) in steps.iter().enumerate() {
         let pre = vals(&ours.v);
         assert_eq!(pre, vals(&theirs.v));
@@ -345,7 +405,12 @@ pub fn run(steps: &[Step]) {
                 ctx()
             ),
         }
-        assert_eq!(vals(&ours.v), vals(&theirs.v), "contents differ after {}", ctx());
+        assert_eq!(
+            vals(&ours.v),
+            vals(&theirs.v),
+            "contents differ after {}",
+            ctx()
+        );
         assert!(ours.v.len() <= ours.v.capacity());
         assert_eq!(
             ours.ledger.summary().live,
@@ -363,6 +428,10 @@ pub fn run(steps: &[Step]) {
     drop(ours.v);
     drop(theirs.v);
     ours.ledger.assert_sound();
-    assert_eq!(ours.ledger.summary().live, ours.leaked, "leaksafe leaked more than forgotten");
+    assert_eq!(
+        ours.ledger.summary().live,
+        ours.leaked,
+        "leaksafe leaked more than forgotten"
+    );
     assert_eq!(theirs.ledger.summary().live, theirs.leaked);
 }
