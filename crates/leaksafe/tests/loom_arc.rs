@@ -399,6 +399,25 @@ fn weak_clone_vs_get_mut_u8() {
     });
 }
 
+/// The models above are only worth something if loom explores more than one
+/// interleaving, i.e. if the library's atomics are loom's (through
+/// `sync::shim`). Count the executions of a small race.
+#[test]
+fn loom_explores_the_arc_atomics() {
+    static RUNS: StdAtomicUsize = StdAtomicUsize::new(0);
+    model(|| {
+        RUNS.fetch_add(1, SeqCst);
+        let a: Arc<u32, u8> = Arc::new(1);
+        let b = a.clone();
+        let t = thread::spawn(move || drop(b));
+        drop(a);
+        t.join().unwrap();
+    });
+    let runs = RUNS.load(SeqCst);
+    println!("loom executions: {runs}");
+    assert!(runs > 2, "loom explored only {runs} executions");
+}
+
 #[allow(dead_code)]
 fn _weak_type_check(w: Weak<Probe, u8>) -> Option<Arc<Probe, u8>> {
     w.upgrade()

@@ -391,7 +391,11 @@ fn weak_new<C: Count>() {
 fn traits() {
     let a: Rc<i32, u8> = Rc::new(1);
     let b: Rc<i32, u8> = Rc::from(2);
-    assert!(a < b && a <= b && b > a && b >= a && a != b);
+    assert!(a < b);
+    assert!(a <= b);
+    assert!(b > a);
+    assert!(b >= a);
+    assert!(a != b);
     assert_eq!(a.cmp(&b), std::cmp::Ordering::Less);
     assert_eq!(a.partial_cmp(&b), Some(std::cmp::Ordering::Less));
     assert_eq!(a, Rc::new(1));

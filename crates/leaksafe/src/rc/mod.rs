@@ -23,6 +23,13 @@
 //! assert_eq!(Rc::strong_count(&s), 255);
 //! ```
 //!
+//! # Type inference and the default count
+//! Rust does not use a type parameter's default for inference, so where
+//! nothing else fixes `C`, `Rc::new(5)` alone is ambiguous (as
+//! `HashMap::default()` would be without `RandomState`). Name the type —
+//! `Rc::<_>::new(5)` (the omitted `C` takes its default, `usize`), `let a:
+//! Rc<i32, u8> = Rc::new(5)` — or let a use site fix it.
+//!
 //! # Why counts are checked: the Rustonomicon's `Rc` case
 //! `mem::forget` is safe, so safe code can create any number of clones without
 //! ever decrementing. A count that wraps to zero would then free a value still
@@ -117,7 +124,7 @@ type RcInner<T, C> = Inner<Cell<<C as CountOps>::Int>, T>;
 /// ```
 /// use leaksafe::rc::Rc;
 ///
-/// let five = Rc::new(5);
+/// let five = Rc::<_>::new(5);
 /// let also = Rc::clone(&five);
 /// assert_eq!(*also, 5);
 /// assert_eq!(Rc::strong_count(&five), 2);
@@ -175,7 +182,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(1);
+    /// let a = Rc::<_>::new(1);
     /// let _w = Rc::downgrade(&a);
     /// assert_eq!(Rc::weak_count(&a), 1);
     /// ```
@@ -197,7 +204,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(5);
+    /// let a = Rc::<_>::new(5);
     /// let w = Rc::downgrade(&a);
     /// assert_eq!(w.upgrade().as_deref(), Some(&5));
     /// ```
@@ -212,7 +219,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(1);
+    /// let a = Rc::<_>::new(1);
     /// assert!(Rc::ptr_eq(&a, &a.clone()));
     /// assert!(!Rc::ptr_eq(&a, &Rc::new(1)));
     /// ```
@@ -226,7 +233,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(7);
+    /// let a = Rc::<_>::new(7);
     /// assert_eq!(unsafe { *Rc::as_ptr(&a) }, 7);
     /// ```
     #[inline]
@@ -242,7 +249,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::into_raw(Rc::new(String::from("x")));
+    /// let p = Rc::into_raw(Rc::<_>::new(String::from("x")));
     /// let back: Rc<String> = unsafe { Rc::from_raw(p) };
     /// assert_eq!(*back, "x");
     /// ```
@@ -279,10 +286,10 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::into_raw(Rc::new(1));
+    /// let p = Rc::into_raw(Rc::<_>::new(1));
     /// unsafe {
     ///     Rc::<i32>::increment_strong_count(p);
-    ///     let a = Rc::from_raw(p);
+    ///     let a: Rc<i32> = Rc::from_raw(p);
     ///     assert_eq!(Rc::strong_count(&a), 2);
     ///     Rc::<i32>::decrement_strong_count(p);
     /// }
@@ -316,7 +323,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let mut a = Rc::new(3);
+    /// let mut a = Rc::<_>::new(3);
     /// *Rc::get_mut(&mut a).unwrap() += 1;
     /// let b = a.clone();
     /// assert!(Rc::get_mut(&mut a).is_none());
@@ -411,7 +418,7 @@ impl<T, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(3);
+    /// let a = Rc::<_>::new(3);
     /// let b = a.clone();
     /// let a = Rc::try_unwrap(a).unwrap_err();
     /// drop(b);
@@ -429,7 +436,7 @@ impl<T, C: Count> Rc<T, C> {
         this.strong_cell().set(C::ZERO);
         // Release the strong references' `+ 1` on the weak count (frees the
         // block if no `Weak` is left).
-        drop(Weak::<T, C>::from_inner(this.ptr));
+        drop(ReleaseImplicitWeak::<T, C>(this.ptr));
         Ok(value)
     }
 
@@ -440,7 +447,7 @@ impl<T, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(3);
+    /// let a = Rc::<_>::new(3);
     /// let b = a.clone();
     /// assert_eq!(Rc::into_inner(a), None);
     /// assert_eq!(Rc::into_inner(b), Some(3));
@@ -462,7 +469,7 @@ impl<T: Clone, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let mut a = Rc::new(1);
+    /// let mut a = Rc::<_>::new(1);
     /// let b = a.clone();
     /// *Rc::make_mut(&mut a) += 1;
     /// assert_eq!((*a, *b), (2, 1));
@@ -491,7 +498,7 @@ impl<T: Clone, C: Count> Rc<T, C> {
             // Release the strong references' `+ 1`: the old block now belongs
             // to the `Weak`s (weak >= 2 or saturated, so it is not freed here).
             let old = mem::replace(&mut this.ptr, fresh);
-            drop(Weak::<T, C>::from_inner(old));
+            drop(ReleaseImplicitWeak::<T, C>(old));
         }
         // SAFETY: `this` is now the only reference (strong 1, weak 1), so
         // handing out `&mut` for the borrow of `this` is exclusive.
@@ -504,7 +511,7 @@ impl<T: Clone, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(String::from("x"));
+    /// let a = Rc::<_>::new(String::from("x"));
     /// let b = a.clone();
     /// assert_eq!(Rc::unwrap_or_clone(a), "x");
     /// assert_eq!(Rc::unwrap_or_clone(b), "x");
@@ -528,15 +535,50 @@ impl<T: ?Sized, C: Count> Clone for Rc<T, C> {
 impl<T: ?Sized, C: Count> Drop for Rc<T, C> {
     /// Drops the value when the last `Rc` goes (never, once saturated), and
     /// frees the block when no `Weak` is left either.
+    #[inline]
     fn drop(&mut self) {
         if C::cell_dec(self.strong_cell()) {
-            // Releases the strong references' `+ 1` after the value's
-            // destructor ran (invariant 3) — also if that destructor panics,
-            // so the block is not leaked on unwind (as std).
-            let _weak = Weak::<T, C>::from_inner(self.ptr);
-            // SAFETY: strong reached 0: the value is initialized and nobody
-            // else will use it (invariant 2); it is dropped in place once.
-            unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+            // SAFETY: strong just reached 0.
+            unsafe { self.drop_slow() };
+        }
+    }
+}
+
+impl<T: ?Sized, C: Count> Rc<T, C> {
+    /// The last strong reference is gone: drop the value, then release the
+    /// strong references' `+ 1` on the weak count. Kept out of line so that
+    /// `drop` inlines to a decrement and a branch, as std's.
+    ///
+    /// # Safety
+    /// The strong count just reached 0 through `self`.
+    #[inline(never)]
+    unsafe fn drop_slow(&mut self) {
+        // Releases the `+ 1` after the value's destructor ran (invariant 3) —
+        // also if that destructor panics, so the block is not leaked on unwind
+        // (as std).
+        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr);
+        // SAFETY: strong reached 0: the value is initialized and nobody else
+        // will use it (invariant 2); it is dropped in place once.
+        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+    }
+}
+
+/// Releases the weak reference that all strong references share (invariant
+/// 3) when dropped, freeing the block if it was the last weak reference.
+/// Unlike dropping a `Weak`, no dangling check: the block is real.
+struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<RcInner<T, C>>);
+
+impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
+    #[inline]
+    fn drop(&mut self) {
+        let inner = self.0.as_ptr();
+        // SAFETY: the block is live: the implicit weak reference being released
+        // here keeps it so (invariant 1).
+        let weak = unsafe { &(*inner).weak };
+        if C::cell_dec(weak) {
+            // SAFETY: weak reached 0: no `Rc` and no `Weak` remains, and the
+            // value was dropped or moved out; the block is freed once.
+            unsafe { rc_box::deallocate(inner) };
         }
     }
 }

@@ -16,7 +16,7 @@ use core::mem;
 use core::ptr::{self, NonNull};
 
 use super::{Rc, RcInner};
-use crate::count::Count;
+use crate::count::{Count, CountOps};
 use crate::rc_box;
 
 /// A weak reference to an [`Rc`]'s allocation: it does not keep the value
@@ -25,7 +25,7 @@ use crate::rc_box;
 /// ```
 /// use leaksafe::rc::Rc;
 ///
-/// let a = Rc::new(1);
+/// let a = Rc::<_>::new(1);
 /// let w = Rc::downgrade(&a);
 /// assert_eq!(*w.upgrade().unwrap(), 1);
 /// drop(a);
@@ -35,6 +35,12 @@ pub struct Weak<T: ?Sized, C: Count = usize> {
     ptr: NonNull<RcInner<T, C>>,
     phantom: PhantomData<RcInner<T, C>>,
 }
+
+/// The strong and weak count cells of a block.
+type Counts<'a, C> = (
+    &'a Cell<<C as CountOps>::Int>,
+    &'a Cell<<C as CountOps>::Int>,
+);
 
 /// Whether `ptr` is `Weak::new`'s sentinel.
 #[inline]
@@ -54,7 +60,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
 
     /// The block's counts, or `None` for a dangling `Weak`.
     #[inline]
-    fn counts(&self) -> Option<(&Cell<C::Int>, &Cell<C::Int>)> {
+    fn counts(&self) -> Option<Counts<'_, C>> {
         if is_dangling(self.ptr.as_ptr()) {
             None
         } else {
@@ -89,7 +95,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::rc::{Rc, Weak};
     ///
-    /// let a = Rc::new(0);
+    /// let a = Rc::<_>::new(0);
     /// assert_eq!(Rc::downgrade(&a).strong_count(), 1);
     /// assert_eq!(Weak::<i32>::new().strong_count(), 0);
     /// ```
@@ -103,7 +109,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(0);
+    /// let a = Rc::<_>::new(0);
     /// let w = Rc::downgrade(&a);
     /// let _w2 = w.clone();
     /// assert_eq!(w.weak_count(), 2);
@@ -122,7 +128,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::rc::{Rc, Weak};
     ///
-    /// let a = Rc::new(1);
+    /// let a = Rc::<_>::new(1);
     /// assert!(Rc::downgrade(&a).ptr_eq(&Rc::downgrade(&a)));
     /// assert!(Weak::<i32>::new().ptr_eq(&Weak::new()));
     /// ```
@@ -137,7 +143,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a = Rc::new(3);
+    /// let a = Rc::<_>::new(3);
     /// let w = Rc::downgrade(&a);
     /// assert!(core::ptr::eq(w.as_ptr(), Rc::as_ptr(&a)));
     /// ```
@@ -159,7 +165,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::rc::{Rc, Weak};
     ///
-    /// let a = Rc::new(3);
+    /// let a = Rc::<_>::new(3);
     /// let p = Weak::into_raw(Rc::downgrade(&a));
     /// let w: Weak<i32> = unsafe { Weak::from_raw(p) };
     /// assert_eq!(*w.upgrade().unwrap(), 3);
