@@ -658,3 +658,21 @@ fn joined_payload_whose_drop_panics_is_the_callers() {
         assert!(r.is_err());
     });
 }
+
+#[test]
+fn builder_panic_before_spawn_leaves_scope_consistent() {
+    // std panics on a name with a NUL byte, after our closure was built:
+    // both sides of the packet must be given up and the count restored.
+    let ledger = Ledger::new();
+    let r = scope(|s| {
+        let t = ledger.track(0);
+        let r = catch(|| {
+            Builder::new()
+                .name("bad\0name".into())
+                .spawn_scoped(s, move || drop(t))
+        });
+        ledger.assert_all_dropped();
+        r.is_err()
+    });
+    assert!(r, "std accepted a thread name with a NUL byte");
+}

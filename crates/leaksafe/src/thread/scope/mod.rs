@@ -38,19 +38,27 @@
 //!    very last action that touches data of the scope: after its closure was
 //!    consumed (run, or dropped when the OS refused the thread), after its
 //!    result was stored, and after it gave up its reference to its packet.
-//!    A spawner is always the scope's own closure or a counted thread, so the
-//!    count cannot reach 0 while a spawner can still spawn.
+//!    A spawner is always the scope's own closure, a counted thread, or the
+//!    owner dropping forgotten results (see 4, which then waits again), so
+//!    `scope` cannot return while a spawner can still spawn.
 //! 2. **The owner waits.** `scope` returns (or resumes a panic) only after it
 //!    saw the count at 0 with `Acquire`, which pairs with each thread's
 //!    `Release` decrement: everything every thread did happens-before `scope`
 //!    returns. Hence no thread touches `'scope` or `'env` data afterwards.
-//! 3. **No lost wake-up, no use after free.** The thread that brings the
-//!    count to 0 unparks the owner through a *cloned* `Arc<ScopeData>` it owns,
-//!    never through a reference into the scope (rust-lang/rust#98498: a thread
-//!    that decrements and then touches the scope's memory races with the owner
-//!    returning). park/unpark keep one token, so an unpark that comes before the
-//!    owner parks makes that `park` return at once; the owner re-checks the
-//!    count in a loop, so spurious wake-ups are harmless.
+//! 3. **No lost wake-up, no use after free.** The owner checks the count and
+//!    goes to sleep on a condition variable *while holding* the scope's lock;
+//!    the thread that brings the count to 0 takes that lock before notifying.
+//!    So either the owner's check already sees 0, or the owner is waiting (it
+//!    released the lock inside `wait`) when the notification comes: the last
+//!    thread finishing cannot slip in between the check and the wait. The owner
+//!    re-checks in a loop, so spurious wake-ups are harmless. The last thread
+//!    reaches the lock and condition variable through a *cloned*
+//!    `Arc<ScopeData>` it owns, never through a reference into the scope
+//!    (rust-lang/rust#98498: a thread that decrements and then touches the
+//!    scope's memory races with the owner returning and freeing it).
+//!    (std parks the owner thread instead; a condition variable costs the same
+//!    — one uncontended lock by the last thread — and lets loom model the
+//!    exact code, which it cannot do for `unpark` racing a `join`.)
 //! 4. **Packets.** Each thread has a `Packet` (its result slot and the native
 //!    join handle), allocated by the spawner, *owned by the scope* (kept in
 //!    its list) and referenced by exactly two sides: the thread and the
@@ -102,7 +110,7 @@ use core::ptr::NonNull;
 use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use crate::sync::shim::{AtomicBool, AtomicUsize, Mutex, Ordering, StdArc, thread as shim_thread};
+use crate::sync::shim::{AtomicBool, AtomicUsize, Condvar, Mutex, Ordering, StdArc};
 
 mod builder;
 mod handle;
@@ -162,7 +170,8 @@ where
         data: StdArc::new(ScopeData {
             num_running_threads: AtomicUsize::new(0),
             a_thread_panicked: AtomicBool::new(false),
-            main_thread: shim_thread::current(),
+            lock: Mutex::new(()),
+            all_done: Condvar::new(),
         }),
         packets: Mutex::new(Packets {
             live: Vec::new(),
@@ -226,7 +235,11 @@ pub struct Scope<'scope, 'env: 'scope> {
 pub(crate) struct ScopeData {
     num_running_threads: AtomicUsize,
     a_thread_panicked: AtomicBool,
-    main_thread: shim_thread::Thread,
+    /// Held by the owner from checking the count to waiting, and by the last
+    /// thread around its notification (invariant 3). Guards no data.
+    lock: Mutex<()>,
+    /// Notified when the count reaches 0.
+    all_done: Condvar,
 }
 
 impl ScopeData {
@@ -247,18 +260,26 @@ impl ScopeData {
     /// The finishing thread's last action touching the scope (invariants 1, 3).
     ///
     /// Takes the `Arc` by value: after the `fetch_sub` the owner may return
-    /// and drop its `Scope`, so only our own `Arc` keeps `main_thread` alive.
+    /// and drop its `Scope`, so only our own `Arc` keeps the lock and the
+    /// condition variable alive.
     fn decrement_num_running_threads(this: StdArc<ScopeData>) {
         if this.num_running_threads.fetch_sub(1, Ordering::Release) == 1 {
-            this.main_thread.unpark();
+            // The owner is either before its check (it will see 0) or inside
+            // `wait` (it released the lock): taking the lock rules out the gap
+            // between the two.
+            let guard = this.lock.lock().unwrap_or_else(|e| e.into_inner());
+            this.all_done.notify_all();
+            drop(guard);
         }
         drop(this);
     }
 
     /// Blocks until no thread of the scope is running (invariant 2).
     fn wait_all(&self) {
+        let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        // Acquire pairs with every thread's Release decrement.
         while self.num_running_threads.load(Ordering::Acquire) != 0 {
-            shim_thread::park();
+            guard = self.all_done.wait(guard).unwrap_or_else(|e| e.into_inner());
         }
     }
 
@@ -447,7 +468,6 @@ impl fmt::Debug for Scope<'_, '_> {
                 "a_thread_panicked",
                 &self.data.a_thread_panicked.load(Ordering::Relaxed),
             )
-            .field("main_thread", &self.data.main_thread)
             .finish_non_exhaustive()
     }
 }
