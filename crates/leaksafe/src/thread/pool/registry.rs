@@ -18,6 +18,14 @@
 //!   and sleeps only through [`Sleep::sleep`] with a condition that includes
 //!   "some queue is non-empty". So a queued task is never stranded while a
 //!   pool thread sleeps.
+//! - Under Miri only, the pool can instead use one locked `VecDeque` for all
+//!   threads (`locked`, chosen when the environment variable
+//!   `LEAKSAFE_POOL_LOCKED_QUEUES` is set): crossbeam-epoch, which the
+//!   deques use to steal, violates Stacked Borrows (crossbeam issue #545;
+//!   crossbeam itself is Miri-tested under Tree Borrows only), so the
+//!   Stacked Borrows run checks the pool's own code with this stand-in, and
+//!   the Tree Borrows run checks it with the real deques. Native builds have
+//!   no such switch.
 
 use core::cell::Cell;
 use core::ptr;
@@ -28,18 +36,16 @@ use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
 use super::job::JobRef;
 use super::sleep::Sleep;
-use crate::sync::shim::{AtomicBool, Ordering, spin_loop};
-
-/// Rounds of searching (spinning, then yielding) before a thread sleeps.
-const SPIN_ROUNDS: u32 = if cfg!(miri) { 4 } else { 64 };
-/// Rounds among `SPIN_ROUNDS` that only spin; the rest yield the CPU.
-const PURE_SPINS: u32 = 8;
+use crate::sync::shim::{AtomicBool, Ordering};
 
 pub(super) struct Registry {
     injector: Injector<JobRef>,
     stealers: Vec<Stealer<JobRef>>,
     pub(super) sleep: Sleep,
     terminate: AtomicBool,
+    /// Miri only: `Some` to bypass the deques (module docs).
+    #[cfg(miri)]
+    locked: Option<std::sync::Mutex<std::collections::VecDeque<JobRef>>>,
 }
 
 /// A worker's own view: its deque and its index.
@@ -62,6 +68,9 @@ impl Registry {
             stealers: workers.iter().map(Worker::stealer).collect(),
             sleep: Sleep::new(),
             terminate: AtomicBool::new(false),
+            #[cfg(miri)]
+            locked: std::env::var_os("LEAKSAFE_POOL_LOCKED_QUEUES")
+                .map(|_| std::sync::Mutex::new(std::collections::VecDeque::new())),
         });
         (registry, workers)
     }
@@ -79,6 +88,12 @@ impl Registry {
     /// Queues a task: on this thread's own deque if it is one of our workers
     /// (no contention), else on the injector; then wakes a sleeper if any.
     pub(super) fn push(&self, job: JobRef) {
+        #[cfg(miri)]
+        if let Some(q) = &self.locked {
+            q.lock().unwrap().push_back(job);
+            self.sleep.new_work();
+            return;
+        }
         self.with_current(|me| match me {
             Some(w) => w.worker.push(job),
             None => self.injector.push(job),
@@ -87,6 +102,10 @@ impl Registry {
     }
 
     fn find_work(&self, me: Option<&WorkerThread>) -> Option<JobRef> {
+        #[cfg(miri)]
+        if let Some(q) = &self.locked {
+            return q.lock().unwrap().pop_back();
+        }
         if let Some(w) = me {
             if let Some(job) = w.worker.pop() {
                 return Some(job);
@@ -123,6 +142,10 @@ impl Registry {
     }
 
     fn has_work(&self, me: Option<&WorkerThread>) -> bool {
+        #[cfg(miri)]
+        if let Some(q) = &self.locked {
+            return !q.lock().unwrap().is_empty();
+        }
         me.is_some_and(|w| !w.worker.is_empty())
             || !self.injector.is_empty()
             || self.stealers.iter().any(|s| !s.is_empty())
@@ -136,38 +159,16 @@ impl Registry {
     }
 
     fn wait_until_as(&self, me: Option<&WorkerThread>, done: &dyn Fn() -> bool, arm: &dyn Fn()) {
-        let mut rounds = 0;
-        let mut slept = false;
-        loop {
-            if done() {
-                if slept && self.has_work(me) {
-                    // We may have swallowed a `notify_one` meant for this
-                    // work: pass it on (sleep module invariant).
-                    self.sleep.new_work();
-                }
-                return;
-            }
-            if let Some(job) = self.find_work(me) {
+        let mut run_one = || match self.find_work(me) {
+            Some(job) => {
                 // SAFETY: the deque handed this job out to us alone.
                 unsafe { job.execute() };
-                rounds = 0;
-                continue;
+                true
             }
-            if rounds < SPIN_ROUNDS {
-                rounds += 1;
-                if rounds <= PURE_SPINS {
-                    spin_loop();
-                } else {
-                    std::thread::yield_now();
-                }
-                continue;
-            }
-            arm();
-            self.sleep.sleep(|| done() || self.has_work(me));
-            slept = true;
-            // After a wake-up, search once more before sleeping again.
-            rounds = SPIN_ROUNDS - 1;
-        }
+            None => false,
+        };
+        self.sleep
+            .wait_until(done, &mut run_one, &|| self.has_work(me), arm);
     }
 
     /// Asks the workers to exit once no work is queued, and wakes them.

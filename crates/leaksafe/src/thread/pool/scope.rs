@@ -148,7 +148,7 @@ impl<'scope> PoolScope<'scope, '_> {
         T: Send + 'scope,
     {
         self.base.pending.increment();
-        // SAFETY (the lifetime erasure): the task's closure and result may
+        // SAFETY: (the lifetime erasure) the task's closure and result may
         // borrow `'scope` data, and the queue stores the task as a
         // lifetime-free `JobRef`, as if it were `'static`. Sound because the
         // owner of this scope does not return — even when its closure or a

@@ -28,7 +28,12 @@
 //!   on if work is queued ([`Sleep::new_work`] again), so the notification for
 //!   a queued task is not swallowed.
 
-use crate::sync::shim::{AtomicUsize, Condvar, Mutex, Ordering, fence};
+use crate::sync::shim::{AtomicUsize, Condvar, Mutex, Ordering, fence, spin_loop, thread};
+
+/// Rounds of searching (spinning, then yielding) before a thread sleeps.
+const SPIN_ROUNDS: u32 = if cfg!(any(miri, loom)) { 2 } else { 64 };
+/// Rounds among `SPIN_ROUNDS` that only spin; the rest yield the CPU.
+const PURE_SPINS: u32 = 8;
 
 /// The sleep/wake protocol of one pool.
 #[derive(Debug)]
@@ -72,6 +77,51 @@ impl Sleep {
         };
         self.sleepers.fetch_sub(1, Ordering::Relaxed);
         drop(guard);
+    }
+
+    /// The waiting loop of every pool thread: runs queued work (`run_one`
+    /// runs one task and returns `true`, or returns `false` if it found none)
+    /// until `done()`; when there is none, spins a little, then calls `arm()`
+    /// (which must make whoever turns `done()` true call
+    /// [`notify_all`](Self::notify_all)) and sleeps until woken or until
+    /// `done() || has_work()`.
+    pub fn wait_until(
+        &self,
+        done: &dyn Fn() -> bool,
+        run_one: &mut dyn FnMut() -> bool,
+        has_work: &dyn Fn() -> bool,
+        arm: &dyn Fn(),
+    ) {
+        let mut rounds = 0;
+        let mut slept = false;
+        loop {
+            if done() {
+                if slept && has_work() {
+                    // We may have swallowed a `notify_one` meant for this
+                    // work: pass it on (module invariant).
+                    self.new_work();
+                }
+                return;
+            }
+            if run_one() {
+                rounds = 0;
+                continue;
+            }
+            if rounds < SPIN_ROUNDS {
+                rounds += 1;
+                if rounds <= PURE_SPINS {
+                    spin_loop();
+                } else {
+                    thread::yield_now();
+                }
+                continue;
+            }
+            arm();
+            self.sleep(|| done() || has_work());
+            slept = true;
+            // After a wake-up, search once more before sleeping again.
+            rounds = SPIN_ROUNDS.saturating_sub(1);
+        }
     }
 
     /// Work was just made visible: wake one sleeper if there is any.

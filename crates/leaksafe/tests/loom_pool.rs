@@ -1,0 +1,233 @@
+//! loom models of the pool's completion counter and sleep/wake protocol.
+//!
+//! crossbeam-deque is not loom-aware, so the whole pool cannot run under
+//! loom; instead these models drive the very types the pool uses —
+//! `Sleep` (including its `wait_until` loop), `CountLatch` and `TaskState`,
+//! exposed under `cfg(loom)` as `leaksafe::thread::__pool_loom` — with a
+//! loom atomic standing in for "a queue is non-empty". A lost wake-up shows
+//! up as a loom deadlock (every thread blocked), an early return as a failed
+//! assertion or a data race on a loom `UnsafeCell`.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release -p leaksafe --test loom_pool`
+#![cfg(loom)]
+
+use leaksafe::thread::__pool_loom::{CountLatch, Finished, Sleep, TaskState};
+use loom::cell::UnsafeCell;
+use loom::sync::Arc;
+use loom::sync::atomic::{AtomicUsize, Ordering};
+use loom::thread;
+
+/// A stand-in for the deques: a count of queued jobs.
+struct Queue(AtomicUsize);
+
+impl Queue {
+    fn push(&self, sleep: &Sleep) {
+        self.0.fetch_add(1, Ordering::Release);
+        sleep.new_work();
+    }
+    fn try_take(&self) -> bool {
+        let mut n = self.0.load(Ordering::Acquire);
+        while n > 0 {
+            match self
+                .0
+                .compare_exchange(n, n - 1, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => return true,
+                Err(m) => n = m,
+            }
+        }
+        false
+    }
+    fn has_work(&self) -> bool {
+        self.0.load(Ordering::Acquire) > 0
+    }
+}
+
+/// The last task of a scope finishing while the owner starts to wait: the
+/// owner returns only after both tasks, sees their writes, and is never left
+/// asleep.
+#[test]
+fn scope_counter_last_task_vs_waiting_owner() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            CountLatch::new(),
+            UnsafeCell::new(0usize),
+            UnsafeCell::new(0usize),
+        ));
+        shared.1.increment();
+        shared.1.increment();
+        let spawn = |which: usize| {
+            let shared = Arc::clone(&shared);
+            thread::spawn(move || {
+                let (sleep, latch, a, b) = &*shared;
+                let cell = if which == 0 { a } else { b };
+                cell.with_mut(|p| {
+                    // SAFETY: each task writes only its own cell, once.
+                    unsafe { *p = 1 }
+                });
+                if latch.decrement() {
+                    sleep.notify_all();
+                }
+            })
+        };
+        let t0 = spawn(0);
+        let t1 = spawn(1);
+        let (sleep, latch, a, b) = &*shared;
+        sleep.wait_until(&|| latch.is_zero(), &mut || false, &|| false, &|| {
+            latch.arm()
+        });
+        // Data-race checked by loom: the tasks' writes happen-before this.
+        let read = |c: &UnsafeCell<usize>| {
+            c.with(|p| {
+                // SAFETY: both tasks are done (the latch is zero); loom
+                // reports a race if their writes do not happen-before this.
+                unsafe { *p }
+            })
+        };
+        let sum = read(a) + read(b);
+        assert_eq!(sum, 2);
+        t0.join().unwrap();
+        t1.join().unwrap();
+    });
+}
+
+/// A job pushed while a worker goes to sleep is never stranded.
+#[test]
+fn new_work_wakes_a_sleeping_worker() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            Queue(AtomicUsize::new(0)),
+            AtomicUsize::new(0),
+        ));
+        let s2 = Arc::clone(&shared);
+        let worker = thread::spawn(move || {
+            let (sleep, queue, ran) = &*s2;
+            let mut run_one = || {
+                let took = queue.try_take();
+                if took {
+                    ran.fetch_add(1, Ordering::Relaxed);
+                }
+                took
+            };
+            sleep.wait_until(
+                &|| ran.load(Ordering::Relaxed) == 1,
+                &mut run_one,
+                &|| queue.has_work(),
+                &|| {},
+            );
+        });
+        let (sleep, queue, _) = &*shared;
+        queue.push(sleep);
+        worker.join().unwrap();
+    });
+}
+
+/// A job is queued just as a joiner's latch is set, with an idle worker and
+/// the joiner both possibly asleep: the job must still be run (the joiner
+/// may take the job's `notify_one` and leave; the latch's `notify_all`, and
+/// the joiner's passing-on of a swallowed wake-up, cover that).
+#[test]
+fn a_swallowed_wake_up_is_passed_on() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            Queue(AtomicUsize::new(0)),
+            TaskState::new(),
+            AtomicUsize::new(0),
+        ));
+        let s1 = Arc::clone(&shared);
+        // The idle worker: exits once it ran the job.
+        let worker = thread::spawn(move || {
+            let (sleep, queue, _, ran) = &*s1;
+            let mut run_one = || {
+                let took = queue.try_take();
+                if took {
+                    ran.fetch_add(1, Ordering::Relaxed);
+                }
+                took
+            };
+            sleep.wait_until(
+                &|| ran.load(Ordering::Relaxed) == 1,
+                &mut run_one,
+                &|| queue.has_work(),
+                &|| {},
+            );
+        });
+        let s2 = Arc::clone(&shared);
+        // The joiner: waits for the task, and does not run jobs (it is busy
+        // elsewhere once its latch is set — the worst case).
+        let joiner = thread::spawn(move || {
+            let (sleep, queue, state, _) = &*s2;
+            sleep.wait_until(
+                &|| state.is_done(),
+                &mut || false,
+                &|| queue.has_work(),
+                &|| state.arm(),
+            );
+            assert!(state.release_handle());
+        });
+        // The task: queues a job, then finishes.
+        let (sleep, queue, state, _) = &*shared;
+        queue.push(sleep);
+        if state.finish() == Finished::WakeJoiner {
+            sleep.notify_all();
+        }
+        joiner.join().unwrap();
+        worker.join().unwrap();
+    });
+}
+
+/// Task finish vs handle drop: exactly one of them frees the record.
+#[test]
+fn task_state_frees_exactly_once() {
+    loom::model(|| {
+        let shared = Arc::new((TaskState::new(), AtomicUsize::new(0)));
+        let s2 = Arc::clone(&shared);
+        let task = thread::spawn(move || {
+            if s2.0.finish() == Finished::HandleGone {
+                s2.1.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        if shared.0.release_handle() {
+            shared.1.fetch_add(1, Ordering::Relaxed);
+        }
+        task.join().unwrap();
+        assert_eq!(shared.1.load(Ordering::Relaxed), 1);
+    });
+}
+
+/// A joiner sleeping on a task's latch is woken by the task's finish and
+/// sees its result.
+#[test]
+fn joiner_sees_result_and_is_woken() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            TaskState::new(),
+            UnsafeCell::new(None::<usize>),
+        ));
+        let s2 = Arc::clone(&shared);
+        let task = thread::spawn(move || {
+            let (sleep, state, result) = &*s2;
+            result.with_mut(|p| {
+                // SAFETY: written once, before `finish` publishes it.
+                unsafe { *p = Some(5) }
+            });
+            if state.finish() == Finished::WakeJoiner {
+                sleep.notify_all();
+            }
+        });
+        let (sleep, state, result) = &*shared;
+        sleep.wait_until(&|| state.is_done(), &mut || false, &|| false, &|| {
+            state.arm()
+        });
+        let got = result.with(|p| {
+            // SAFETY: DONE was seen with Acquire; the task no longer writes.
+            unsafe { *p }
+        });
+        assert_eq!(got, Some(5));
+        task.join().unwrap();
+    });
+}
