@@ -14,6 +14,31 @@
 //!
 //! The ledger is thread-safe so that `Arc` and scoped-thread tests can use it.
 //!
+//! # Detecting a double drop without undefined behaviour
+//! A broken container that drops a value twice, or reads a slot it already
+//! dropped, would normally be undefined behaviour, and Miri or the allocator
+//! would stop the process before any report. [`Tracked`] is built so that
+//! the harness observes such bugs instead, deterministically:
+//! - its payload and its ledger handle are `ManuallyDrop` fields, released
+//!   only by the *first* drop of its id. A second drop (of the same slot, or
+//!   of a bitwise copy that a container left behind) finds either the `DEAD`
+//!   canary or the id already marked dropped in the books, records a double
+//!   drop, and touches nothing else;
+//! - [`Tracked::get`], [`Tracked::check`] and [`Tracked::try_get`] consult the
+//!   canary and the books before reading the payload.
+//!
+//! So as long as the memory that holds the value is still allocated (a
+//! container's own buffer) and a [`Ledger`] handle outlives it (the explorer
+//! keeps one for the whole run), a double drop or a stale read of a `Tracked`
+//! is a recorded fact, not undefined behaviour. Payloads should be plain data
+//! (`usize`) for that argument to cover them too.
+//!
+//! # Planned panics
+//! A planned panic fires once (then the plan is disarmed), and never while the
+//! thread is already unwinding: a second panic during unwinding would abort
+//! the process, which would hide the report. [`Ledger::injected`] lists the
+//! panics that fired.
+//!
 //! ```
 //! use leaksafe_check::{Ledger, Op};
 //!
@@ -29,6 +54,7 @@
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once};
 
@@ -81,6 +107,7 @@ struct Books {
     bad_reads: Vec<usize>,
     unknown_drops: usize,
     expected_leaks: usize,
+    fired: Vec<InjectedPanic>,
 }
 
 struct Inner {
@@ -168,8 +195,8 @@ impl Ledger {
         Tracked {
             canary: ALIVE,
             id,
-            value,
-            ledger: self.clone(),
+            value: ManuallyDrop::new(value),
+            ledger: ManuallyDrop::new(self.clone()),
         }
     }
 
@@ -217,15 +244,40 @@ impl Ledger {
 
     fn should_fail(&self, op: Op) -> Option<InjectedPanic> {
         let call = self.inner.calls[op.index()].fetch_add(1, Ordering::SeqCst);
-        let target = self.inner.fail_at[op.index()].load(Ordering::SeqCst);
-        if call == target {
-            // One-shot: a planned failure fires once, so unwinding code that
-            // drops further values does not panic again and abort.
-            self.inner.fail_at[op.index()].store(usize::MAX, Ordering::SeqCst);
-            Some(InjectedPanic { op, call })
-        } else {
-            None
+        // Never while unwinding: a panic in a destructor during unwinding
+        // aborts the process. One-shot: a planned failure fires once, so
+        // unwinding code that drops further values does not panic again.
+        if std::thread::panicking()
+            || self.inner.fail_at[op.index()]
+                .compare_exchange(call, usize::MAX, Ordering::SeqCst, Ordering::SeqCst)
+                .is_err()
+        {
+            return None;
         }
+        let p = InjectedPanic { op, call };
+        self.books().fired.push(p.clone());
+        Some(p)
+    }
+
+    /// The planned panics that fired so far (at most one per [`fail_at`](Self::fail_at)).
+    pub fn injected(&self) -> Vec<InjectedPanic> {
+        self.books().fired.clone()
+    }
+
+    /// Whether the `k`-th call of `op` planned with [`fail_at`](Self::fail_at)
+    /// was reached (whether or not it could fire).
+    pub fn reached(&self, op: Op, k: usize) -> bool {
+        self.calls(op) > k
+    }
+
+    /// Ids of values dropped more than once (one entry per extra drop).
+    pub fn double_drop_ids(&self) -> Vec<usize> {
+        self.books().double_drops.clone()
+    }
+
+    /// Ids of values read after their drop (one entry per bad read).
+    pub fn bad_read_ids(&self) -> Vec<usize> {
+        self.books().bad_reads.clone()
     }
 
     /// Declares that `n` more live values are leaked on purpose (e.g. by a
@@ -295,16 +347,27 @@ impl Ledger {
         assert!(s.unexpected_leaks() == 0, "ledger: unexpected leaks: {s:?}");
     }
 
-    fn record_drop(&self, id: usize, canary: u64) {
+    /// Records a drop; returns whether it is the first drop of a live value
+    /// (the only case where the value's resources may be released).
+    fn record_drop(&self, id: usize, canary: u64) -> bool {
         let mut b = self.books();
         if canary != ALIVE {
             b.double_drops.push(id);
-            return;
+            return false;
         }
         match b.states.get(id).copied() {
-            Some(State::Alive) => b.states[id] = State::Dropped,
-            Some(State::Dropped) => b.double_drops.push(id),
-            None => b.unknown_drops += 1,
+            Some(State::Alive) => {
+                b.states[id] = State::Dropped;
+                true
+            }
+            Some(State::Dropped) => {
+                b.double_drops.push(id);
+                false
+            }
+            None => {
+                b.unknown_drops += 1;
+                false
+            }
         }
     }
 
@@ -318,11 +381,18 @@ impl Ledger {
 /// `Clone`, `Drop` and comparisons count as [`Op::Clone`], [`Op::Drop`] and
 /// [`Op::Compare`], and panic when the ledger planned it. A `Drop` that
 /// panics records the drop first, as the value is gone either way.
+///
+/// A second drop of the same value is recorded and otherwise does nothing
+/// (see [the crate docs](crate#detecting-a-double-drop-without-undefined-behaviour)
+/// for why this keeps broken containers observable instead of undefined).
 pub struct Tracked<T = usize> {
     canary: u64,
     id: usize,
-    value: T,
-    ledger: Ledger,
+    /// Released by the first drop only.
+    value: ManuallyDrop<T>,
+    /// Released by the first drop only; a later drop or read of a stale copy
+    /// uses it while some other handle keeps the books allocated.
+    ledger: ManuallyDrop<Ledger>,
 }
 
 impl<T> Tracked<T> {
@@ -348,14 +418,41 @@ impl<T> Tracked<T> {
     }
 
     /// Checks the canary and the ledger without reading the value.
+    ///
+    /// # Panics
+    /// If the value was dropped or is corrupt (recorded as a bad read).
     #[track_caller]
     pub fn check(&self) {
-        if self.canary != ALIVE || !self.ledger.is_alive(self.id) {
-            self.ledger.record_bad_read(self.id);
+        if !self.is_valid() {
             panic!(
                 "leaksafe-check: read of dropped or corrupt value (id {})",
                 self.id
             );
+        }
+    }
+
+    /// Reads the value if it is alive and not corrupt; otherwise records a
+    /// bad read and returns `None` (no panic).
+    ///
+    /// ```
+    /// let ledger = leaksafe_check::Ledger::new();
+    /// let v = vec![ledger.track(7)];
+    /// assert_eq!(v[0].try_get(), Some(&7));
+    /// ```
+    pub fn try_get(&self) -> Option<&T> {
+        if self.is_valid() {
+            Some(&self.value)
+        } else {
+            None
+        }
+    }
+
+    fn is_valid(&self) -> bool {
+        if self.canary != ALIVE || !self.ledger.is_alive(self.id) {
+            self.ledger.record_bad_read(self.id);
+            false
+        } else {
+            true
         }
     }
 }
@@ -364,15 +461,29 @@ impl<T: Clone> Clone for Tracked<T> {
     fn clone(&self) -> Self {
         self.check();
         self.ledger.tick(Op::Clone);
-        self.ledger.track(self.value.clone())
+        self.ledger.track(T::clone(&self.value))
     }
 }
 
 impl<T> Drop for Tracked<T> {
     fn drop(&mut self) {
-        self.ledger.record_drop(self.id, self.canary);
+        let first = self.ledger.record_drop(self.id, self.canary);
         self.canary = DEAD;
-        if let Some(p) = self.ledger.should_fail(Op::Drop) {
+        if !first {
+            // A double drop (or a drop of a corrupt value): recorded above;
+            // releasing anything again would be the very bug we report.
+            return;
+        }
+        // SAFETY: the books just moved this id from alive to dropped, so this
+        // is the first drop of the value: `value` was initialized by `track`
+        // and was never released. Any later drop of this slot (or of a
+        // bitwise copy) takes the `!first` branch and never touches it.
+        unsafe { ManuallyDrop::drop(&mut self.value) };
+        // SAFETY: as above, the ledger handle is released only here, once.
+        let ledger = unsafe { ManuallyDrop::take(&mut self.ledger) };
+        let fail = ledger.should_fail(Op::Drop);
+        drop(ledger);
+        if let Some(p) = fail {
             std::panic::panic_any(p);
         }
     }
@@ -381,7 +492,7 @@ impl<T> Drop for Tracked<T> {
 impl<T: fmt::Debug> fmt::Debug for Tracked<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.canary == ALIVE {
-            self.value.fmt(f)
+            T::fmt(&self.value, f)
         } else {
             write!(f, "<dropped #{}>", self.id)
         }
@@ -424,6 +535,26 @@ impl<T: Hash> Hash for Tracked<T> {
     }
 }
 
+thread_local! {
+    static QUIET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` with the quiet hook silencing *every* panic message on this
+/// thread (for code that re-raises an injected panic under its own payload,
+/// such as a scope whose thread panicked).
+pub fn quietly<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            QUIET.with(|q| q.set(q.get() - 1));
+        }
+    }
+    install_quiet_hook();
+    QUIET.with(|q| q.set(q.get() + 1));
+    let _restore = Restore;
+    f()
+}
+
 /// Installs (once per process) a panic hook that stays silent for
 /// [`InjectedPanic`] payloads and defers to the previous hook otherwise.
 pub fn install_quiet_hook() {
@@ -431,7 +562,8 @@ pub fn install_quiet_hook() {
     ONCE.call_once(|| {
         let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if info.payload().downcast_ref::<InjectedPanic>().is_none() {
+            let quiet = QUIET.with(|q| q.get() > 0);
+            if !quiet && info.payload().downcast_ref::<InjectedPanic>().is_none() {
                 prev(info);
             }
         }));

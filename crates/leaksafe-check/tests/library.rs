@@ -1,0 +1,95 @@
+//! leaksafe's own types under the explorer: every injection point and every
+//! forget point of every scenario must pass.
+//!
+//! Forget runs leak on purpose (and Rc/Arc runs with a panicking value
+//! `Drop` may leak their allocation), so the exhaustive tests are `leaky_*`;
+//! the non-leaky test covers the injection points of the vector scenarios.
+
+use leaksafe_check::{Op, Plan, Report, Tally, explore, leaksafe_library};
+
+fn failures(reports: &[Report]) -> Vec<String> {
+    reports
+        .iter()
+        .filter(|r| !r.ok())
+        .map(|r| r.to_string())
+        .collect()
+}
+
+fn explore_group(group: &str) -> Vec<Report> {
+    let mut all = Vec::new();
+    for s in leaksafe_library().iter().filter(|s| s.group == group) {
+        all.extend(explore(s));
+    }
+    all
+}
+
+#[test]
+fn vec_injection_points_pass() {
+    let mut all = Vec::new();
+    for s in leaksafe_library().iter().filter(|s| s.group == "vec") {
+        all.push(s.run(Plan::none()));
+        for op in Op::ALL {
+            for k in 0.. {
+                let r = s.run(Plan::inject(op, k));
+                if !r.reached {
+                    break;
+                }
+                all.push(r);
+            }
+        }
+    }
+    assert_eq!(failures(&all), Vec::<String>::new());
+    assert!(Tally::of(&all).panics_caught > 50);
+}
+
+#[test]
+fn leaky_explore_vec() {
+    let all = explore_group("vec");
+    assert_eq!(failures(&all), Vec::<String>::new());
+    let t = Tally::of(&all);
+    println!("vec: {t}");
+    assert_eq!(t.scenarios, 15, "{t}");
+    assert!(t.forgets > 20 && t.expected_leaks > 0, "{t}");
+}
+
+#[test]
+fn leaky_explore_rc() {
+    let all = explore_group("rc");
+    assert_eq!(failures(&all), Vec::<String>::new());
+    let t = Tally::of(&all);
+    println!("rc: {t}");
+    // 10 count types x 6 scenarios, plus `saturate` for Saturating<u8>
+    // and <u16> (only <u8> under Miri).
+    assert_eq!(t.scenarios, if cfg!(miri) { 61 } else { 62 }, "{t}");
+    assert!(
+        t.forgets > 250,
+        "Saturating<u8> is forgotten past its limit: {t}"
+    );
+}
+
+#[test]
+fn leaky_explore_arc() {
+    let all = explore_group("arc");
+    assert_eq!(failures(&all), Vec::<String>::new());
+    let t = Tally::of(&all);
+    println!("arc: {t}");
+    assert_eq!(t.scenarios, if cfg!(miri) { 71 } else { 72 }, "{t}");
+}
+
+#[test]
+fn leaky_explore_thread() {
+    let mut all = Vec::new();
+    for s in leaksafe_library().iter().filter(|s| s.group == "thread") {
+        // The pool's deques (crossbeam-epoch) cast integers to pointers,
+        // which Miri's strict provenance (our Miri flags) does not support.
+        if cfg!(miri) && s.target.contains("ThreadPool") {
+            continue;
+        }
+        all.extend(explore(s));
+    }
+    assert_eq!(failures(&all), Vec::<String>::new());
+    let t = Tally::of(&all);
+    println!("thread: {t}");
+    assert_eq!(t.scenarios, if cfg!(miri) { 3 } else { 6 }, "{t}");
+    assert!(t.forgets > 0 && t.panics_caught > 0, "{t}");
+}
