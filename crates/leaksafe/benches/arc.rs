@@ -28,7 +28,7 @@ fn clone_drop(c: &mut Criterion) {
     });
     macro_rules! leaksafe {
         ($($name:literal: $c:ty),*) => {$(
-            let a: leaksafe::sync::Arc<u64, $c> = leaksafe::sync::Arc::new(5);
+            let a: leaksafe::sync::Arc<u64, $c> = leaksafe::sync::Arc::new_counted(5);
             g.bench_function($name, |b| {
                 b.iter(|| drop(black_box(leaksafe::sync::Arc::clone(black_box(&a)))))
             });
@@ -59,7 +59,7 @@ fn new_drop(c: &mut Criterion) {
     macro_rules! leaksafe {
         ($($name:literal: $c:ty),*) => {$(
             g.bench_function($name, |b| {
-                b.iter(|| drop(black_box(leaksafe::sync::Arc::<u64, $c>::new(black_box(5)))))
+                b.iter(|| drop(black_box(leaksafe::sync::Arc::<u64, $c>::new_counted(black_box(5)))))
             });
         )*};
     }
@@ -106,9 +106,9 @@ fn contended(c: &mut Criterion) {
     g.bench_function("triomphe", |b| b.iter_custom(|n| run(&a, n)));
     let a: leaksafe::sync::Arc<u64> = leaksafe::sync::Arc::new(5);
     g.bench_function("leaksafe<usize>", |b| b.iter_custom(|n| run(&a, n)));
-    let a: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new(5);
+    let a: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new_counted(5);
     g.bench_function("leaksafe<u8>", |b| b.iter_custom(|n| run(&a, n)));
-    let a: leaksafe::sync::Arc<u64, Saturating<u32>> = leaksafe::sync::Arc::new(5);
+    let a: leaksafe::sync::Arc<u64, Saturating<u32>> = leaksafe::sync::Arc::new_counted(5);
     g.bench_function("leaksafe<Saturating<u32>>", |b| {
         b.iter_custom(|n| run(&a, n))
     });
@@ -131,7 +131,7 @@ fn upgrade(c: &mut Criterion) {
     g.bench_function("leaksafe<usize>", |b| {
         b.iter(|| drop(black_box(black_box(&w).upgrade())))
     });
-    let a: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new(5);
+    let a: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new_counted(5);
     let w = leaksafe::sync::Arc::downgrade(&a);
     g.bench_function("leaksafe<u8>", |b| {
         b.iter(|| drop(black_box(black_box(&w).upgrade())))

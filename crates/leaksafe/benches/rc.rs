@@ -31,9 +31,12 @@ fn benches(c: &mut Criterion) {
     clone_drop!("std", std::rc::Rc::new(1u64));
     clone_drop!("rclite", rclite::Rc::new(1u64));
     clone_drop!("leaksafe_usize", Rc::<u64, usize>::new(1));
-    clone_drop!("leaksafe_u32", Rc::<u64, u32>::new(1));
-    clone_drop!("leaksafe_u8", Rc::<u64, u8>::new(1));
-    clone_drop!("leaksafe_sat_u32", Rc::<u64, Saturating<u32>>::new(1));
+    clone_drop!("leaksafe_u32", Rc::<u64, u32>::new_counted(1));
+    clone_drop!("leaksafe_u8", Rc::<u64, u8>::new_counted(1));
+    clone_drop!(
+        "leaksafe_sat_u32",
+        Rc::<u64, Saturating<u32>>::new_counted(1)
+    );
 
     macro_rules! new_drop {
         ($name:expr, $new:expr) => {
@@ -45,9 +48,9 @@ fn benches(c: &mut Criterion) {
     new_drop!("std", std::rc::Rc::new);
     new_drop!("rclite", rclite::Rc::new);
     new_drop!("leaksafe_usize", Rc::<u64, usize>::new);
-    new_drop!("leaksafe_u32", Rc::<u64, u32>::new);
-    new_drop!("leaksafe_u8", Rc::<u64, u8>::new);
-    new_drop!("leaksafe_sat_u32", Rc::<u64, Saturating<u32>>::new);
+    new_drop!("leaksafe_u32", Rc::<u64, u32>::new_counted);
+    new_drop!("leaksafe_u8", Rc::<u64, u8>::new_counted);
+    new_drop!("leaksafe_sat_u32", Rc::<u64, Saturating<u32>>::new_counted);
     g.finish();
 }
 

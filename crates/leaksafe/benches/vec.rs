@@ -217,7 +217,12 @@ fn tail_move(c: &mut Criterion) {
         let k = if tail_bytes > 100_000 { 1 } else { 16 };
         for (start, gap) in shapes {
             let len = start + gap + tail;
-            let label = format!("tail{}KiB_start{}_gap{}B", tail_bytes / 1024, start, gap * 8);
+            let label = format!(
+                "tail{}KiB_start{}_gap{}B",
+                tail_bytes / 1024,
+                start,
+                gap * 8
+            );
             g.throughput(Throughput::Bytes(tail_bytes as u64));
             let mut ours: LVec<u64> = (0..len as u64).collect();
             g.bench_function(BenchmarkId::new("leaksafe_drain", &label), |b| {

@@ -8,12 +8,12 @@
 //!
 //! | lesson | what a forgotten guard could do | the cure | here |
 //! |---|---|---|---|
-//! | `Vec::drain` | leave moved-out slots inside the vector | **leak amplification**: the vector's length is cut to the range start while the proxy lives | [`vec`] |
+//! | `Vec::drain` | leave moved-out slots inside the vector | **leak amplification**: the vector's length is cut to the range start while the proxy lives | [`vec`](mod@vec) |
 //! | `Rc` | overflow the count with forgotten clones, free a value in use | **checked counts**: abort, or saturate and leak | [`rc`], [`sync`] |
 //! | `thread::scoped` | let a thread outlive the data it borrows | **the scope, not a guard, joins** | `thread` (feature `std`) |
 //!
 //! # Module map
-//! - [`vec`]: [`Vec<T>`](vec::Vec) with std's API; `Drain`, `Splice`,
+//! - [`vec`](mod@vec): [`Vec<T>`](vec::Vec) with std's API; `Drain`, `Splice`,
 //!   `ExtractIf` and `IntoIter` are sound when forgotten.
 //! - [`rc`]: `Rc<T, C>` / `Weak<T, C>` with a count type `C` of any width,
 //!   aborting or [`Saturating`](core::num::Saturating) on overflow.
@@ -42,8 +42,8 @@ extern crate alloc;
 extern crate std;
 
 mod count;
-mod rc_box;
 pub mod rc;
+mod rc_box;
 pub mod sync;
 #[cfg(feature = "std")]
 pub mod thread;

@@ -28,7 +28,7 @@ macro_rules! per_count {
             #[test]
             fn clone_and_drop() {
                 let ledger = Ledger::new();
-                let a: Arc<Tracked, C> = Arc::new(ledger.track(7));
+                let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(7));
                 assert_eq!(Arc::strong_count(&a), 1);
                 assert_eq!(Arc::weak_count(&a), 0);
                 let b = Arc::clone(&a);
@@ -45,7 +45,7 @@ macro_rules! per_count {
             #[test]
             fn downgrade_upgrade() {
                 let ledger = Ledger::new();
-                let a: Arc<Tracked, C> = Arc::new(ledger.track(1));
+                let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(1));
                 let w = Arc::downgrade(&a);
                 assert_eq!(Arc::weak_count(&a), 1);
                 assert_eq!(Weak::strong_count(&w), 1);
@@ -69,7 +69,7 @@ macro_rules! per_count {
             #[test]
             fn get_mut_and_make_mut() {
                 let ledger = Ledger::new();
-                let mut a: Arc<Tracked, C> = Arc::new(ledger.track(1));
+                let mut a: Arc<Tracked, C> = Arc::new_counted(ledger.track(1));
                 assert!(Arc::get_mut(&mut a).is_some());
                 let b = a.clone();
                 assert!(Arc::get_mut(&mut a).is_none());
@@ -98,7 +98,7 @@ macro_rules! per_count {
             #[test]
             fn make_mut_disassociates_weak() {
                 let ledger = Ledger::new();
-                let mut a: Arc<Tracked, C> = Arc::new(ledger.track(5));
+                let mut a: Arc<Tracked, C> = Arc::new_counted(ledger.track(5));
                 let w = Arc::downgrade(&a);
                 let created = ledger.summary().created;
                 let old = Arc::as_ptr(&a);
@@ -117,7 +117,7 @@ macro_rules! per_count {
             #[test]
             fn make_mut_clone_panics_leaves_counts() {
                 let ledger = Ledger::new();
-                let mut a: Arc<Tracked, C> = Arc::new(ledger.track(5));
+                let mut a: Arc<Tracked, C> = Arc::new_counted(ledger.track(5));
                 let b = a.clone();
                 let w = Arc::downgrade(&a);
                 ledger.fail_at(Op::Clone, 0);
@@ -139,7 +139,7 @@ macro_rules! per_count {
             #[test]
             fn try_unwrap_into_inner_unwrap_or_clone() {
                 let ledger = Ledger::new();
-                let a: Arc<Tracked, C> = Arc::new(ledger.track(1));
+                let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(1));
                 let b = a.clone();
                 let a = Arc::try_unwrap(a).expect_err("shared");
                 drop(b);
@@ -150,14 +150,14 @@ macro_rules! per_count {
                 assert_eq!(*t.get(), 1);
                 drop(t);
 
-                let a: Arc<Tracked, C> = Arc::new(ledger.track(2));
+                let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(2));
                 let b = a.clone();
                 assert!(Arc::into_inner(a).is_none());
                 let t = Arc::into_inner(b).expect("last");
                 assert_eq!(*t.get(), 2);
                 drop(t);
 
-                let a: Arc<Tracked, C> = Arc::new(ledger.track(3));
+                let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(3));
                 let b = a.clone();
                 let t = Arc::unwrap_or_clone(a); // clones
                 let u = Arc::unwrap_or_clone(b); // moves
@@ -174,7 +174,7 @@ macro_rules! per_count {
                     val: Tracked,
                 }
                 let ledger = Ledger::new();
-                let a: Arc<Node, C> = Arc::new_cyclic(|me| {
+                let a: Arc<Node, C> = Arc::new_cyclic_counted(|me| {
                     assert!(me.upgrade().is_none());
                     assert_eq!(Weak::strong_count(me), 0);
                     Node { me: me.clone(), val: ledger.track(9) }
@@ -194,7 +194,7 @@ macro_rules! per_count {
                 let ledger = Ledger::new();
                 let kept = Cell::new(None);
                 let r = catch(|| {
-                    Arc::<Tracked, C>::new_cyclic(|me| {
+                    Arc::<Tracked, C>::new_cyclic_counted(|me| {
                         kept.set(Some(me.clone()));
                         let _t = ledger.track(0);
                         panic!("in the closure");
@@ -210,7 +210,7 @@ macro_rules! per_count {
             #[test]
             fn into_raw_from_raw() {
                 let ledger = Ledger::new();
-                let a: Arc<Tracked, C> = Arc::new(ledger.track(4));
+                let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(4));
                 let p = Arc::into_raw(a.clone());
                 assert_eq!(p, Arc::as_ptr(&a));
                 // SAFETY: `p` came from `into_raw` of an `Arc<Tracked, C>`.
@@ -228,7 +228,7 @@ macro_rules! per_count {
 
             #[test]
             fn weak_into_raw_from_raw() {
-                let a: Arc<u32, C> = Arc::new(6);
+                let a: Arc<u32, C> = Arc::new_counted(6);
                 let w = Arc::downgrade(&a);
                 let p = Weak::into_raw(w);
                 assert_eq!(p, Arc::as_ptr(&a));
@@ -240,7 +240,7 @@ macro_rules! per_count {
 
             #[test]
             fn weak_new() {
-                let w: Weak<u64, C> = Weak::new();
+                let w: Weak<u64, C> = Weak::new_counted();
                 assert!(w.upgrade().is_none());
                 assert_eq!(w.strong_count(), 0);
                 assert_eq!(w.weak_count(), 0);
@@ -254,12 +254,12 @@ macro_rules! per_count {
 
                 #[repr(align(256))]
                 struct Big(#[allow(dead_code)] u8);
-                let b: Weak<Big, C> = Weak::new();
+                let b: Weak<Big, C> = Weak::new_counted();
                 assert!(b.upgrade().is_none());
                 assert_eq!(b.weak_count(), 0);
                 drop(b.clone());
 
-                let dangling: Weak<u8, C> = Weak::new();
+                let dangling: Weak<u8, C> = Weak::new_counted();
                 let p = Weak::into_raw(dangling);
                 // SAFETY: `p` came from `Weak::into_raw`.
                 let back = unsafe { Weak::<u8, C>::from_raw(p) };
@@ -268,7 +268,7 @@ macro_rules! per_count {
 
             #[test]
             fn zero_sized_and_over_aligned() {
-                let a: Arc<(), C> = Arc::new(());
+                let a: Arc<(), C> = Arc::new_counted(());
                 let b = a.clone();
                 assert!(Arc::ptr_eq(&a, &b));
                 drop((a, b));
@@ -276,7 +276,7 @@ macro_rules! per_count {
                 #[repr(align(128))]
                 #[derive(Clone)]
                 struct Aligned(u8);
-                let a: Arc<Aligned, C> = Arc::new(Aligned(3));
+                let a: Arc<Aligned, C> = Arc::new_counted(Aligned(3));
                 assert_eq!(Arc::as_ptr(&a) as usize % 128, 0);
                 let w = Arc::downgrade(&a);
                 assert_eq!(w.upgrade().unwrap().0, 3);
@@ -338,9 +338,9 @@ macro_rules! per_count {
 
             #[test]
             fn traits() {
-                let a: Arc<i32, C> = Arc::new(5);
+                let a: Arc<i32, C> = Arc::new_counted(5);
                 let b: Arc<i32, C> = Arc::from(5);
-                let c: Arc<i32, C> = Arc::new(6);
+                let c: Arc<i32, C> = Arc::new_counted(6);
                 assert_eq!(a, b);
                 assert!(a < c);
                 assert_eq!(a.cmp(&c), std::cmp::Ordering::Less);
@@ -358,16 +358,16 @@ macro_rules! per_count {
                 assert_eq!(*AsRef::<i32>::as_ref(&a), 5);
                 let d: Arc<Vec<u8>, C> = Arc::default();
                 assert!(d.is_empty());
-                let w: Weak<i32, C> = Weak::new();
+                let w: Weak<i32, C> = Weak::new_counted();
                 assert_eq!(format!("{w:?}"), "(Weak)");
-                let p = Arc::<i32, C>::pin(7);
+                let p = Arc::<i32, C>::pin_counted(7);
                 assert_eq!(*p, 7);
             }
 
             #[test]
             fn send_between_threads() {
                 let ledger = Ledger::new();
-                let a: Arc<Tracked, C> = Arc::new(ledger.track(11));
+                let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(11));
                 let handles: Vec<_> = (0..3)
                     .map(|_| {
                         let a = a.clone();
@@ -396,7 +396,7 @@ macro_rules! per_count {
                 // The value's Drop panics: it is still dropped exactly once and
                 // the allocation is freed (Miri checks the latter).
                 let ledger = Ledger::new();
-                let a: Arc<Tracked, C> = Arc::new(ledger.track(1));
+                let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(1));
                 let w = Arc::downgrade(&a);
                 ledger.fail_at(Op::Drop, 0);
                 let r = catch(AssertUnwindSafe(|| drop(a)));
@@ -470,7 +470,7 @@ fn send_sync_like_std() {
 
 #[test]
 fn pin_and_unpin() {
-    let p: std::pin::Pin<Arc<String, u16>> = Arc::pin(String::from("x"));
+    let p: std::pin::Pin<Arc<String, u16>> = Arc::pin_counted(String::from("x"));
     assert_eq!(p.as_str(), "x");
     fn is_unpin<T: Unpin>() {}
     is_unpin::<Arc<std::marker::PhantomPinned>>();
@@ -486,7 +486,7 @@ const ROUNDS: usize = if cfg!(miri) { 8 } else { 2000 };
 fn race_last_drop<C: Count>() {
     let ledger = Ledger::new();
     for _ in 0..if cfg!(miri) { 2 } else { 50 } {
-        let a: Arc<Tracked, C> = Arc::new(ledger.track(1));
+        let a: Arc<Tracked, C> = Arc::new_counted(ledger.track(1));
         let w = Arc::downgrade(&a);
         let dropped_seen = std::sync::Arc::new(AtomicUsize::new(0));
         let hs: Vec<_> = (0..THREADS)
@@ -539,7 +539,7 @@ fn threads_race_last_drop_saturating_u16() {
 #[test]
 fn threads_get_mut_vs_upgrade() {
     for _ in 0..if cfg!(miri) { 2 } else { 200 } {
-        let mut a: Arc<u64, u8> = Arc::new(0);
+        let mut a: Arc<u64, u8> = Arc::new_counted(0);
         let w = Arc::downgrade(&a);
         let h = std::thread::spawn(move || {
             let mut seen = 0;
@@ -607,7 +607,7 @@ fn abort_child<T: 'static, C: Count>(
     step: impl FnOnce(&Arc<T, C>, &Weak<T, C>),
     v: T,
 ) {
-    let a: Arc<T, C> = Arc::new(v);
+    let a: Arc<T, C> = Arc::new_counted(v);
     let w = Arc::downgrade(&a);
     drop(w);
     let w = Arc::downgrade(&a);
@@ -622,7 +622,7 @@ fn abort_child<T: 'static, C: Count>(
 
 /// The same for the weak count: hold `limit` weak references.
 fn weak_abort_child<C: Count>(limit: usize, step: impl FnOnce(&Arc<u8, C>, &Weak<u8, C>)) {
-    let a: Arc<u8, C> = Arc::new(1);
+    let a: Arc<u8, C> = Arc::new_counted(1);
     let w = Arc::downgrade(&a);
     for _ in 1..limit {
         mem::forget(Arc::downgrade(&a));
@@ -680,7 +680,7 @@ fn in_threads(n: usize, f: impl Fn(usize) + Sync) {
 #[cfg_attr(miri, ignore = "65,535 clones are too slow under Miri")]
 fn u16_holds_full_range_under_threads() {
     let ledger = Ledger::new();
-    let a: Arc<Tracked, u16> = Arc::new(ledger.track(0));
+    let a: Arc<Tracked, u16> = Arc::new_counted(ledger.track(0));
     let per = (65535 - 1) / 2;
     in_threads(2, |_| {
         for _ in 0..per {
@@ -702,7 +702,7 @@ fn u16_holds_full_range_under_threads() {
 #[test]
 fn increment_decrement_strong_count() {
     let ledger = Ledger::new();
-    let a: Arc<Tracked, u8> = Arc::new(ledger.track(0));
+    let a: Arc<Tracked, u8> = Arc::new_counted(ledger.track(0));
     let p = Arc::into_raw(a);
     // SAFETY: `p` came from `into_raw` and its reference is still held.
     unsafe { Arc::<Tracked, u8>::increment_strong_count(p) };
@@ -719,7 +719,7 @@ fn increment_decrement_strong_count() {
 /// Saturation: past the maximum the value is immortal, whatever is dropped.
 fn saturate<C: Count>(max: usize) {
     let ledger = Ledger::new();
-    let mut a: Arc<Tracked, C> = Arc::new(ledger.track(1));
+    let mut a: Arc<Tracked, C> = Arc::new_counted(ledger.track(1));
     let n = if cfg!(miri) { max.min(300) } else { max };
     let extra: Vec<_> = (0..n + 3).map(|_| a.clone()).collect();
     if n == max {
@@ -758,7 +758,7 @@ fn leaky_saturating_u16_strong() {
 #[test]
 fn leaky_saturating_u8_threads() {
     let ledger = Ledger::new();
-    let a: Arc<Tracked, Saturating<u8>> = Arc::new(ledger.track(1));
+    let a: Arc<Tracked, Saturating<u8>> = Arc::new_counted(ledger.track(1));
     for _ in 0..253 {
         mem::forget(a.clone());
     }
@@ -784,7 +784,7 @@ fn leaky_saturating_u8_threads() {
 #[test]
 fn leaky_saturating_u8_weak() {
     let ledger = Ledger::new();
-    let mut a: Arc<Tracked, Saturating<u8>> = Arc::new(ledger.track(1));
+    let mut a: Arc<Tracked, Saturating<u8>> = Arc::new_counted(ledger.track(1));
     let weaks: Vec<_> = (0..300).map(|_| Arc::downgrade(&a)).collect();
     assert!(Arc::get_mut(&mut a).is_none());
     let saturated = Arc::weak_count(&a);
@@ -807,7 +807,7 @@ fn leaky_saturating_u8_weak() {
 
 #[test]
 fn leaky_saturating_upgrade_and_weak_clone() {
-    let a: Arc<u8, Saturating<u8>> = Arc::new(1);
+    let a: Arc<u8, Saturating<u8>> = Arc::new_counted(1);
     let w = Arc::downgrade(&a);
     for _ in 0..300 {
         mem::forget(w.upgrade().unwrap());
@@ -821,7 +821,7 @@ fn leaky_saturating_upgrade_and_weak_clone() {
 #[test]
 fn u8_full_range_without_abort() {
     let ledger = Ledger::new();
-    let a: Arc<Tracked, u8> = Arc::new(ledger.track(0));
+    let a: Arc<Tracked, u8> = Arc::new_counted(ledger.track(0));
     let v: Vec<_> = (1..255).map(|_| a.clone()).collect();
     assert_eq!(Arc::strong_count(&a), 255);
     let w: Vec<_> = (1..254).map(|_| Arc::downgrade(&a)).collect();
@@ -830,4 +830,160 @@ fn u8_full_range_without_abort() {
     drop(a);
     assert!(w[0].upgrade().is_none());
     ledger.assert_all_dropped();
+}
+
+// ---- differential: the same random operations on leaksafe's Arc and std's --
+
+mod differential {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Clone(usize),
+        Drop(usize),
+        Downgrade(usize),
+        Upgrade(usize),
+        CloneWeak(usize),
+        DropWeak(usize),
+        GetMut(usize),
+        MakeMut(usize),
+        TryUnwrap(usize),
+        IntoInner(usize),
+        New,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            3 => any::<usize>().prop_map(Step::Clone),
+            2 => any::<usize>().prop_map(Step::Drop),
+            2 => any::<usize>().prop_map(Step::Downgrade),
+            2 => any::<usize>().prop_map(Step::Upgrade),
+            1 => any::<usize>().prop_map(Step::CloneWeak),
+            2 => any::<usize>().prop_map(Step::DropWeak),
+            1 => any::<usize>().prop_map(Step::GetMut),
+            1 => any::<usize>().prop_map(Step::MakeMut),
+            1 => any::<usize>().prop_map(Step::TryUnwrap),
+            1 => any::<usize>().prop_map(Step::IntoInner),
+            1 => Just(Step::New),
+        ]
+    }
+
+    type Std = std::sync::Arc<u64>;
+    type StdWeak = std::sync::Weak<u64>;
+
+    /// Runs `steps` on both implementations, comparing counts and values of
+    /// every handle after each step. At most 60 handles of each kind exist,
+    /// well below `u8`'s ceilings.
+    fn run<C: Count>(steps: &[Step]) {
+        let mut ours: Vec<Arc<u64, C>> = vec![Arc::new_counted(0)];
+        let mut theirs: Vec<Std> = vec![std::sync::Arc::new(0)];
+        let mut ours_w: Vec<Weak<u64, C>> = vec![Weak::new_counted()];
+        let mut theirs_w: Vec<StdWeak> = vec![StdWeak::new()];
+        let mut next = 1;
+        for s in steps {
+            let n = ours.len();
+            let m = ours_w.len();
+            match *s {
+                Step::Clone(i) if n > 0 && n < 60 => {
+                    ours.push(ours[i % n].clone());
+                    theirs.push(theirs[i % n].clone());
+                }
+                Step::Drop(i) if n > 0 => {
+                    ours.swap_remove(i % n);
+                    theirs.swap_remove(i % n);
+                }
+                Step::Downgrade(i) if n > 0 && m < 60 => {
+                    ours_w.push(Arc::downgrade(&ours[i % n]));
+                    theirs_w.push(std::sync::Arc::downgrade(&theirs[i % n]));
+                }
+                Step::Upgrade(j) if m > 0 && n < 60 => {
+                    let (a, b) = (ours_w[j % m].upgrade(), theirs_w[j % m].upgrade());
+                    assert_eq!(a.is_some(), b.is_some());
+                    if let (Some(a), Some(b)) = (a, b) {
+                        ours.push(a);
+                        theirs.push(b);
+                    }
+                }
+                Step::CloneWeak(j) if m > 0 && m < 60 => {
+                    ours_w.push(ours_w[j % m].clone());
+                    theirs_w.push(theirs_w[j % m].clone());
+                }
+                Step::DropWeak(j) if m > 0 => {
+                    ours_w.swap_remove(j % m);
+                    theirs_w.swap_remove(j % m);
+                }
+                Step::GetMut(i) if n > 0 => {
+                    let a = Arc::get_mut(&mut ours[i % n]);
+                    let b = std::sync::Arc::get_mut(&mut theirs[i % n]);
+                    assert_eq!(a.is_some(), b.is_some());
+                    if let (Some(a), Some(b)) = (a, b) {
+                        *a += 100;
+                        *b += 100;
+                    }
+                }
+                Step::MakeMut(i) if n > 0 => {
+                    *Arc::make_mut(&mut ours[i % n]) += 1;
+                    *std::sync::Arc::make_mut(&mut theirs[i % n]) += 1;
+                }
+                Step::TryUnwrap(i) if n > 0 => {
+                    let a = Arc::try_unwrap(ours.swap_remove(i % n));
+                    let b = std::sync::Arc::try_unwrap(theirs.swap_remove(i % n));
+                    match (a, b) {
+                        (Ok(x), Ok(y)) => assert_eq!(x, y),
+                        (Err(a), Err(b)) => {
+                            ours.push(a);
+                            theirs.push(b);
+                            let l = ours.len() - 1;
+                            ours.swap(i % n, l);
+                            theirs.swap(i % n, l);
+                        }
+                        (a, b) => panic!("try_unwrap differs: {a:?} vs {b:?}"),
+                    }
+                }
+                Step::IntoInner(i) if n > 0 => {
+                    let a = Arc::into_inner(ours.swap_remove(i % n));
+                    let b = std::sync::Arc::into_inner(theirs.swap_remove(i % n));
+                    assert_eq!(a, b);
+                }
+                Step::New if n < 60 => {
+                    ours.push(Arc::new_counted(next));
+                    theirs.push(std::sync::Arc::new(next));
+                    next += 1;
+                }
+                _ => {}
+            }
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert_eq!(**a, **b);
+                assert_eq!(Arc::strong_count(a), std::sync::Arc::strong_count(b));
+                assert_eq!(Arc::weak_count(a), std::sync::Arc::weak_count(b));
+            }
+            for (a, b) in ours_w.iter().zip(&theirs_w) {
+                assert_eq!(a.strong_count(), b.strong_count());
+                assert_eq!(a.weak_count(), b.weak_count());
+                assert_eq!(a.upgrade().map(|x| *x), b.upgrade().map(|x| *x));
+            }
+        }
+    }
+
+    const CASES: u32 = if cfg!(miri) { 4 } else { 256 };
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn same_as_std_usize(steps in proptest::collection::vec(step(), 1..if cfg!(miri) { 30 } else { 200 })) {
+            run::<usize>(&steps);
+        }
+
+        #[test]
+        fn same_as_std_u8(steps in proptest::collection::vec(step(), 1..if cfg!(miri) { 30 } else { 200 })) {
+            run::<u8>(&steps);
+        }
+
+        #[test]
+        fn same_as_std_saturating_u16(steps in proptest::collection::vec(step(), 1..if cfg!(miri) { 30 } else { 200 })) {
+            run::<Saturating<u16>>(&steps);
+        }
+    }
 }

@@ -47,7 +47,7 @@ fn measure<R>(f: impl FnOnce() -> R) -> (usize, usize) {
 
 #[test]
 fn arc_u32_u32_is_12_bytes() {
-    assert_eq!(measure(|| Arc::<u32, u32>::new(1)), (12, 1));
+    assert_eq!(measure(|| Arc::<u32, u32>::new_counted(1)), (12, 1));
 }
 
 #[test]
@@ -82,7 +82,7 @@ fn sizes_per_count_type() {
     macro_rules! row {
         ($t:ty = $v:expr => $($c:ty: $n:expr),*) => {$(
             assert_eq!(
-                measure(|| Arc::<$t, $c>::new($v)).0,
+                measure(|| Arc::<$t, $c>::new_counted($v)).0,
                 $n,
                 "Arc<{}, {}>", stringify!($t), stringify!($c)
             );

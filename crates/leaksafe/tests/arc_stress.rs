@@ -28,7 +28,7 @@ impl Rng {
 
 fn stress<C: Count>(threads: usize) {
     let ledger = Ledger::new();
-    let root: Arc<Tracked<u64>, C> = Arc::new(ledger.track(42));
+    let root: Arc<Tracked<u64>, C> = Arc::new_counted(ledger.track(42));
     let weak_root = Arc::downgrade(&root);
     let barrier = Barrier::new(threads);
     let start = Instant::now();
@@ -109,7 +109,7 @@ fn last_drop_storm<C: Count>(threads: usize) {
     let mut rounds = 0;
     while rounds < MIN_OPS / 100 + 1 || start.elapsed() < DURATION {
         rounds += 1;
-        let a: Arc<Tracked<u64>, C> = Arc::new(ledger.track(rounds as u64));
+        let a: Arc<Tracked<u64>, C> = Arc::new_counted(ledger.track(rounds as u64));
         let w = Arc::downgrade(&a);
         let barrier = Barrier::new(threads);
         std::thread::scope(|s| {

@@ -98,7 +98,7 @@ macro_rules! models {
             fn clone_vs_last_drop() {
                 model(|| {
                     let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new(p);
+                    let a: Arc<Probe, C> = Arc::new_counted(p);
                     let b = a.clone();
                     let t = thread::spawn(move || {
                         b.read();
@@ -119,7 +119,7 @@ macro_rules! models {
             fn upgrade_vs_last_drop() {
                 model(|| {
                     let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new(p);
+                    let a: Arc<Probe, C> = Arc::new_counted(p);
                     let w: Weak<Probe, C> = Arc::downgrade(&a);
                     let t = thread::spawn(move || {
                         if let Some(up) = w.upgrade() {
@@ -139,7 +139,7 @@ macro_rules! models {
             fn weak_drop_vs_strong_drop() {
                 model(|| {
                     let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new(p);
+                    let a: Arc<Probe, C> = Arc::new_counted(p);
                     let w = Arc::downgrade(&a);
                     let t = thread::spawn(move || drop(w));
                     drop(a);
@@ -153,7 +153,7 @@ macro_rules! models {
             fn get_mut_vs_upgrade() {
                 model(|| {
                     let (p, _drops) = Probe::new();
-                    let mut a: Arc<Probe, C> = Arc::new(p);
+                    let mut a: Arc<Probe, C> = Arc::new_counted(p);
                     let w = Arc::downgrade(&a);
                     let t = thread::spawn(move || {
                         if let Some(up) = w.upgrade() {
@@ -177,7 +177,7 @@ macro_rules! models {
             fn get_mut_vs_downgrade() {
                 model(|| {
                     let (p, _drops) = Probe::new();
-                    let mut a: Arc<Probe, C> = Arc::new(p);
+                    let mut a: Arc<Probe, C> = Arc::new_counted(p);
                     let b = a.clone();
                     let t = thread::spawn(move || {
                         let w = Arc::downgrade(&b);
@@ -200,7 +200,7 @@ macro_rules! models {
             fn make_mut_with_weak() {
                 model(|| {
                     let (p, drops) = Probe::new();
-                    let mut a: Arc<Probe, C> = Arc::new(p);
+                    let mut a: Arc<Probe, C> = Arc::new_counted(p);
                     let w = Arc::downgrade(&a);
                     let t = thread::spawn(move || {
                         if let Some(up) = w.upgrade() {
@@ -224,7 +224,7 @@ macro_rules! models {
             fn make_mut_vs_clone_drop() {
                 model(|| {
                     let (p, drops) = Probe::new();
-                    let mut a: Arc<Probe, C> = Arc::new(p);
+                    let mut a: Arc<Probe, C> = Arc::new_counted(p);
                     let b = a.clone();
                     let t = thread::spawn(move || {
                         b.read();
@@ -244,7 +244,7 @@ macro_rules! models {
             fn try_unwrap_vs_upgrade() {
                 model(|| {
                     let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new(p);
+                    let a: Arc<Probe, C> = Arc::new_counted(p);
                     let w = Arc::downgrade(&a);
                     let t = thread::spawn(move || {
                         if let Some(up) = w.upgrade() {
@@ -264,7 +264,7 @@ macro_rules! models {
             fn into_inner_race() {
                 model(|| {
                     let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new(p);
+                    let a: Arc<Probe, C> = Arc::new_counted(p);
                     let b = a.clone();
                     let t = thread::spawn(move || Arc::into_inner(b).map(|mut v| v.write(5)).is_some());
                     let mine = Arc::into_inner(a).map(|mut v| v.write(6)).is_some();
@@ -290,7 +290,7 @@ models! {
 fn saturation_model<C: Count>(max: usize) {
     model(move || {
         let (p, drops) = Probe::new();
-        let a: Arc<Probe, C> = Arc::new(p);
+        let a: Arc<Probe, C> = Arc::new_counted(p);
         let held: Vec<Arc<Probe, C>> = (2..max).map(|_| a.clone()).collect();
         assert_eq!(Arc::strong_count(&a), max - 1);
         let b = a.clone(); // max - 0: saturated now
@@ -325,7 +325,7 @@ fn saturation_u8() {
 fn saturation_race_from_below_u8() {
     model(|| {
         let (p, drops) = Probe::new();
-        let a: Arc<Probe, Saturating<u8>> = Arc::new(p);
+        let a: Arc<Probe, Saturating<u8>> = Arc::new_counted(p);
         for _ in 2..255 {
             core::mem::forget(a.clone());
         }
@@ -354,7 +354,7 @@ fn saturation_race_from_below_u8() {
 fn saturated_weak_vs_get_mut_u8() {
     model(|| {
         let (p, _drops) = Probe::new();
-        let mut a: Arc<Probe, Saturating<u8>> = Arc::new(p);
+        let mut a: Arc<Probe, Saturating<u8>> = Arc::new_counted(p);
         for _ in 0..260 {
             core::mem::forget(Arc::downgrade(&a));
         }
@@ -382,7 +382,7 @@ fn saturated_weak_vs_get_mut_u8() {
 fn weak_clone_vs_get_mut_u8() {
     model(|| {
         let (p, _drops) = Probe::new();
-        let mut a: Arc<Probe, u8> = Arc::new(p);
+        let mut a: Arc<Probe, u8> = Arc::new_counted(p);
         let w = Arc::downgrade(&a);
         let t = thread::spawn(move || {
             let w2 = w.clone();
@@ -407,7 +407,7 @@ fn loom_explores_the_arc_atomics() {
     static RUNS: StdAtomicUsize = StdAtomicUsize::new(0);
     model(|| {
         RUNS.fetch_add(1, SeqCst);
-        let a: Arc<u32, u8> = Arc::new(1);
+        let a: Arc<u32, u8> = Arc::new_counted(1);
         let b = a.clone();
         let t = thread::spawn(move || drop(b));
         drop(a);

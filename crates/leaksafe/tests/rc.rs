@@ -28,7 +28,7 @@ use leaksafe_check::{Ledger, Op, Tracked, catch};
 
 fn basics<C: Count>() {
     let ledger = Ledger::new();
-    let a: Rc<Tracked, C> = Rc::new(ledger.track(7));
+    let a: Rc<Tracked, C> = Rc::new_counted(ledger.track(7));
     let b = a.clone();
     assert_eq!(Rc::strong_count(&a), 2);
     assert_eq!(Rc::weak_count(&a), 0);
@@ -105,7 +105,7 @@ per_count! {
 
 fn make_mut_with_weak<C: Count>() {
     let ledger = Ledger::new();
-    let mut a: Rc<Tracked, C> = Rc::new(ledger.track(1));
+    let mut a: Rc<Tracked, C> = Rc::new_counted(ledger.track(1));
     let w = Rc::downgrade(&a);
     let old = Rc::as_ptr(&a);
     // Only a Weak shares it: the value moves (not cloned), the Weak is cut off.
@@ -137,7 +137,7 @@ fn make_mut_with_weak<C: Count>() {
 /// counts and pointers as they were.
 fn make_mut_clone_panics<C: Count>() {
     let ledger = Ledger::new();
-    let mut a: Rc<Tracked, C> = Rc::new(ledger.track(5));
+    let mut a: Rc<Tracked, C> = Rc::new_counted(ledger.track(5));
     let b = a.clone();
     let w = Rc::downgrade(&a);
     ledger.fail_at(Op::Clone, 0);
@@ -166,7 +166,7 @@ struct Node<C: Count> {
 
 fn new_cyclic<C: Count>() {
     let ledger = Ledger::new();
-    let n: Rc<Node<C>, C> = Rc::new_cyclic(|me| {
+    let n: Rc<Node<C>, C> = Rc::new_cyclic_counted(|me| {
         assert!(me.upgrade().is_none());
         assert_eq!(me.strong_count(), 0);
         Node {
@@ -186,7 +186,7 @@ fn new_cyclic<C: Count>() {
     // are fine, nothing is dropped that was never made.
     let kept = RefCell::new(None);
     let r = catch_unwind(AssertUnwindSafe(|| {
-        Rc::<Node<C>, C>::new_cyclic(|me| {
+        Rc::<Node<C>, C>::new_cyclic_counted(|me| {
             *kept.borrow_mut() = Some(me.clone());
             panic!("constructor fails");
         })
@@ -282,7 +282,7 @@ fn unsized_raw<C: Count>() {
     let dbg: Rc<dyn Debug, C> = Rc::from(Box::new("x") as Box<dyn Debug>);
     assert_eq!(format!("{dbg:?}"), "\"x\"");
     assert_eq!(format!("{disp:p}"), format!("{:p}", Rc::as_ptr(&disp)));
-    let thin: Rc<u8, C> = Rc::new(0);
+    let thin: Rc<u8, C> = Rc::new_counted(0);
     assert_eq!(format!("{thin:p}"), format!("{:p}", Rc::as_ptr(&thin)));
     assert!(format!("{thin:p}").starts_with("0x"));
 
@@ -311,13 +311,13 @@ fn from_slice_clone_panics() {
 #[test]
 fn value_drop_panics() {
     let ledger = Ledger::new();
-    let a: Rc<Tracked, u8> = Rc::new(ledger.track(0));
+    let a: Rc<Tracked, u8> = Rc::new_counted(ledger.track(0));
     let w = Rc::downgrade(&a);
     ledger.fail_at(Op::Drop, 0);
     assert!(catch(|| drop(a)).is_err());
     assert!(w.upgrade().is_none());
     drop(w);
-    let b: Rc<Tracked, u16> = Rc::new(ledger.track(1));
+    let b: Rc<Tracked, u16> = Rc::new_counted(ledger.track(1));
     ledger.fail_at(Op::Drop, 0);
     assert!(catch(|| drop(b)).is_err());
     ledger.assert_all_dropped();
@@ -325,7 +325,7 @@ fn value_drop_panics() {
 
 fn unwrap_family<C: Count>() {
     let ledger = Ledger::new();
-    let a: Rc<Tracked, C> = Rc::new(ledger.track(1));
+    let a: Rc<Tracked, C> = Rc::new_counted(ledger.track(1));
     let b = a.clone();
     let a = Rc::try_unwrap(a).unwrap_err();
     assert_eq!(Rc::into_inner(b), None);
@@ -334,13 +334,13 @@ fn unwrap_family<C: Count>() {
     assert!(w.upgrade().is_none(), "Weak sees the value gone");
     assert_eq!(*t.get(), 1);
     drop(w);
-    let a: Rc<Tracked, C> = Rc::new(t);
+    let a: Rc<Tracked, C> = Rc::new_counted(t);
     let b = a.clone();
     let c1 = Rc::unwrap_or_clone(a);
     let c2 = Rc::unwrap_or_clone(b);
     assert_eq!((*c1.get(), *c2.get()), (1, 1));
     drop((c1, c2));
-    let p: std::pin::Pin<Rc<Tracked, C>> = Rc::pin(ledger.track(3));
+    let p: std::pin::Pin<Rc<Tracked, C>> = Rc::pin_counted(ledger.track(3));
     assert_eq!(*p.get(), 3);
     drop(p);
     ledger.assert_all_dropped();
@@ -355,7 +355,7 @@ struct Page(u8);
 
 fn weak_new<C: Count>() {
     fn check<T, C: Count>() {
-        let w: Weak<T, C> = Weak::new();
+        let w: Weak<T, C> = Weak::new_counted();
         assert!(w.upgrade().is_none());
         assert_eq!((w.strong_count(), w.weak_count()), (0, 0));
         let w2 = w.clone();
@@ -374,12 +374,12 @@ fn weak_new<C: Count>() {
     check::<[u64; 0], C>();
     check::<Tracked, C>();
     // A real Weak to an over-aligned and a zero-sized value, for contrast.
-    let a: Rc<Page, C> = Rc::new(Page(1));
+    let a: Rc<Page, C> = Rc::new_counted(Page(1));
     assert_eq!(Rc::as_ptr(&a) as usize % 4096, 0);
     let w = Rc::downgrade(&a);
-    assert!(!w.ptr_eq(&Weak::new()));
+    assert!(!w.ptr_eq(&Weak::new_counted()));
     assert_eq!(*w.upgrade().unwrap(), Page(1));
-    let z: Rc<(), C> = Rc::new(());
+    let z: Rc<(), C> = Rc::new_counted(());
     let wz = Rc::downgrade(&z);
     assert!(wz.upgrade().is_some());
 }
@@ -389,7 +389,7 @@ fn weak_new<C: Count>() {
 
 #[test]
 fn traits() {
-    let a: Rc<i32, u8> = Rc::new(1);
+    let a: Rc<i32, u8> = Rc::new_counted(1);
     let b: Rc<i32, u8> = Rc::from(2);
     assert!(a < b);
     assert!(a <= b);
@@ -398,7 +398,7 @@ fn traits() {
     assert!(a != b);
     assert_eq!(a.cmp(&b), std::cmp::Ordering::Less);
     assert_eq!(a.partial_cmp(&b), Some(std::cmp::Ordering::Less));
-    assert_eq!(a, Rc::new(1));
+    assert_eq!(a, Rc::new_counted(1));
     let hash = |x: &dyn Fn(&mut DefaultHasher)| {
         let mut h = DefaultHasher::new();
         x(&mut h);
@@ -420,7 +420,7 @@ fn traits() {
 #[test]
 fn increment_decrement_strong_count() {
     let ledger = Ledger::new();
-    let p = Rc::into_raw(Rc::<Tracked, u8>::new(ledger.track(0)));
+    let p = Rc::into_raw(Rc::<Tracked, u8>::new_counted(ledger.track(0)));
     // SAFETY: `p` came from `into_raw` and owns one strong reference; every
     // increment is matched by a decrement.
     unsafe {
@@ -442,7 +442,7 @@ fn increment_decrement_strong_count() {
 /// count holds the strong references' `+ 1`).
 fn fill_to_limit<C: Count>(max: usize) {
     let ledger = Ledger::new();
-    let a: Rc<Tracked, C> = Rc::new(ledger.track(0));
+    let a: Rc<Tracked, C> = Rc::new_counted(ledger.track(0));
     for _ in 1..max {
         mem::forget(a.clone());
     }
@@ -496,7 +496,7 @@ fn limit_saturating_below_max() {
 
 fn saturate_strong<C: Count>(max: usize) {
     let ledger = Ledger::new();
-    let mut a: Rc<Tracked, C> = Rc::new(ledger.track(0));
+    let mut a: Rc<Tracked, C> = Rc::new_counted(ledger.track(0));
     for _ in 0..max + 10 {
         mem::forget(a.clone());
     }
@@ -522,7 +522,7 @@ fn saturate_strong<C: Count>(max: usize) {
 
 fn saturate_weak<C: Count>(max: usize) {
     let ledger = Ledger::new();
-    let mut a: Rc<Tracked, C> = Rc::new(ledger.track(0));
+    let mut a: Rc<Tracked, C> = Rc::new_counted(ledger.track(0));
     let w = Rc::downgrade(&a);
     for _ in 0..max + 10 {
         mem::forget(w.clone());
@@ -570,7 +570,7 @@ fn leaky_saturate_weak_u16() {
 /// A saturated strong count of an upgraded Weak stays saturated.
 #[test]
 fn leaky_saturate_by_upgrade() {
-    let a: Rc<u8, Saturating<u8>> = Rc::new(1);
+    let a: Rc<u8, Saturating<u8>> = Rc::new_counted(1);
     let w = Rc::downgrade(&a);
     for _ in 0..300 {
         mem::forget(w.upgrade().unwrap());
@@ -593,7 +593,7 @@ fn at_limit() {
 }
 
 fn overflow_strong<C: Count>(max: usize) {
-    let a: Rc<u8, C> = Rc::new(0);
+    let a: Rc<u8, C> = Rc::new_counted(0);
     for _ in 1..max {
         mem::forget(a.clone());
     }
@@ -604,7 +604,7 @@ fn overflow_strong<C: Count>(max: usize) {
 }
 
 fn overflow_upgrade<C: Count>(max: usize) {
-    let a: Rc<u8, C> = Rc::new(0);
+    let a: Rc<u8, C> = Rc::new_counted(0);
     let w = Rc::downgrade(&a);
     for _ in 1..max {
         mem::forget(w.upgrade());
@@ -616,7 +616,7 @@ fn overflow_upgrade<C: Count>(max: usize) {
 }
 
 fn overflow_weak_clone<C: Count>(max: usize) {
-    let a: Rc<u8, C> = Rc::new(0);
+    let a: Rc<u8, C> = Rc::new_counted(0);
     let w = Rc::downgrade(&a);
     for _ in 2..max {
         mem::forget(w.clone());
@@ -628,7 +628,7 @@ fn overflow_weak_clone<C: Count>(max: usize) {
 }
 
 fn overflow_downgrade<C: Count>(max: usize) {
-    let a: Rc<u8, C> = Rc::new(0);
+    let a: Rc<u8, C> = Rc::new_counted(0);
     for _ in 1..max {
         mem::forget(Rc::downgrade(&a));
     }
@@ -724,4 +724,138 @@ fn not_send_not_sync() {
     impl<T: ?Sized + Sync> AmbiguousIfSync<Invalid> for T {}
     <Rc<u8, u8> as AmbiguousIfSync<_>>::some_item();
     <Weak<u8> as AmbiguousIfSync<_>>::some_item();
+}
+
+// ---------------------------------------------------------------------------
+// Differential test against std::rc::Rc: random operations on a pool of
+// strong and weak handles, compared after every step.
+
+mod differential {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Clone(usize),
+        Drop(usize),
+        Downgrade(usize),
+        Upgrade(usize),
+        DropWeak(usize),
+        MakeMut(usize, i32),
+        GetMut(usize, i32),
+        TryUnwrap(usize),
+        New(i32),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0..8usize).prop_map(Step::Clone),
+            (0..8usize).prop_map(Step::Drop),
+            (0..8usize).prop_map(Step::Downgrade),
+            (0..8usize).prop_map(Step::Upgrade),
+            (0..8usize).prop_map(Step::DropWeak),
+            (0..8usize, any::<i32>()).prop_map(|(i, v)| Step::MakeMut(i, v)),
+            (0..8usize, any::<i32>()).prop_map(|(i, v)| Step::GetMut(i, v)),
+            (0..8usize).prop_map(Step::TryUnwrap),
+            any::<i32>().prop_map(Step::New),
+        ]
+    }
+
+    fn run<C: Count>(steps: &[Step]) {
+        let mut ours: Vec<Rc<i32, C>> = vec![Rc::new_counted(0)];
+        let mut theirs: Vec<std::rc::Rc<i32>> = vec![std::rc::Rc::new(0)];
+        let mut ours_w: Vec<Weak<i32, C>> = vec![Weak::new_counted()];
+        let mut theirs_w: Vec<std::rc::Weak<i32>> = vec![std::rc::Weak::new()];
+        for s in steps {
+            let n = ours.len();
+            let m = ours_w.len();
+            match *s {
+                Step::Clone(i) if n > 0 => {
+                    ours.push(ours[i % n].clone());
+                    theirs.push(theirs[i % n].clone());
+                }
+                Step::Drop(i) if n > 0 => {
+                    ours.swap_remove(i % n);
+                    theirs.swap_remove(i % n);
+                }
+                Step::Downgrade(i) if n > 0 => {
+                    ours_w.push(Rc::downgrade(&ours[i % n]));
+                    theirs_w.push(std::rc::Rc::downgrade(&theirs[i % n]));
+                }
+                Step::Upgrade(j) if m > 0 => {
+                    let (a, b) = (ours_w[j % m].upgrade(), theirs_w[j % m].upgrade());
+                    assert_eq!(a.is_some(), b.is_some());
+                    if let (Some(a), Some(b)) = (a, b) {
+                        ours.push(a);
+                        theirs.push(b);
+                    }
+                }
+                Step::DropWeak(j) if m > 0 => {
+                    ours_w.swap_remove(j % m);
+                    theirs_w.swap_remove(j % m);
+                }
+                Step::MakeMut(i, v) if n > 0 => {
+                    *Rc::make_mut(&mut ours[i % n]) = v;
+                    *std::rc::Rc::make_mut(&mut theirs[i % n]) = v;
+                }
+                Step::GetMut(i, v) if n > 0 => {
+                    let a = Rc::get_mut(&mut ours[i % n]).map(|x| *x = v);
+                    let b = std::rc::Rc::get_mut(&mut theirs[i % n]).map(|x| *x = v);
+                    assert_eq!(a, b);
+                }
+                Step::TryUnwrap(i) if n > 0 => {
+                    let a = Rc::try_unwrap(ours.swap_remove(i % n));
+                    let b = std::rc::Rc::try_unwrap(theirs.swap_remove(i % n));
+                    match (a, b) {
+                        (Ok(a), Ok(b)) => assert_eq!(a, b),
+                        (Err(a), Err(b)) => {
+                            ours.push(a);
+                            theirs.push(b);
+                            let last = ours.len() - 1;
+                            ours.swap(i % n, last);
+                            theirs.swap(i % n, last);
+                        }
+                        _ => panic!("try_unwrap differs"),
+                    }
+                }
+                Step::New(v) => {
+                    ours.push(Rc::new_counted(v));
+                    theirs.push(std::rc::Rc::new(v));
+                }
+                _ => {}
+            }
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert_eq!(**a, **b);
+                assert_eq!(Rc::strong_count(a), std::rc::Rc::strong_count(b));
+                assert_eq!(Rc::weak_count(a), std::rc::Rc::weak_count(b));
+            }
+            for (a, b) in ours_w.iter().zip(&theirs_w) {
+                assert_eq!(a.strong_count(), b.strong_count());
+                assert_eq!(a.weak_count(), b.weak_count());
+                assert_eq!(a.upgrade().map(|r| *r), b.upgrade().map(|r| *r));
+            }
+        }
+    }
+
+    const CASES: u32 = if cfg!(miri) { 4 } else { 256 };
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: CASES,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+        #[test]
+        fn matches_std_usize(steps in proptest::collection::vec(step(), 0..40)) {
+            run::<usize>(&steps);
+        }
+        #[test]
+        fn matches_std_u8(steps in proptest::collection::vec(step(), 0..40)) {
+            run::<u8>(&steps);
+        }
+        #[test]
+        fn matches_std_saturating_u16(steps in proptest::collection::vec(step(), 0..40)) {
+            run::<Saturating<u16>>(&steps);
+        }
+    }
 }

@@ -45,7 +45,7 @@ fn measure<R>(f: impl FnOnce() -> R) -> (usize, usize) {
 }
 
 fn rc_bytes<T, C: Count>(v: T) -> usize {
-    let (bytes, allocs) = measure(|| Rc::<T, C>::new(v));
+    let (bytes, allocs) = measure(|| Rc::<T, C>::new_counted(v));
     assert_eq!(allocs, 1);
     bytes
 }
@@ -97,14 +97,14 @@ fn unsized_sizes() {
 fn weak_new_does_not_allocate() {
     let (b, a) = measure(|| {
         (
-            Weak::<u64, u8>::new(),
+            Weak::<u64, u8>::new_counted(),
             Weak::<(), usize>::new(),
-            Weak::<[u8; 4096], Saturating<u16>>::new(),
+            Weak::<[u8; 4096], Saturating<u16>>::new_counted(),
         )
     });
     assert_eq!((b, a), (0, 0));
     // Clone and drop of a dangling Weak touch no memory either.
-    let w = Weak::<u64, u8>::new();
+    let w = Weak::<u64, u8>::new_counted();
     let (b, a) = measure(|| w.clone());
     assert_eq!((b, a), (0, 0));
 }

@@ -326,7 +326,10 @@ fn extend_does_not_trust_size_hint() {
     assert_eq!(v, [2, 1, 0, 1, 0]);
     // An absurd lower bound on an empty iterator reserves nothing (as std).
     let mut e: Vec<usize> = Vec::new();
-    e.extend(Liar { left: 0, claimed: (usize::MAX, None) });
+    e.extend(Liar {
+        left: 0,
+        claimed: (usize::MAX, None),
+    });
     assert_eq!(e.capacity(), 0);
     // A wrong exact size.
     let mut w = vec![1u8];
@@ -1192,5 +1195,62 @@ fn vec_into_iter_collect_roundtrip() {
         (0..N.min(50)).rev().collect::<std::vec::Vec<_>>()
     );
     drop(w);
+    ledger.assert_all_dropped();
+}
+
+#[test]
+fn collect_panicking_iterator_drops_what_was_collected() {
+    let ledger = Ledger::new();
+    ledger.fail_at(Op::Next, 4);
+    let src = ledger.clone();
+    let r = catch(|| {
+        (0..10)
+            .map(|i| {
+                src.tick(Op::Next);
+                src.track(i)
+            })
+            .collect::<Vec<Tracked>>()
+    });
+    assert!(r.is_err());
+    assert_eq!(ledger.summary().created, 4);
+    ledger.assert_all_dropped();
+}
+
+#[test]
+fn into_iter_clone_panic_and_collect_back() {
+    let ledger = Ledger::new();
+    let mut it = tracked(&ledger, 5).into_iter();
+    it.next();
+    ledger.fail_at(Op::Clone, 2);
+    assert!(catch(|| it.clone()).is_err());
+    let c = it.clone();
+    assert_eq!(values(c.as_slice()), [1, 2, 3, 4]);
+    let back: Vec<Tracked> = it.collect();
+    assert_eq!(values(&back), [1, 2, 3, 4]);
+    drop((c, back));
+    ledger.assert_all_dropped();
+}
+
+#[test]
+fn more_std_conversions_keep_the_buffer() {
+    use std::collections::VecDeque;
+    let ledger = Ledger::new();
+    let v = tracked(&ledger, 4);
+    let p = v.as_ptr();
+    let d = VecDeque::from(v);
+    let v = Vec::from(d);
+    assert_eq!(v.as_ptr(), p);
+    let r: Result<[Tracked; 3], _> = v.try_into();
+    let v = r.unwrap_err();
+    assert_eq!(values(&v), [0, 1, 2, 3]);
+    let a: [Tracked; 4] = v.try_into().unwrap();
+    assert_eq!(*a[3].get(), 3);
+    let b: Box<[Tracked]> = Vec::from(a).into();
+    assert_eq!(b.len(), 4);
+    drop(b);
+    let s = String::from("abc");
+    let sp = s.as_ptr();
+    let bytes = Vec::from(s);
+    assert_eq!(bytes.as_ptr(), sp);
     ledger.assert_all_dropped();
 }

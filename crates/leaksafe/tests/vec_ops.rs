@@ -258,6 +258,66 @@ fn splice_into_iter_panic_leaves_drained_vector() {
     assert_eq!(v, s);
 }
 
+/// `size_hint` is user code too: a panic there (at its first, second, ...
+/// call) leaves a valid vector holding the prefix, a prefix of the
+/// replacement and the whole tail, in order, and drops everything once.
+#[test]
+fn splice_panic_in_size_hint_leaves_a_valid_vector() {
+    struct HintBomb {
+        items: std::vec::IntoIter<T32>,
+        ledger: Ledger,
+    }
+    impl Iterator for HintBomb {
+        type Item = T32;
+        fn next(&mut self) -> Option<T32> {
+            self.items.next()
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            self.ledger.tick(Op::Predicate);
+            self.items.size_hint()
+        }
+    }
+    let init = range_vals(LEN);
+    let mut panics = 0;
+    for (s, e) in [(0, 0), (1, 2), (2, LEN), (LEN, LEN), (0, LEN - 1)] {
+        for r in [1, 3, LEN + 2] {
+            for k in 0..3 {
+                let ledger = Ledger::new();
+                let mut v: Vec<T32> = init.iter().map(|&x| ledger.track(x)).collect();
+                let repl: StdVec<T32> = (100..100 + r as u32).map(|x| ledger.track(x)).collect();
+                ledger.fail_at(Op::Predicate, k);
+                let res = catch(|| {
+                    drop(v.splice(
+                        s..e,
+                        HintBomb {
+                            items: repl.into_iter(),
+                            ledger: ledger.clone(),
+                        },
+                    ))
+                });
+                ledger.disarm();
+                ledger.assert_sound();
+                let got = vals(&v);
+                let mid = got.len() - (LEN - e);
+                assert_eq!(&got[..s], &init[..s]);
+                assert_eq!(&got[mid..], &init[e..]);
+                let inserted: StdVec<u32> = (100..100 + (mid - s) as u32).collect();
+                assert_eq!(&got[s..mid], &inserted[..]);
+                match res {
+                    Ok(()) => assert_eq!(mid - s, r),
+                    Err(p) => {
+                        assert!(p.is_some(), "only the planned panic");
+                        panics += 1;
+                    }
+                }
+                drop(v);
+                ledger.assert_all_dropped();
+            }
+        }
+    }
+    assert!(panics >= 5, "every shape panicked at least once ({panics})");
+}
+
 #[test]
 fn leaky_splice_forget_at_every_point() {
     let init = range_vals(LEN);
@@ -856,4 +916,123 @@ mod counting {
     pub fn live_bytes() -> isize {
         LIVE.with(|l| l.get())
     }
+}
+
+// ---------------------------------------------------------------- zero-sized types
+
+thread_local! {
+    static ZST_DROPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A zero-sized value that counts its drops (per thread: tests run in parallel).
+#[derive(Clone, PartialEq)]
+struct Z;
+
+impl Drop for Z {
+    fn drop(&mut self) {
+        ZST_DROPS.with(|c| c.set(c.get() + 1));
+    }
+}
+
+fn zst_drops() -> usize {
+    ZST_DROPS.with(|c| c.get())
+}
+
+#[test]
+fn zero_sized_elements_are_dropped_exactly_once_by_every_op() {
+    let mk = |n: usize| -> Vec<Z> { (0..n).map(|_| Z).collect() };
+    let check = |name: &str, f: &dyn Fn(&mut Vec<Z>) -> usize, n: usize, expect_len: usize| {
+        let before = zst_drops();
+        let mut v = mk(n);
+        // `f` returns how many new values the operation created.
+        let created = f(&mut v);
+        assert_eq!(v.len(), expect_len, "{name}: length");
+        drop(v);
+        assert_eq!(zst_drops() - before, n + created, "{name}: drops");
+    };
+    // Keep every other one.
+    check(
+        "retain",
+        &|v| {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                i % 2 == 0
+            });
+            0
+        },
+        6,
+        3,
+    );
+    check(
+        "dedup",
+        &|v| {
+            v.dedup();
+            0
+        },
+        6,
+        1,
+    );
+    check(
+        "extract_if",
+        &|v| {
+            assert_eq!(v.extract_if(1..5, |_| true).count(), 4);
+            0
+        },
+        6,
+        2,
+    );
+    check(
+        "splice",
+        &|v| {
+            assert_eq!(v.splice(1..3, [Z, Z, Z]).count(), 2);
+            3
+        },
+        6,
+        7,
+    );
+    check(
+        "resize",
+        &|v| {
+            v.resize(9, Z);
+            3
+        },
+        6,
+        9,
+    );
+    check(
+        "extend_from_within",
+        &|v| {
+            v.extend_from_within(2..);
+            4
+        },
+        6,
+        10,
+    );
+    check(
+        "split_off",
+        &|v| {
+            drop(v.split_off(2));
+            0
+        },
+        6,
+        2,
+    );
+    let before = zst_drops();
+    let b = mk(4).into_boxed_slice();
+    assert_eq!(b.len(), 4);
+    drop(b);
+    assert_eq!(zst_drops() - before, 4);
+}
+
+#[test]
+fn leaky_zero_sized_forgotten_proxies_keep_the_prefix() {
+    let before = zst_drops();
+    let mut v: Vec<Z> = (0..5).map(|_| Z).collect();
+    mem::forget(v.extract_if(2.., |_| false));
+    assert_eq!(v.len(), 2);
+    mem::forget(v.splice(1.., [Z]));
+    assert_eq!(v.len(), 1);
+    drop(v);
+    assert_eq!(zst_drops() - before, 1, "only the kept prefix is dropped");
 }

@@ -10,25 +10,40 @@
 //! use core::num::Saturating;
 //! use leaksafe::rc::Rc;
 //!
-//! let a: Rc<u8, u8> = Rc::new(1); // 3 bytes on the heap
+//! let a: Rc<u8, u8> = Rc::new_counted(1); // 3 bytes on the heap
 //! let b = Rc::clone(&a);
 //! assert_eq!(Rc::strong_count(&b), 2);
 //!
 //! // 255 strong references fit in a u8; one more would abort. A saturating
 //! // count sticks at its maximum instead, and the value becomes immortal.
-//! let s: Rc<u8, Saturating<u8>> = Rc::new(2);
+//! let s: Rc<u8, Saturating<u8>> = Rc::new_counted(2);
 //! for _ in 0..300 {
 //!     core::mem::forget(Rc::clone(&s));
 //! }
 //! assert_eq!(Rc::strong_count(&s), 255);
 //! ```
 //!
-//! # Type inference and the default count
-//! Rust does not use a type parameter's default for inference, so where
-//! nothing else fixes `C`, `Rc::new(5)` alone is ambiguous (as
-//! `HashMap::default()` would be without `RandomState`). Name the type —
-//! `Rc::<_>::new(5)` (the omitted `C` takes its default, `usize`), `let a:
-//! Rc<i32, u8> = Rc::new(5)` — or let a use site fix it.
+//! # Constructors and the count type
+//! Rust does not use a type parameter's default for inference, so a `new`
+//! generic over `C` would make a bare `let a = Rc::new(5);` ambiguous. As
+//! std does for `HashMap::new` (only for `RandomState`) and `Vec::new` (only
+//! for the global allocator), the std-named constructors [`Rc::new`],
+//! [`Rc::pin`], [`Rc::new_cyclic`] and [`Weak::new`] build the default
+//! `C = usize`, so code written for `std::rc::Rc` compiles unchanged. Their
+//! twins [`Rc::new_counted`], [`Rc::pin_counted`], [`Rc::new_cyclic_counted`]
+//! and [`Weak::new_counted`] build any count type:
+//!
+//! ```
+//! use core::num::Saturating;
+//! use leaksafe::rc::Rc;
+//!
+//! let std_like = Rc::new(5); // Rc<i32>, usize counts, as std
+//! let small = Rc::<_, u8>::new_counted(5); // a 6-byte block
+//! let sticky: Rc<i32, Saturating<u16>> = Rc::new_counted(5);
+//! assert_eq!(*std_like + *small + *sticky, 15);
+//! ```
+//! `From`, `Default` and `FromIterator` are generic over `C` (the target type
+//! names it).
 //!
 //! # Why counts are checked: the Rustonomicon's `Rc` case
 //! `mem::forget` is safe, so safe code can create any number of clones without
@@ -167,7 +182,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a: Rc<i32, u8> = Rc::new(1);
+    /// let a: Rc<i32, u8> = Rc::new_counted(1);
     /// let _b = a.clone();
     /// assert_eq!(Rc::strong_count(&a), 2);
     /// ```
@@ -343,43 +358,36 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     }
 }
 
-impl<T, C: Count> Rc<T, C> {
-    /// Allocates `value` with both counts at 1.
+impl<T> Rc<T> {
+    /// Allocates `value` with `usize` counts, as `std::rc::Rc::new` does. For
+    /// another count type use [`Rc::new_counted`].
     ///
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let a: Rc<_, u16> = Rc::new([1, 2]);
-    /// assert_eq!(a[1], 2);
+    /// let five = Rc::new(5);
+    /// assert_eq!(*five, 5);
     /// ```
+    #[inline]
     pub fn new(value: T) -> Self {
-        Self::from_inner(rc_box::allocate_value(
-            Cell::new(C::ONE),
-            Cell::new(C::ONE),
-            value,
-        ))
+        Self::new_counted(value)
     }
 
-    /// `Pin<Rc<T, C>>`: the value never moves while an `Rc` exists.
+    /// `Pin<Rc<T>>` with `usize` counts, as `std::rc::Rc::pin`. For another
+    /// count type use [`Rc::pin_counted`].
     ///
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::<_>::pin(5);
+    /// let p = Rc::pin(5);
     /// assert_eq!(*p, 5);
     /// ```
     pub fn pin(value: T) -> Pin<Self> {
-        // SAFETY: the value lives in the heap block and is never moved out
-        // while any `Rc` exists (`try_unwrap` needs the `Rc` by value, which
-        // `Pin` does not give out for `!Unpin` values).
-        unsafe { Pin::new_unchecked(Self::new(value)) }
+        Self::pin_counted(value)
     }
 
-    /// Makes a value that holds a [`Weak`] to itself. The `Weak` handed to
-    /// `data_fn` cannot be upgraded until `new_cyclic` returns.
-    ///
-    /// If `data_fn` panics, the block is freed (by the `Weak`) and no value is
-    /// dropped.
+    /// A value that holds a [`Weak`] to itself, with `usize` counts, as
+    /// `std::rc::Rc::new_cyclic`. See [`Rc::new_cyclic_counted`].
     ///
     /// ```
     /// use leaksafe::rc::{Rc, Weak};
@@ -393,7 +401,63 @@ impl<T, C: Count> Rc<T, C> {
     /// });
     /// assert!(Rc::ptr_eq(&n.me.upgrade().unwrap(), &n));
     /// ```
-    pub fn new_cyclic<F: FnOnce(&Weak<T, C>) -> T>(data_fn: F) -> Self {
+    pub fn new_cyclic<F: FnOnce(&Weak<T>) -> T>(data_fn: F) -> Self {
+        Self::new_cyclic_counted(data_fn)
+    }
+}
+
+impl<T, C: Count> Rc<T, C> {
+    /// Allocates `value` with both counts at 1, for any count type `C`.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let a = Rc::<_, u16>::new_counted([1, 2]);
+    /// assert_eq!(a[1], 2);
+    /// ```
+    #[inline]
+    pub fn new_counted(value: T) -> Self {
+        Self::from_inner(rc_box::allocate_value(
+            Cell::new(C::ONE),
+            Cell::new(C::ONE),
+            value,
+        ))
+    }
+
+    /// `Pin<Rc<T, C>>`: the value never moves while an `Rc` exists.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::<_, u8>::pin_counted(5);
+    /// assert_eq!(*p, 5);
+    /// ```
+    pub fn pin_counted(value: T) -> Pin<Self> {
+        // SAFETY: the value lives in the heap block and is never moved out
+        // while any `Rc` exists (`try_unwrap` needs the `Rc` by value, which
+        // `Pin` does not give out for `!Unpin` values).
+        unsafe { Pin::new_unchecked(Self::new_counted(value)) }
+    }
+
+    /// Makes a value that holds a [`Weak`] to itself. The `Weak` handed to
+    /// `data_fn` cannot be upgraded until `new_cyclic` returns.
+    ///
+    /// If `data_fn` panics, the block is freed (by the `Weak`) and no value is
+    /// dropped.
+    ///
+    /// ```
+    /// use leaksafe::rc::{Rc, Weak};
+    ///
+    /// struct Node {
+    ///     me: Weak<Node, u8>,
+    /// }
+    /// let n = Rc::<Node, u8>::new_cyclic_counted(|me| {
+    ///     assert!(me.upgrade().is_none());
+    ///     Node { me: me.clone() }
+    /// });
+    /// assert!(Rc::ptr_eq(&n.me.upgrade().unwrap(), &n));
+    /// ```
+    pub fn new_cyclic_counted<F: FnOnce(&Weak<T, C>) -> T>(data_fn: F) -> Self {
         // strong 0: upgrades fail; weak 1: the `Weak` below, which becomes the
         // strong references' `+ 1` (invariant 3) on success.
         let inner =
@@ -478,7 +542,7 @@ impl<T: Clone, C: Count> Rc<T, C> {
         if this.strong_cell().get() != C::ONE {
             // Other `Rc`s (or a saturated count): clone first (invariant 5);
             // then replacing `*this` drops our strong reference.
-            let cloned = Self::new((**this).clone());
+            let cloned = Self::new_counted((**this).clone());
             *this = cloned;
         } else if this.weak_cell().get() != C::ONE {
             // Only `Weak`s besides us: move the value out to a fresh block.
@@ -617,7 +681,7 @@ impl<T: Default, C: Count> Default for Rc<T, C> {
     /// assert_eq!(*a, 0);
     /// ```
     fn default() -> Self {
-        Self::new(T::default())
+        Self::new_counted(T::default())
     }
 }
 
@@ -701,7 +765,7 @@ impl<T: ?Sized + Hash, C: Count> Hash for Rc<T, C> {
 impl<T, C: Count> From<T> for Rc<T, C> {
     /// `Rc::new(value)`.
     fn from(value: T) -> Self {
-        Self::new(value)
+        Self::new_counted(value)
     }
 }
 

@@ -77,7 +77,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::rc::{Rc, Weak};
     ///
-    /// let a: Rc<i32, u8> = Rc::new(5);
+    /// let a: Rc<i32, u8> = Rc::new_counted(5);
     /// let w: Weak<i32, u8> = Rc::downgrade(&a);
     /// assert_eq!(*w.upgrade().unwrap(), 5);
     /// ```
@@ -196,6 +196,22 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     }
 }
 
+impl<T> Weak<T> {
+    /// A `Weak` that points to nothing, with `usize` counts, as
+    /// `std::rc::Weak::new`; see [`Weak::new_counted`].
+    ///
+    /// ```
+    /// use leaksafe::rc::Weak;
+    ///
+    /// let w = Weak::<i64>::new();
+    /// assert!(w.upgrade().is_none());
+    /// ```
+    #[must_use]
+    pub const fn new() -> Self {
+        Self::new_counted()
+    }
+}
+
 impl<T, C: Count> Weak<T, C> {
     /// A `Weak` that points to nothing, without allocating: `upgrade` gives
     /// `None`. Works for any `T`, including zero-sized and over-aligned ones.
@@ -203,10 +219,11 @@ impl<T, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::rc::Weak;
     ///
-    /// let w: Weak<i64, u8> = Weak::new();
+    /// let w: Weak<i64, u8> = Weak::new_counted();
     /// assert!(w.upgrade().is_none());
     /// ```
-    pub const fn new() -> Self {
+    #[must_use]
+    pub const fn new_counted() -> Self {
         Weak {
             // SAFETY: `usize::MAX` is not zero.
             ptr: unsafe { NonNull::new_unchecked(ptr::without_provenance_mut(usize::MAX)) },
@@ -245,7 +262,7 @@ impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
 impl<T, C: Count> Default for Weak<T, C> {
     /// [`Weak::new`].
     fn default() -> Self {
-        Self::new()
+        Self::new_counted()
     }
 }
 

@@ -35,7 +35,7 @@ use crate::rc_box;
 /// ```
 /// use leaksafe::sync::Arc;
 ///
-/// let five: Arc<i32, u16> = Arc::new(5);
+/// let five: Arc<i32, u16> = Arc::new_counted(5);
 /// let handles: Vec<_> = (0..4)
 ///     .map(|_| {
 ///         let five = Arc::clone(&five);
@@ -97,7 +97,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let five: Arc<i32, u8> = Arc::new(5);
+    /// let five: Arc<i32, u8> = Arc::new_counted(5);
     /// let weak_five = Arc::downgrade(&five);
     /// assert_eq!(*weak_five.upgrade().unwrap(), 5);
     /// ```
@@ -118,7 +118,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let five: Arc<i32, u16> = Arc::new(5);
+    /// let five: Arc<i32, u16> = Arc::new_counted(5);
     /// let _weak_five = Arc::downgrade(&five);
     /// assert_eq!(1, Arc::weak_count(&five));
     /// ```
@@ -140,7 +140,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let five: Arc<i32, u32> = Arc::new(5);
+    /// let five: Arc<i32, u32> = Arc::new_counted(5);
     /// let _also_five = Arc::clone(&five);
     /// assert_eq!(2, Arc::strong_count(&five));
     /// ```
@@ -173,7 +173,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let x: Arc<String, u8> = Arc::new("hello".to_owned());
+    /// let x: Arc<String, u8> = Arc::new_counted("hello".to_owned());
     /// let x_ptr = Arc::as_ptr(&x);
     /// assert_eq!(unsafe { &*x_ptr }, "hello");
     /// ```
@@ -214,7 +214,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let x: Arc<u32, u8> = Arc::new(7);
+    /// let x: Arc<u32, u8> = Arc::new_counted(7);
     /// let p = Arc::into_raw(x);
     /// let x = unsafe { Arc::<u32, u8>::from_raw(p) };
     /// assert_eq!(*x, 7);
@@ -237,7 +237,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let five: Arc<i32, u8> = Arc::new(5);
+    /// let five: Arc<i32, u8> = Arc::new_counted(5);
     /// let p = Arc::into_raw(five);
     /// unsafe { Arc::<i32, u8>::increment_strong_count(p) };
     /// let five = unsafe { Arc::<i32, u8>::from_raw(p) };
@@ -268,7 +268,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let mut x: Arc<i32, u8> = Arc::new(3);
+    /// let mut x: Arc<i32, u8> = Arc::new_counted(3);
     /// *Arc::get_mut(&mut x).unwrap() = 4;
     /// assert_eq!(*x, 4);
     /// let _y = Arc::clone(&x);
@@ -320,17 +320,66 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     }
 }
 
-impl<T, C: Count> Arc<T, C> {
-    /// Allocates a new `Arc` holding `value`.
+impl<T> Arc<T> {
+    /// Allocates `value` with `usize` counts, as `std::sync::Arc::new` does.
+    /// For another count type use [`Arc::new_counted`] (see the
+    /// [module docs](crate::rc#constructors-and-the-count-type) for why).
     ///
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let five: Arc<i32, u8> = Arc::new(5);
+    /// let five = Arc::new(5);
     /// assert_eq!(*five, 5);
     /// ```
     #[inline]
     pub fn new(value: T) -> Self {
+        Self::new_counted(value)
+    }
+
+    /// `Pin<Arc<T>>` with `usize` counts, as `std::sync::Arc::pin`; see
+    /// [`Arc::pin_counted`].
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let p = Arc::pin("pinned".to_owned());
+    /// assert_eq!(p.as_str(), "pinned");
+    /// ```
+    pub fn pin(value: T) -> Pin<Self> {
+        Self::pin_counted(value)
+    }
+
+    /// A value that holds a [`Weak`] to itself, with `usize` counts, as
+    /// `std::sync::Arc::new_cyclic`; see [`Arc::new_cyclic_counted`].
+    ///
+    /// ```
+    /// use leaksafe::sync::{Arc, Weak};
+    ///
+    /// struct Gadget {
+    ///     me: Weak<Gadget>,
+    /// }
+    /// let g = Arc::new_cyclic(|me| Gadget { me: me.clone() });
+    /// assert!(Arc::ptr_eq(&g, &g.me.upgrade().unwrap()));
+    /// ```
+    pub fn new_cyclic<F>(data_fn: F) -> Self
+    where
+        F: FnOnce(&Weak<T>) -> T,
+    {
+        Self::new_cyclic_counted(data_fn)
+    }
+}
+
+impl<T, C: Count> Arc<T, C> {
+    /// Allocates a new `Arc` holding `value`, for any count type `C`.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let five: Arc<i32, u8> = Arc::new_counted(5);
+    /// assert_eq!(*five, 5);
+    /// ```
+    #[inline]
+    pub fn new_counted(value: T) -> Self {
         let block = rc_box::allocate_value(C::atomic_new(C::ONE), C::atomic_new(C::ONE), value);
         Self::from_block(block)
     }
@@ -341,14 +390,14 @@ impl<T, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let p = Arc::<String, u8>::pin("pinned".to_owned());
+    /// let p = Arc::<String, u8>::pin_counted("pinned".to_owned());
     /// assert_eq!(p.as_str(), "pinned");
     /// ```
-    pub fn pin(value: T) -> Pin<Self> {
+    pub fn pin_counted(value: T) -> Pin<Self> {
         // SAFETY: the value lives in the heap block until it is dropped in
         // place; no safe API moves it out of a pinned Arc (`try_unwrap` and
         // friends need an unpinned `Arc`).
-        unsafe { Pin::new_unchecked(Self::new(value)) }
+        unsafe { Pin::new_unchecked(Self::new_counted(value)) }
     }
 
     /// A new `Arc` to a value that holds a [`Weak`] to itself.
@@ -363,10 +412,10 @@ impl<T, C: Count> Arc<T, C> {
     /// struct Gadget {
     ///     me: Weak<Gadget, u8>,
     /// }
-    /// let g: Arc<Gadget, u8> = Arc::new_cyclic(|me| Gadget { me: me.clone() });
+    /// let g: Arc<Gadget, u8> = Arc::new_cyclic_counted(|me| Gadget { me: me.clone() });
     /// assert!(Arc::ptr_eq(&g, &g.me.upgrade().unwrap()));
     /// ```
-    pub fn new_cyclic<F>(data_fn: F) -> Self
+    pub fn new_cyclic_counted<F>(data_fn: F) -> Self
     where
         F: FnOnce(&Weak<T, C>) -> T,
     {
@@ -397,9 +446,9 @@ impl<T, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let x: Arc<i32, u8> = Arc::new(3);
+    /// let x: Arc<i32, u8> = Arc::new_counted(3);
     /// assert_eq!(Arc::try_unwrap(x), Ok(3));
-    /// let x: Arc<i32, u8> = Arc::new(4);
+    /// let x: Arc<i32, u8> = Arc::new_counted(4);
     /// let _y = Arc::clone(&x);
     /// assert_eq!(*Arc::try_unwrap(x).unwrap_err(), 4);
     /// ```
@@ -428,7 +477,7 @@ impl<T, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let x: Arc<i32, u16> = Arc::new(3);
+    /// let x: Arc<i32, u16> = Arc::new_counted(3);
     /// let y = Arc::clone(&x);
     /// assert_eq!(Arc::into_inner(x), None);
     /// assert_eq!(Arc::into_inner(y), Some(3));
@@ -459,7 +508,7 @@ impl<T: Clone, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let mut data: Arc<i32, u8> = Arc::new(5);
+    /// let mut data: Arc<i32, u8> = Arc::new_counted(5);
     /// *Arc::make_mut(&mut data) += 1; // no clone
     /// let mut other = Arc::clone(&data);
     /// *Arc::make_mut(&mut data) += 1; // clones
@@ -473,7 +522,7 @@ impl<T: Clone, C: Count> Arc<T, C> {
             // Another strong reference exists (or the count is saturated):
             // clone. A panic here leaves everything untouched.
             let cloned = T::clone(this);
-            *this = Arc::new(cloned);
+            *this = Arc::new_counted(cloned);
         } else if C::atomic_load(this.weak(), Relaxed) != C::ONE {
             // We were the last strong reference but Weaks remain: move the
             // value to a fresh block and disassociate them. (Relaxed suffices:
@@ -516,7 +565,7 @@ impl<T: Clone, C: Count> Arc<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let a: Arc<String, u8> = Arc::new("x".to_owned());
+    /// let a: Arc<String, u8> = Arc::new_counted("x".to_owned());
     /// let b = Arc::clone(&a);
     /// assert_eq!(Arc::unwrap_or_clone(a), "x"); // cloned
     /// assert_eq!(Arc::unwrap_or_clone(b), "x"); // moved
@@ -585,7 +634,7 @@ impl<T: Default, C: Count> Default for Arc<T, C> {
     /// assert_eq!(*x, 0);
     /// ```
     fn default() -> Self {
-        Arc::new(T::default())
+        Arc::new_counted(T::default())
     }
 }
 
@@ -653,7 +702,7 @@ impl<T: ?Sized, C: Count> fmt::Pointer for Arc<T, C> {
 impl<T, C: Count> From<T> for Arc<T, C> {
     /// `Arc::new(value)`.
     fn from(value: T) -> Self {
-        Arc::new(value)
+        Arc::new_counted(value)
     }
 }
 

@@ -16,11 +16,11 @@
 //! use core::num::Saturating;
 //! use leaksafe::sync::Arc;
 //!
-//! let a: Arc<u32, u8> = Arc::new(5); // an 8-byte block: 1 + 1 + 2 (padding) + 4
+//! let a: Arc<u32, u8> = Arc::new_counted(5); // an 8-byte block: 1 + 1 + 2 (padding) + 4
 //! let b = Arc::clone(&a);
 //! std::thread::spawn(move || assert_eq!(*b, 5)).join().unwrap();
 //!
-//! let sticky: Arc<u32, Saturating<u8>> = Arc::new(7);
+//! let sticky: Arc<u32, Saturating<u8>> = Arc::new_counted(7);
 //! for _ in 0..300 {
 //!     core::mem::forget(sticky.clone()); // saturates at 255 instead of aborting
 //! }

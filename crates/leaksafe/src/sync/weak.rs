@@ -23,7 +23,7 @@ use crate::rc_box;
 /// ```
 /// use leaksafe::sync::{Arc, Weak};
 ///
-/// let strong: Arc<u32, u16> = Arc::new(1);
+/// let strong: Arc<u32, u16> = Arc::new_counted(1);
 /// let weak: Weak<u32, u16> = Arc::downgrade(&strong);
 /// assert_eq!(weak.upgrade().as_deref(), Some(&1));
 /// drop(strong);
@@ -47,6 +47,23 @@ fn is_dangling<U: ?Sized>(ptr: *const U) -> bool {
     ptr.cast::<()>().addr() == usize::MAX
 }
 
+impl<T> Weak<T> {
+    /// A `Weak` to nothing with `usize` counts, as `std::sync::Weak::new`;
+    /// see [`Weak::new_counted`].
+    ///
+    /// ```
+    /// use leaksafe::sync::Weak;
+    ///
+    /// let empty = Weak::<i64>::new();
+    /// assert!(empty.upgrade().is_none());
+    /// ```
+    #[inline]
+    #[must_use]
+    pub const fn new() -> Self {
+        Self::new_counted()
+    }
+}
+
 impl<T, C: Count> Weak<T, C> {
     /// A `Weak` to nothing: no allocation; [`upgrade`](Weak::upgrade) always
     /// gives `None`.
@@ -54,12 +71,12 @@ impl<T, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::sync::Weak;
     ///
-    /// let empty: Weak<i64, u8> = Weak::new();
+    /// let empty: Weak<i64, u8> = Weak::new_counted();
     /// assert!(empty.upgrade().is_none());
     /// ```
     #[inline]
     #[must_use]
-    pub const fn new() -> Self {
+    pub const fn new_counted() -> Self {
         Weak {
             // SAFETY: `usize::MAX` is not zero. The pointer has no provenance
             // and is never dereferenced (every method checks `is_dangling`).
@@ -99,7 +116,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let five: Arc<i32, u8> = Arc::new(5);
+    /// let five: Arc<i32, u8> = Arc::new_counted(5);
     /// let weak_five = Arc::downgrade(&five);
     /// assert!(weak_five.upgrade().is_some());
     /// drop(five);
@@ -127,7 +144,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let a: Arc<u8, u8> = Arc::new(1);
+    /// let a: Arc<u8, u8> = Arc::new_counted(1);
     /// let w = Arc::downgrade(&a);
     /// assert_eq!(w.strong_count(), 1);
     /// ```
@@ -146,7 +163,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let a: Arc<u8, u8> = Arc::new(1);
+    /// let a: Arc<u8, u8> = Arc::new_counted(1);
     /// let w = Arc::downgrade(&a);
     /// let _w2 = w.clone();
     /// assert_eq!(w.weak_count(), 2);
@@ -194,7 +211,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::sync::Arc;
     ///
-    /// let a: Arc<u8, u8> = Arc::new(1);
+    /// let a: Arc<u8, u8> = Arc::new_counted(1);
     /// let w = Arc::downgrade(&a);
     /// assert_eq!(w.as_ptr(), Arc::as_ptr(&a));
     /// ```
@@ -216,7 +233,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// ```
     /// use leaksafe::sync::{Arc, Weak};
     ///
-    /// let a: Arc<u8, u8> = Arc::new(1);
+    /// let a: Arc<u8, u8> = Arc::new_counted(1);
     /// let p = Weak::into_raw(Arc::downgrade(&a));
     /// let w = unsafe { Weak::<u8, u8>::from_raw(p) };
     /// assert_eq!(*w.upgrade().unwrap(), 1);
@@ -284,9 +301,9 @@ impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
 }
 
 impl<T, C: Count> Default for Weak<T, C> {
-    /// [`Weak::new`].
+    /// [`Weak::new_counted`].
     fn default() -> Self {
-        Weak::new()
+        Weak::new_counted()
     }
 }
 

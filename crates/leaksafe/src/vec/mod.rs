@@ -33,7 +33,14 @@
 //! # Limitation
 //! std's `Vec` marks its `Drop` with the unstable `#[may_dangle]`, so it may
 //! hold references that die before it; this `Vec` cannot (on stable), so the
-//! borrow checker is stricter about `Vec<&'a T>` outliving `'a`.
+//! borrow checker is stricter about `Vec<&'a T>` outliving `'a`:
+//!
+//! ```compile_fail,E0597
+//! let mut v = leaksafe::vec::Vec::new();
+//! let x = 1; // dropped before `v`, and `v`'s `Drop` might read it
+//! v.push(&x);
+//! ```
+//! (std accepts this; declare `x` before the vector instead.)
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
@@ -1082,6 +1089,72 @@ impl<T> From<Vec<T>> for alloc::vec::Vec<T> {
         // `Layout::array::<T>(cap)` (or dangling when `cap == 0` / ZST), which
         // is what `from_raw_parts` requires; `v` is never dropped.
         unsafe { alloc::vec::Vec::from_raw_parts(ptr, len, cap) }
+    }
+}
+
+impl<T> From<Vec<T>> for Box<[T]> {
+    /// Shrinks the buffer to fit and boxes it (see `Vec::into_boxed_slice`).
+    ///
+    /// ```
+    /// let b: Box<[i32]> = leaksafe::vec![1, 2].into();
+    /// assert_eq!(&*b, &[1, 2]);
+    /// ```
+    fn from(v: Vec<T>) -> Self {
+        v.into_boxed_slice()
+    }
+}
+
+impl From<alloc::string::String> for Vec<u8> {
+    /// The string's bytes, without copying.
+    ///
+    /// ```
+    /// let v = leaksafe::vec::Vec::from(String::from("ok"));
+    /// assert_eq!(v, *b"ok");
+    /// ```
+    fn from(s: alloc::string::String) -> Self {
+        Vec::from(s.into_bytes())
+    }
+}
+
+impl<T> From<alloc::collections::VecDeque<T>> for Vec<T> {
+    /// The deque's elements in order (std moves them to the front of its
+    /// buffer if needed; no reallocation).
+    ///
+    /// ```
+    /// let d: std::collections::VecDeque<i32> = [1, 2].into();
+    /// assert_eq!(leaksafe::vec::Vec::from(d), [1, 2]);
+    /// ```
+    fn from(d: alloc::collections::VecDeque<T>) -> Self {
+        Vec::from(alloc::vec::Vec::from(d))
+    }
+}
+
+impl<T> From<Vec<T>> for alloc::collections::VecDeque<T> {
+    /// A deque over the same buffer, without copying.
+    ///
+    /// ```
+    /// let d = std::collections::VecDeque::from(leaksafe::vec![1, 2]);
+    /// assert_eq!(d, [1, 2]);
+    /// ```
+    fn from(v: Vec<T>) -> Self {
+        alloc::vec::Vec::from(v).into()
+    }
+}
+
+impl<T, const N: usize> TryFrom<Vec<T>> for [T; N] {
+    type Error = Vec<T>;
+
+    /// The elements as an array if there are exactly `N`; otherwise the
+    /// vector back, unchanged.
+    ///
+    /// ```
+    /// let a: [i32; 2] = leaksafe::vec![1, 2].try_into().unwrap();
+    /// assert_eq!(a, [1, 2]);
+    /// let e: Result<[i32; 3], _> = leaksafe::vec![1, 2].try_into();
+    /// assert_eq!(e.unwrap_err(), [1, 2]);
+    /// ```
+    fn try_from(v: Vec<T>) -> Result<[T; N], Vec<T>> {
+        <[T; N]>::try_from(alloc::vec::Vec::from(v)).map_err(Vec::from)
     }
 }
 

@@ -48,8 +48,8 @@ pub(crate) struct RawVec<T> {
 // SAFETY: a `RawVec<T>` is an owning pointer to a buffer of `T`s, like `Box<[T]>`:
 // sending it sends the `T`s it owns.
 unsafe impl<T: Send> Send for RawVec<T> {}
-// SAFETY: shared access to a `RawVec<T>` only hands out `*const T`; sharing it
-// shares the `T`s, like `Box<[T]>`.
+// SAFETY: `RawVec` is private; through `&Vec<T>` users only get `&[T]` and
+// `*const T`, so sharing it shares the `T`s, like `Box<[T]>`.
 unsafe impl<T: Sync> Sync for RawVec<T> {}
 
 const fn is_zst<T>() -> bool {
@@ -304,11 +304,15 @@ impl<T> RawVec<T> {
         let mut probe = alloc::vec::Vec::<T>::new();
         probe.try_reserve_exact(cap)?;
         let mut probe = mem::ManuallyDrop::new(probe);
-        debug_assert_eq!(probe.capacity(), cap);
+        // std promises a capacity of at least `cap`, and that its buffer was
+        // allocated as `Layout::array::<T>(probe.capacity())`: record that
+        // capacity, not ours, so later `realloc`/`dealloc` use its layout.
+        let new_cap = probe.capacity();
+        debug_assert!(new_cap >= cap);
         let new_ptr = probe.as_mut_ptr();
         if self.cap > 0 {
             // SAFETY: the old buffer holds `self.cap` slots and the new one
-            // `cap > self.cap`; two live allocations do not overlap. Copying
+            // `new_cap >= cap > self.cap`; two live allocations do not overlap. Copying
             // uninitialized slots as `T` bytes is what `realloc` does too.
             unsafe { core::ptr::copy_nonoverlapping(self.ptr.as_ptr(), new_ptr, self.cap) };
             let old_layout = self.layout_of(self.cap);
@@ -317,7 +321,7 @@ impl<T> RawVec<T> {
         }
         // SAFETY: `Vec::as_mut_ptr` of an allocated vector is non-null.
         self.ptr = unsafe { NonNull::new_unchecked(new_ptr) };
-        self.cap = cap;
+        self.cap = new_cap;
         Ok(())
     }
 }

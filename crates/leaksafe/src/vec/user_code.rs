@@ -9,8 +9,8 @@
 //! generator), and a user iterator's `next` and `size_hint`. Any of them may
 //! panic, and the proxies (`Splice`, `ExtractIf`) may be forgotten.
 //!
-//! - **Leak amplification first.** Before the first hole is made, the
-//!   vector's length is cut to a point below which every slot holds a valid
+//! - **Leak amplification first.** Before the first user call (so before
+//!   the first hole is made), the vector's length is cut to a point below which every slot holds a valid
 //!   element that the operation will not touch (`0` for `retain` and
 //!   `dedup_by`, the range start for the proxies). A forgotten proxy or a
 //!   guard skipped by an abort can then only leak, never expose a hole.

@@ -29,6 +29,15 @@ use super::latch::CountLatch;
 use super::registry::Registry;
 use crate::sync::shim::{AtomicUsize, Ordering};
 
+/// Aborts the process if dropped: armed while unwinding would be unsound.
+struct AbortOnUnwind;
+
+impl Drop for AbortOnUnwind {
+    fn drop(&mut self) {
+        std::process::abort();
+    }
+}
+
 /// The lifetime-free part of a scope that its tasks point to.
 pub(super) struct ScopeBase {
     pub(super) registry: *const Registry,
@@ -176,6 +185,13 @@ impl ThreadPool {
     /// "a scoped pool task panicked") after every task has finished. The pool
     /// stays usable either way.
     ///
+    /// A result whose handle is already gone is dropped by the task's thread
+    /// before the task counts as finished. If that `Drop` panics, the panic is
+    /// caught, its payload is leaked (dropping it could panic again), and it
+    /// counts as an unjoined task panic. A result or payload dropped by a
+    /// handle (its `Drop`, or `join`'s caller) panics in that caller, as any
+    /// value's `Drop` would.
+    ///
     /// ```
     /// use leaksafe::thread::ThreadPool;
     ///
@@ -203,8 +219,13 @@ impl ThreadPool {
         let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
         let pending = &scope.base.pending;
         if !pending.is_zero() {
+            // Returning early, even by unwinding, would free what the tasks
+            // borrow: if waiting itself ever panicked (it runs no user code:
+            // tasks catch their panics), abort instead.
+            let abort = AbortOnUnwind;
             self.registry
                 .wait_until(&|| pending.is_zero(), &|| pending.arm());
+            core::mem::forget(abort);
         }
         match result {
             Err(payload) => resume_unwind(payload),
