@@ -21,7 +21,7 @@
 // std's `Vec::extract_if` (the baseline) is 1.87; the library keeps to 1.85.
 #![allow(clippy::incompatible_msrv)]
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group};
 use leaksafe::vec::Vec as LVec;
@@ -184,6 +184,7 @@ fn cpu_time() -> f64 {
 #[cfg(not(target_os = "linux"))]
 fn cpu_time() -> f64 {
     use std::sync::OnceLock;
+    use std::time::Instant;
     static START: OnceLock<Instant> = OnceLock::new();
     START.get_or_init(Instant::now).elapsed().as_secs_f64()
 }

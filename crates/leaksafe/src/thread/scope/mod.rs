@@ -47,9 +47,10 @@
 //!    returns. Hence no thread touches `'scope` or `'env` data afterwards.
 //! 3. **No lost wake-up, no use after free.** The owner checks the count and
 //!    goes to sleep on a condition variable *while holding* the scope's lock;
-//!    the thread that brings the count to 0 takes that lock before notifying.
-//!    So either the owner's check already sees 0, or the owner is waiting (it
-//!    released the lock inside `wait`) when the notification comes: the last
+//!    the thread that brings the count to 0 takes and releases that lock, then
+//!    notifies. So either the owner's check already sees 0, or the owner is
+//!    waiting (it released the lock inside `wait`) when the notification
+//!    comes: the last
 //!    thread finishing cannot slip in between the check and the wait. The owner
 //!    re-checks in a loop, so spurious wake-ups are harmless. The last thread
 //!    reaches the lock and condition variable through a *cloned*
@@ -264,18 +265,24 @@ impl ScopeData {
     /// condition variable alive.
     fn decrement_num_running_threads(this: StdArc<ScopeData>) {
         if this.num_running_threads.fetch_sub(1, Ordering::Release) == 1 {
-            // The owner is either before its check (it will see 0) or inside
-            // `wait` (it released the lock): taking the lock rules out the gap
-            // between the two.
-            let guard = this.lock.lock().unwrap_or_else(|e| e.into_inner());
-            this.all_done.notify_all();
-            drop(guard);
+            // The owner checks the count and starts waiting under the lock.
+            // Taking (and releasing) the lock after our decrement means the
+            // owner is now either before its check (it will see 0) or inside
+            // `wait`, where the notification reaches it: no gap between the
+            // two. Notify after unlocking, so the woken owner does not block
+            // again on a lock we still hold.
+            drop(this.lock.lock().unwrap_or_else(|e| e.into_inner()));
+            this.all_done.notify_one();
         }
         drop(this);
     }
 
     /// Blocks until no thread of the scope is running (invariant 2).
     fn wait_all(&self) {
+        // Fast path: every thread already finished (Acquire, as below).
+        if self.num_running_threads.load(Ordering::Acquire) == 0 {
+            return;
+        }
         let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         // Acquire pairs with every thread's Release decrement.
         while self.num_running_threads.load(Ordering::Acquire) != 0 {
