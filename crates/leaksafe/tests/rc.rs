@@ -479,7 +479,10 @@ fn limit_u8() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "65k references take minutes under Miri; the u8 twin runs the same generic code")]
+#[cfg_attr(
+    miri,
+    ignore = "65k references take minutes under Miri; the u8 twin runs the same generic code"
+)]
 fn limit_u16() {
     fill_to_limit::<u16>(65_535);
 }
@@ -557,7 +560,10 @@ fn leaky_saturate_strong_u8() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "65k references take minutes under Miri; the u8 twin runs the same generic code")]
+#[cfg_attr(
+    miri,
+    ignore = "65k references take minutes under Miri; the u8 twin runs the same generic code"
+)]
 fn leaky_saturate_strong_u16() {
     saturate_strong::<Saturating<u16>>(65_535);
 }
@@ -568,7 +574,10 @@ fn leaky_saturate_weak_u8() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "65k references take minutes under Miri; the u8 twin runs the same generic code")]
+#[cfg_attr(
+    miri,
+    ignore = "65k references take minutes under Miri; the u8 twin runs the same generic code"
+)]
 fn leaky_saturate_weak_u16() {
     saturate_weak::<Saturating<u16>>(65_535);
 }
