@@ -61,7 +61,7 @@ macro_rules! counted {
             const STRONG_TOP: usize = $strong_top;
             const WEAK_TOP: usize = $weak_top;
             fn new(v: Tracked<u8>) -> Self {
-                $ptr::new(v)
+                $ptr::new_counted(v)
             }
             fn clone_(&self) -> Self {
                 $ptr::clone(self)
