@@ -50,3 +50,8 @@ pub mod thread;
 pub mod vec;
 
 pub use count::Count;
+
+/// The README's examples, run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

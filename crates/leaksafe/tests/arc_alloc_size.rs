@@ -1,49 +1,16 @@
 //! Bytes allocated by `leaksafe::sync::Arc` per count type, against
 //! `std::sync::Arc`, measured with a counting global allocator.
 //!
-//! Its own test binary, because the allocator is global: the tests here run
-//! one at a time under a lock so their counts do not mix.
+//! Its own test binary, because the allocator is global; the counts are per
+//! thread, so concurrent tests (and the harness) do not mix into them.
 
 use core::num::Saturating;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 use leaksafe::sync::Arc;
 
-struct Counting;
-
-static BYTES: AtomicUsize = AtomicUsize::new(0);
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-static LOCK: Mutex<()> = Mutex::new(());
-
-// SAFETY: forwards to `System`, only counting.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        BYTES.fetch_add(layout.size(), SeqCst);
-        ALLOCS.fetch_add(1, SeqCst);
-        // SAFETY: the caller's contract is `System`'s.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract is `System`'s.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// Bytes and number of allocations made by `f`, which must not allocate
-/// anything but what is measured.
-fn measure<R>(f: impl FnOnce() -> R) -> (usize, usize) {
-    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let (b0, a0) = (BYTES.load(SeqCst), ALLOCS.load(SeqCst));
-    let r = std::hint::black_box(f());
-    let (b1, a1) = (BYTES.load(SeqCst), ALLOCS.load(SeqCst));
-    drop(r);
-    (b1 - b0, a1 - a0)
-}
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::measure;
 
 #[test]
 fn arc_u32_u32_is_12_bytes() {

@@ -1,48 +1,14 @@
 //! Bytes allocated per `Rc<T, C>`, measured with a counting global allocator
 //! (its own test binary: a `#[global_allocator]` is per binary), against the
 //! table in `leaksafe::rc`'s module docs and against std's `Rc`.
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::num::Saturating;
 
 use leaksafe::Count;
 use leaksafe::rc::{Rc, Weak};
 
-struct Counting;
-
-thread_local! {
-    /// Bytes requested by this thread (tests run on several threads).
-    static BYTES: Cell<usize> = const { Cell::new(0) };
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to `System`; the counters are thread-local `Cell`s with
-// const initializers, which never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = BYTES.try_with(|b| b.set(b.get() + layout.size()));
-        let _ = ALLOCS.try_with(|a| a.set(a.get() + 1));
-        // SAFETY: forwarded from the caller.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded from the caller.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// (bytes, allocations) made by `f`, keeping its result alive while counting.
-fn measure<R>(f: impl FnOnce() -> R) -> (usize, usize) {
-    let b0 = BYTES.with(Cell::get);
-    let a0 = ALLOCS.with(Cell::get);
-    let r = f();
-    let out = (BYTES.with(Cell::get) - b0, ALLOCS.with(Cell::get) - a0);
-    drop(r);
-    out
-}
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::measure;
 
 fn rc_bytes<T, C: Count>(v: T) -> usize {
     let (bytes, allocs) = measure(|| Rc::<T, C>::new_counted(v));

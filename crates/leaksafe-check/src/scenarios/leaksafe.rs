@@ -106,7 +106,7 @@ macro_rules! leaksafe_rc_like {
             const MAX_COUNT: usize = $max;
             const SATURATES: bool = $sat;
             fn new(x: Tracked) -> Self {
-                Self::new(x)
+                Self::new_counted(x)
             }
             fn strong_count(this: &Self) -> usize {
                 Self::strong_count(this)
