@@ -200,7 +200,7 @@ const TASK_SIZES: [(&str, f64, usize); 4] = [
     ("10us", 10_000.0, 200),
 ];
 
-fn pool_throughput(c: &mut Criterion) {
+fn pool_throughput(c: &mut Criterion, paired_pass: bool) {
     let ns_per_iter = calibrate();
     println!("calibration: {ns_per_iter:.3} ns per spin iteration");
     let mut paired = Vec::new();
@@ -221,6 +221,9 @@ fn pool_throughput(c: &mut Criterion) {
                 b.iter(|| rp.scope(|s| spawn_rayon(s, tasks, iters)))
             });
             // Paired: alternate one scope of each, 41 rounds, fastest of each.
+            if !paired_pass {
+                continue;
+            }
             let (mut tl, mut tr) = (f64::INFINITY, f64::INFINITY);
             for round in 0..41 {
                 let time_l = || {
@@ -314,7 +317,7 @@ fn std_splice(v: &mut Vec<u64>, n: usize) {
     unsafe { v.set_len(n) }
 }
 
-fn vec_scaling(c: &mut Criterion) {
+fn vec_scaling(c: &mut Criterion, paired_pass: bool) {
     let mut paired = Vec::new();
     for &(label, bytes) in &VEC_BYTES {
         let n = bytes / 8;
@@ -352,6 +355,9 @@ fn vec_scaling(c: &mut Criterion) {
         g.finish();
 
         // Paired: rounds of one op per side in rotating order, fastest of each.
+        if !paired_pass {
+            continue;
+        }
         let rounds = if big { 15 } else { 101 };
         let reps = (1 << 20) / bytes.min(1 << 20) * 4; // ≥ 4 MiB moved per timing
         let mut best = [f64::INFINITY; 6];
@@ -408,14 +414,19 @@ fn vec_scaling(c: &mut Criterion) {
 }
 
 fn main() {
-    memory_table();
+    // The memory table and the paired passes only under `cargo bench` (which
+    // passes `--bench`), not when `cargo test --benches` smoke-runs the file.
+    let full = std::env::args().any(|a| a == "--bench");
+    if full {
+        memory_table();
+    }
     // No plots and fewer bootstrap resamples: the analysis, not the
     // measurement, dominated this file's run time on the shared machine.
     let mut c = Criterion::default()
         .without_plots()
         .nresamples(10_000)
         .configure_from_args();
-    pool_throughput(&mut c);
-    vec_scaling(&mut c);
+    pool_throughput(&mut c, full);
+    vec_scaling(&mut c, full);
     c.final_summary();
 }
