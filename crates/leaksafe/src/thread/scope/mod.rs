@@ -144,7 +144,7 @@ use native::Thread;
 /// threads — are joined before this function returns, whether their handles
 /// and guards were joined, dropped or forgotten (`core::mem::forget`). Results
 /// of threads whose handle was forgotten are dropped before this function
-/// returns (see the [module docs](self)).
+/// returns (see the [module docs](crate::thread)).
 ///
 /// # Panics
 /// If any spawned thread panicked and was not joined (its handle or guard was
