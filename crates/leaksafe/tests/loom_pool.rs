@@ -198,6 +198,37 @@ fn task_state_frees_exactly_once() {
     });
 }
 
+/// The task's fast path: seeing the handle already gone (Acquire), it frees
+/// the record without `finish`. Exactly one side frees, and the handle's
+/// last access to the record happens-before the task's free (a loom data
+/// race on the cell otherwise).
+#[test]
+fn task_sees_handle_gone_and_frees_alone() {
+    loom::model(|| {
+        let shared = Arc::new((TaskState::new(), AtomicUsize::new(0), UnsafeCell::new(0u8)));
+        let s2 = Arc::clone(&shared);
+        let task = thread::spawn(move || {
+            let (state, frees, record) = &*s2;
+            let free = state.handle_gone() || state.finish() == Finished::HandleGone;
+            if free {
+                // SAFETY: sole owner of the record (the model's claim).
+                record.with_mut(|p| unsafe { *p = 2 });
+                frees.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        let (state, frees, record) = &*shared;
+        // SAFETY: the handle still holds its bit: the task does not free.
+        record.with_mut(|p| unsafe { *p = 1 });
+        if state.release_handle() {
+            // SAFETY: the task finished and let go: we own the record.
+            record.with_mut(|p| unsafe { *p = 3 });
+            frees.fetch_add(1, Ordering::Relaxed);
+        }
+        task.join().unwrap();
+        assert_eq!(frees.load(Ordering::Relaxed), 1);
+    });
+}
+
 /// A joiner sleeping on a task's latch is woken by the task's finish and
 /// sees its result.
 #[test]

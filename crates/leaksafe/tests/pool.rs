@@ -517,7 +517,9 @@ fn scopes_from_many_threads_share_one_pool() {
     let pool = ThreadPool::new(2);
     let total = Mutex::new(0usize);
     std::thread::scope(|ts| {
-        for t in 0..3 {
+        // More threads than the pool has spare deques for scope owners (2):
+        // the others push to the injector.
+        for t in 0..4 {
             let pool = &pool;
             let total = &total;
             ts.spawn(move || {
@@ -530,7 +532,7 @@ fn scopes_from_many_threads_share_one_pool() {
         }
     });
     let per = SMALL * (SMALL - 1) / 2;
-    assert_eq!(*total.lock().unwrap(), 3 * per + SMALL * 3);
+    assert_eq!(*total.lock().unwrap(), 4 * per + SMALL * (1 + 2 + 3));
 }
 
 #[test]
@@ -550,6 +552,35 @@ fn nested_pool_scope_inside_a_task() {
         });
     });
     assert_eq!(v, [1; 4]);
+}
+
+/// Scopes of two pools nested on one thread, both ways: a scope owner of
+/// pool `a` opens a scope of pool `b` in its closure, and a task of `b`
+/// opens a scope of `a`. The thread's pool membership must be restored when
+/// an inner scope ends: here `b` is dropped before `a`'s scope spawns again,
+/// so a stale membership would push `a`'s task into freed memory (Miri) or
+/// into a pool with no threads (a hang).
+#[test]
+fn scopes_of_two_pools_nest_on_one_thread() {
+    let _g = shared();
+    let a = ThreadPool::new(1);
+    let mut hits = [0u32; 3];
+    let [h0, h1, h2] = &mut hits;
+    a.scope(|sa| {
+        let b = ThreadPool::new(1);
+        b.scope(|sb| {
+            sb.spawn(|| {
+                *h0 += 1;
+                // Inside a task of `b`: a scope of `a`.
+                a.scope(|sa2| {
+                    sa2.spawn(|| *h1 += 1);
+                });
+            });
+        });
+        drop(b);
+        sa.spawn(|| *h2 += 1).join().unwrap();
+    });
+    assert_eq!(hits, [1, 1, 1]);
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //!   pointer to the task is a pointer to its header; the handle, which does
 //!   not know `F`, holds the header pointer and frees through `header.free`.
 //! - The record is freed exactly once, by whoever clears the last reference
-//!   bit of [`TaskState`] (the finishing task or the handle). A forgotten
+//!   bit of [`TaskState`] (the finishing task or the handle), or by the task
+//!   without clearing its bit when it sees the handle's already clear (then
+//!   nobody else can reach the record: [`TaskState::handle_gone`]). A forgotten
 //!   handle never clears its bit: its record (and result) leaks, which is safe
 //!   — nothing can reach it again once the scope has returned.
 //! - `f` is moved out exactly once, by [`execute`], before `result` is
@@ -148,25 +150,36 @@ where
         // Counted until a join takes the error; must precede the decrement.
         scope.note_panic();
     }
-    // SAFETY: the result is written once, before `finish` publishes it.
-    unsafe { *header.result.get() = Some(result) };
-    match header.state.finish() {
-        Finished::HandleAlive => {}
-        Finished::WakeJoiner => {
-            // SAFETY: see `registry` above. The record is not touched.
-            unsafe { (*registry).sleep.notify_all() };
-        }
-        Finished::HandleGone => {
-            // SAFETY: the handle let go, so we hold the last reference.
-            let result = unsafe { take_and_free(task.cast::<Header<T>>()) };
-            // The result (or panic payload) may borrow `'scope` data: drop it
-            // now, before the decrement. A panicking drop is reported as a
-            // task panic; its own payload is leaked rather than dropped (it
-            // could panic again).
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(result))) {
-                core::mem::forget(payload);
-                scope.note_panic();
+    let orphan = if header.state.handle_gone() {
+        // The handle let go before we finished: we are the record's only
+        // owner (`TaskState::handle_gone`), so no `finish` RMW is needed.
+        // SAFETY: sole owner; `f` was consumed above.
+        unsafe { (header.free)(task.cast::<Header<T>>()) };
+        Some(result)
+    } else {
+        // SAFETY: the result is written once, before `finish` publishes it.
+        unsafe { *header.result.get() = Some(result) };
+        match header.state.finish() {
+            Finished::HandleAlive => None,
+            Finished::WakeJoiner => {
+                // SAFETY: see `registry` above. The record is not touched.
+                unsafe { (*registry).sleep.notify_all() };
+                None
             }
+            Finished::HandleGone => {
+                // SAFETY: the handle let go, so we hold the last reference.
+                unsafe { take_and_free(task.cast::<Header<T>>()) }
+            }
+        }
+    };
+    if let Some(result) = orphan {
+        // Nobody can claim this result (or panic payload), and it may
+        // borrow `'scope` data: drop it now, before the decrement. A
+        // panicking drop is reported as a task panic; its own payload is
+        // leaked rather than dropped (it could panic again).
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(result))) {
+            core::mem::forget(payload);
+            scope.note_panic();
         }
     }
     // Last access to the scope: after this the owner may return.

@@ -12,7 +12,9 @@
 //! - [`TaskState`]: one task record, shared by the task (bit [`TASK`], held
 //!   while queued or running) and its handle (bit [`HANDLE`]). The task
 //!   finishes with one atomic `fetch_xor(TASK | DONE)`: whoever clears the
-//!   last of the two reference bits frees the record, exactly once. A joiner
+//!   last of the two reference bits frees the record, exactly once. A task
+//!   that sees (Acquire) the handle bit already clear skips that RMW: the bit
+//!   never comes back, so the task is the record's only owner. A joiner
 //!   that is about to sleep sets [`WAITING`] first; the task that finishes
 //!   sees it in the same RMW and wakes the sleepers, so no wake-up is lost.
 //!
@@ -132,6 +134,15 @@ impl TaskState {
         } else {
             Finished::HandleAlive
         }
+    }
+
+    /// Whether the handle has let go (Acquire: its last accesses to the
+    /// record happen-before ours). Once `true` it stays `true` — the handle
+    /// bit is never set again — so a task that sees it owns the record
+    /// alone and may free it without [`finish`](Self::finish): nobody else
+    /// can reach the record any more.
+    pub fn handle_gone(&self) -> bool {
+        self.state.load(Ordering::Acquire) & HANDLE == 0
     }
 
     /// The handle lets go without joining. Returns `true` if the task had

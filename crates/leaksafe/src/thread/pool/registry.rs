@@ -4,13 +4,28 @@
 //! # Invariants
 //! - Each worker owns one LIFO [`Worker`] deque; every other thread can only
 //!   steal from it through its [`Stealer`] in `stealers`. Threads that are
-//!   not workers of this pool push to the global [`Injector`]. No lock is
+//!   not pool threads (next point) push to the global [`Injector`]. No lock is
 //!   taken on the spawn path: a push is a lock-free deque operation followed
 //!   by [`Sleep::new_work`] (a fence and a load, plus a lock and a notify
 //!   only when some thread sleeps).
-//! - A worker's [`WorkerThread`] lives on that worker's stack for the whole
-//!   of `worker_main`; the thread-local `WORKER` points to it exactly while
-//!   it is alive, and only that thread reads it.
+//! - A thread that calls `ThreadPool::scope` without being one of its
+//!   workers *joins* the pool for the scope's duration
+//!   ([`Registry::as_pool_thread`]):
+//!   it borrows one of `EXTERNAL_DEQUES` spare deques (their stealers sit in
+//!   `stealers` after the workers', for the pool's whole life), so its
+//!   spawns go to a deque of its own, which the workers steal from, exactly
+//!   as a worker's do; when every spare is taken, it pushes to the injector.
+//!   The spare goes back once the scope's tasks have all finished. It may
+//!   still hold jobs that tasks of *other* scopes, run by this thread while
+//!   it waited, pushed to it: they are not stranded, because a spare's
+//!   stealer stays in `stealers`, which every pool thread searches (and
+//!   checks before sleeping), lent out or not.
+//! - A [`WorkerThread`] — a worker's, on its stack for the whole of
+//!   `worker_main`, or a scope owner's, on its stack inside `scope` — is what
+//!   the thread-local `WORKER` points to exactly while it is alive; only its
+//!   thread reads it. [`Entered`] restores the previous value (another
+//!   pool's worker, or null) before that `WorkerThread` is dropped, so
+//!   nesting scopes of different pools on one thread works as a stack.
 //! - Every `JobRef` popped or stolen is executed exactly once, by the thread
 //!   that took it ([`Registry::wait_until`] or the worker loop).
 //! - A thread waits (for its latch, or for work if it is an idle worker)
@@ -18,18 +33,25 @@
 //!   and sleeps only through [`Sleep::sleep`] with a condition that includes
 //!   "some queue is non-empty". So a queued task is never stranded while a
 //!   pool thread sleeps.
-//! - Under Miri only, the pool can instead use one locked `VecDeque` for all
-//!   threads (`locked`, chosen when the environment variable
-//!   `LEAKSAFE_POOL_LOCKED_QUEUES` is set): crossbeam-epoch, which the
-//!   deques use to steal, violates Stacked Borrows (crossbeam issue #545;
-//!   crossbeam itself is Miri-tested under Tree Borrows only), so the
-//!   Stacked Borrows run checks the pool's own code with this stand-in, and
-//!   the Tree Borrows run checks it with the real deques. Native builds have
-//!   no such switch.
+//! - For checkers only, the pool can instead use one locked `VecDeque` for
+//!   all threads (`locked`):
+//!   - under Miri, when the environment variable
+//!     `LEAKSAFE_POOL_LOCKED_QUEUES` is set: crossbeam-epoch, which the
+//!     deques use to steal, violates Stacked Borrows (crossbeam issue #545;
+//!     crossbeam itself is Miri-tested under Tree Borrows only), so the
+//!     Stacked Borrows run checks the pool's own code with this stand-in,
+//!     and the Tree Borrows run checks it with the real deques;
+//!   - always, in a build with `--cfg leaksafe_locked_queues` (CI's
+//!     ThreadSanitizer run): crossbeam synchronizes with standalone fences,
+//!     which TSan does not model, so it would report races inside
+//!     crossbeam; with the stand-in, TSan checks the pool's own
+//!     synchronization (task records, latches, sleep protocol).
+//!
+//!   Ordinary builds have no such switch.
 
 use core::cell::Cell;
 use core::ptr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::vec::Vec;
 
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
@@ -38,21 +60,29 @@ use super::job::JobRef;
 use super::sleep::Sleep;
 use crate::sync::shim::{AtomicBool, Ordering};
 
+/// Spare deques lent to threads that own a scope without being workers.
+const EXTERNAL_DEQUES: usize = 2;
+
 pub(super) struct Registry {
     injector: Injector<JobRef>,
+    /// The workers' stealers, then the spare deques' (indices `n..`).
     stealers: Vec<Stealer<JobRef>>,
+    /// The spare deques not lent out, with their indices in `stealers`.
+    spares: Mutex<Vec<(usize, Worker<JobRef>)>>,
     pub(super) sleep: Sleep,
     terminate: AtomicBool,
-    /// Miri only: `Some` to bypass the deques (module docs).
-    #[cfg(miri)]
+    /// Miri and TSan builds only: `Some` to bypass the deques (module docs).
+    #[cfg(any(miri, leaksafe_locked_queues))]
     locked: Option<std::sync::Mutex<std::collections::VecDeque<JobRef>>>,
 }
 
-/// A worker's own view: its deque and its index.
+/// A pool thread's own view: its deque, the deque's index in `stealers`, and
+/// (for identity only) its registry, which outlives it: a worker holds an
+/// `Arc` to it, and a scope owner borrows the pool.
 pub(super) struct WorkerThread {
     worker: Worker<JobRef>,
     index: usize,
-    registry: Arc<Registry>,
+    registry: *const Registry,
 }
 
 std::thread_local! {
@@ -63,14 +93,24 @@ impl Registry {
     /// The registry and the deques of `n` workers (to be moved into them).
     pub(super) fn new(n: usize) -> (Arc<Registry>, Vec<Worker<JobRef>>) {
         let workers: Vec<Worker<JobRef>> = (0..n).map(|_| Worker::new_lifo()).collect();
+        let spares: Vec<(usize, Worker<JobRef>)> = (n..n + EXTERNAL_DEQUES)
+            .map(|i| (i, Worker::new_lifo()))
+            .collect();
+        let stealers = workers
+            .iter()
+            .chain(spares.iter().map(|(_, w)| w))
+            .map(Worker::stealer)
+            .collect();
         let registry = Arc::new(Registry {
             injector: Injector::new(),
-            stealers: workers.iter().map(Worker::stealer).collect(),
+            stealers,
+            spares: Mutex::new(spares),
             sleep: Sleep::new(),
             terminate: AtomicBool::new(false),
-            #[cfg(miri)]
-            locked: std::env::var_os("LEAKSAFE_POOL_LOCKED_QUEUES")
-                .map(|_| std::sync::Mutex::new(std::collections::VecDeque::new())),
+            #[cfg(any(miri, leaksafe_locked_queues))]
+            locked: (cfg!(leaksafe_locked_queues)
+                || std::env::var_os("LEAKSAFE_POOL_LOCKED_QUEUES").is_some())
+            .then(|| std::sync::Mutex::new(std::collections::VecDeque::new())),
         });
         (registry, workers)
     }
@@ -81,14 +121,47 @@ impl Registry {
         // SAFETY: a non-null `WORKER` points to this thread's `WorkerThread`,
         // alive for the whole of `worker_main`, which is on this thread's
         // stack below us (module invariant); the reference does not escape `f`.
-        let me = unsafe { p.as_ref() }.filter(|w| ptr::eq(&*w.registry, self));
+        let me = unsafe { p.as_ref() }.filter(|w| ptr::eq(w.registry, self));
         f(me)
+    }
+
+    /// Runs `f` with the calling thread acting as a thread of this pool, if
+    /// it is not one already and a spare deque is free: its spawns then go to
+    /// a deque of its own that the workers steal from, and its waits pop that
+    /// deque first (module invariants).
+    ///
+    pub(super) fn as_pool_thread<R>(&self, f: impl FnOnce() -> R) -> R {
+        // (Under Miri's locked queues the spare deque is never pushed to,
+        // but the membership bookkeeping below still runs and is checked.)
+        if self.with_current(|me| me.is_some()) {
+            return f();
+        }
+        let spare = self.spares.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let Some((index, worker)) = spare else {
+            return f();
+        };
+        let me = WorkerThread {
+            worker,
+            index,
+            registry: self,
+        };
+        let _entered = Entered {
+            previous: WORKER.with(|c| c.replace(&me)),
+            me: &me,
+        };
+        let r = f();
+        drop(_entered);
+        self.spares
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((me.index, me.worker));
+        r
     }
 
     /// Queues a task: on this thread's own deque if it is one of our workers
     /// (no contention), else on the injector; then wakes a sleeper if any.
     pub(super) fn push(&self, job: JobRef) {
-        #[cfg(miri)]
+        #[cfg(any(miri, leaksafe_locked_queues))]
         if let Some(q) = &self.locked {
             q.lock().unwrap().push_back(job);
             self.sleep.new_work();
@@ -102,7 +175,7 @@ impl Registry {
     }
 
     fn find_work(&self, me: Option<&WorkerThread>) -> Option<JobRef> {
-        #[cfg(miri)]
+        #[cfg(any(miri, leaksafe_locked_queues))]
         if let Some(q) = &self.locked {
             return q.lock().unwrap().pop_back();
         }
@@ -129,7 +202,11 @@ impl Registry {
                 if me.is_some_and(|w| w.index == victim) {
                     continue;
                 }
-                match self.stealers[victim].steal() {
+                let stolen = match me {
+                    Some(w) => self.stealers[victim].steal_batch_and_pop(&w.worker),
+                    None => self.stealers[victim].steal(),
+                };
+                match stolen {
                     Steal::Success(job) => return Some(job),
                     Steal::Retry => retry = true,
                     Steal::Empty => {}
@@ -142,7 +219,7 @@ impl Registry {
     }
 
     fn has_work(&self, me: Option<&WorkerThread>) -> bool {
-        #[cfg(miri)]
+        #[cfg(any(miri, leaksafe_locked_queues))]
         if let Some(q) = &self.locked {
             return !q.lock().unwrap().is_empty();
         }
@@ -178,15 +255,30 @@ impl Registry {
     }
 }
 
+/// Restores `WORKER` when a scope owner stops acting as a pool thread, even
+/// by unwinding, before its `WorkerThread` goes away (module invariant).
+struct Entered<'a> {
+    previous: *const WorkerThread,
+    /// Ties the guard to the `WorkerThread` it published.
+    me: &'a WorkerThread,
+}
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        debug_assert!(WORKER.with(Cell::get) == ptr::from_ref(self.me));
+        WORKER.with(|c| c.set(self.previous));
+    }
+}
+
 /// The body of a worker thread.
 pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index: usize) {
     let me = WorkerThread {
         worker,
         index,
-        registry,
+        registry: &*registry,
     };
     WORKER.with(|c| c.set(&me));
-    let registry = &*me.registry;
+    let registry = &*registry;
     registry.wait_until_as(
         Some(&me),
         &|| registry.terminate.load(Ordering::SeqCst) && !registry.has_work(Some(&me)),

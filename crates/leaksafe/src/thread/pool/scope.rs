@@ -216,17 +216,22 @@ impl ThreadPool {
             scope: PhantomData,
             env: PhantomData,
         };
-        let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
-        let pending = &scope.base.pending;
-        if !pending.is_zero() {
-            // Returning early, even by unwinding, would free what the tasks
-            // borrow: if waiting itself ever panicked (it runs no user code:
-            // tasks catch their panics), abort instead.
-            let abort = AbortOnUnwind;
-            self.registry
-                .wait_until(&|| pending.is_zero(), &|| pending.arm());
-            core::mem::forget(abort);
-        }
+        // The caller works as a pool thread for the scope's duration (its
+        // spawns go to a deque the workers steal from; see `registry.rs`).
+        let result = self.registry.as_pool_thread(|| {
+            let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
+            let pending = &scope.base.pending;
+            if !pending.is_zero() {
+                // Returning early, even by unwinding, would free what the
+                // tasks borrow: if waiting itself ever panicked (it runs no
+                // user code: tasks catch their panics), abort instead.
+                let abort = AbortOnUnwind;
+                self.registry
+                    .wait_until(&|| pending.is_zero(), &|| pending.arm());
+                core::mem::forget(abort);
+            }
+            result
+        });
         match result {
             Err(payload) => resume_unwind(payload),
             Ok(_) if scope.base.unjoined_panics.load(Ordering::Relaxed) != 0 => {
