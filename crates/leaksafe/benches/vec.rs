@@ -11,6 +11,12 @@
 //! preemption and cache pollution by other processes, which otherwise swing
 //! results by 2x either way; both sides are measured the same way.
 //!
+//! `push` also prints a `paired` line: leaksafe and std run alternately,
+//! round after round, and the median of the per-round ratios is reported, so
+//! both halves of each ratio saw the same load. Its loops live in two
+//! non-inlined functions ([`push_ours`], [`push_std`]) shared by both
+//! estimators, so the same machine code is timed by each.
+//!
 //! Drain cases reuse one vector: after draining, `set_len` restores the
 //! length (every slot still holds a `u64`, which needs no drop), so each
 //! iteration times exactly the drain and nothing else.
@@ -49,35 +55,91 @@ fn chunk_for(n: usize) -> u64 {
     if n >= 100_000 { 1 } else { 16 }
 }
 
+/// Paired estimator: runs `ours` and `std` alternately (`rounds` times,
+/// which one goes first alternating too), each timed over `batch` calls, and
+/// prints the median of the per-round ratios ours/std. Both halves of a
+/// round run under the same load and heap state, so the ratio does not drift
+/// with the neighbours the way two separately measured cases can.
+fn paired(name: &str, rounds: usize, batch: u32, ours: impl Fn(), std: impl Fn()) {
+    let time = |f: &dyn Fn()| {
+        let t = Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        t.elapsed().as_secs_f64() / f64::from(batch)
+    };
+    let (mut ratios, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+    for r in 0..rounds {
+        let (x, y) = if r % 2 == 0 {
+            let x = time(&ours);
+            (x, time(&std))
+        } else {
+            let y = time(&std);
+            (time(&ours), y)
+        };
+        ratios.push(x / y);
+        a.push(x);
+        b.push(y);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|p, q| p.total_cmp(q));
+        v[v.len() / 2]
+    };
+    println!(
+        "paired {name}: rounds={rounds} median leaksafe/std {:.3} (median per op: leaksafe {:.1} us, std {:.1} us)",
+        median(&mut ratios),
+        median(&mut a) * 1e6,
+        median(&mut b) * 1e6,
+    );
+}
+
+/// `n` pushes into a new vector, growing from empty. Not inlined (nor is
+/// [`push_std`]), so that both estimators time the same machine code: a
+/// copy of the loop inlined at each call site lands at a different offset in
+/// its 64-byte line, and on this CPU that alone moves the time by up to 9 %
+/// either way (see results/vec.md).
+#[inline(never)]
+fn push_ours(n: usize) {
+    let mut v = LVec::new();
+    for i in 0..n as u64 {
+        v.push(black_box(i));
+    }
+    black_box(v);
+}
+
+/// The same with `std::vec::Vec`.
+#[inline(never)]
+fn push_std(n: usize) {
+    let mut v = Vec::new();
+    for i in 0..n as u64 {
+        v.push(black_box(i));
+    }
+    black_box(v);
+}
+
 fn push(c: &mut Criterion) {
     let mut g = c.benchmark_group("vec/push");
     for n in SIZES {
         g.throughput(Throughput::Elements(n as u64));
         let k = chunk_for(n);
         g.bench_function(BenchmarkId::new("leaksafe", n), |b| {
-            b.iter_custom(|iters| {
-                min_of_chunks(iters, k, || {
-                    let mut v = LVec::new();
-                    for i in 0..n as u64 {
-                        v.push(black_box(i));
-                    }
-                    black_box(v);
-                })
-            })
+            b.iter_custom(|iters| min_of_chunks(iters, k, || push_ours(n)))
         });
         g.bench_function(BenchmarkId::new("std", n), |b| {
-            b.iter_custom(|iters| {
-                min_of_chunks(iters, k, || {
-                    let mut v = Vec::new();
-                    for i in 0..n as u64 {
-                        v.push(black_box(i));
-                    }
-                    black_box(v);
-                })
-            })
+            b.iter_custom(|iters| min_of_chunks(iters, k, || push_std(n)))
         });
     }
     g.finish();
+    for n in SIZES {
+        let (rounds, batch) = if n >= 100_000 { (201, 1) } else { (401, 64) };
+        paired(
+            &format!("vec/push/{n}"),
+            rounds,
+            batch,
+            || push_ours(n),
+            || push_std(n),
+        );
+    }
 }
 
 fn extend_from_slice(c: &mut Criterion) {

@@ -461,7 +461,6 @@ impl<T> Vec<T> {
     /// assert_eq!(v, [3]);
     /// ```
     #[inline]
-    #[track_caller]
     pub fn push(&mut self, value: T) {
         let len = self.len;
         if len == self.buf.capacity() {

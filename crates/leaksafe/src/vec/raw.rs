@@ -158,9 +158,15 @@ impl<T> RawVec<T> {
     }
 
     /// Grows by at least one slot: the fast path of `push` when full.
-    #[cold]
+    ///
+    /// Out of line but deliberately *not* `#[cold]` (nor `#[track_caller]`),
+    /// exactly as std's `RawVec::grow_one`: a cold callee makes LLVM lay the
+    /// caller's push loop out differently from std's (not rotated, the call
+    /// after the loop), which measured 7 % slower than std in one push loop
+    /// and 2 % faster in another with the same instruction count. With the
+    /// same attributes as std, a push loop compiles to the same instructions
+    /// in the same block order as with `alloc::vec::Vec`.
     #[inline(never)]
-    #[track_caller]
     pub(crate) fn grow_one(&mut self) {
         if let Err(e) = self.grow_amortized(self.cap, 1) {
             handle(e);
