@@ -15,12 +15,17 @@
 //!   of the baseline (`min_of_chunks`, as `benches/vec.rs`): what each does
 //!   when nothing interferes.
 //!
-//! A chunk lasts ~7–20 µs (the benches pick `chunk` so), far below the scheduler's tick, so most chunks are
-//! not preempted at all; the few that are land in the tails, which the median
-//! and the minimum both ignore. Criterion still gets a number per case (the
-//! fastest chunk of the case in that sample, scaled), so `cargo bench` shows
-//! every case side by side; the rounds of all cases of a group are pooled for
-//! the `paired` lines, printed when the group ends.
+//! A chunk lasts ~7–20 µs (the benches pick `chunk` so), far below the
+//! scheduler's tick, so most chunks are not preempted at all; the few that
+//! are land in the tails, which the median and the minimum both ignore.
+//! Criterion still gets a number per case (the fastest chunk of the case in
+//! that sample, scaled), so `cargo bench` shows every case side by side; the
+//! rounds of all cases of a group are pooled for the `paired` lines, printed
+//! when the group ends.
+//!
+//! What this cannot remove: a bias fixed for the life of one process (code
+//! and heap placement). It shows up as a ratio that is tight within a run
+//! but moves by a few percent between runs, so run the bench more than once.
 use std::hint::black_box;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
