@@ -116,7 +116,7 @@ impl Paired {
     pub fn print(&self, group: &str, base: usize, peers: &[usize]) {
         let rows = self.rows.lock().unwrap();
         if rows.is_empty() {
-            println!("paired {group}: no rounds (filtered out?)");
+            println!("paired {group}: no rounds recorded (cases filtered out, or none qualified)");
             return;
         }
         let quantiles = |mut v: Vec<f64>| {
