@@ -3,6 +3,15 @@
 //!
 //! Run: `cargo bench -p leaksafe --bench rc`. Results and the bytes-per-
 //! allocation table: `benches/results/rc.md`.
+//!
+//! Every case is timed *paired* (see `common/paired.rs`): each round runs
+//! every case of the group for one chunk of operations, back to back in a
+//! rotating order, and the ratio claimed is the median over rounds of
+//! (case ÷ std in the same round), printed as `paired ...` lines when the group
+//! ends; criterion's own estimate per case is its fastest chunk (min of
+//! chunks). `std#2` is a second, identical copy of the std case: its ratio to
+//! std is what the method reads for two equal things (code placement and
+//! residual noise), the yardstick for every other ratio.
 use std::hint::black_box;
 use std::num::Saturating;
 use std::time::Duration;
@@ -10,49 +19,117 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use leaksafe::rc::Rc;
 
-fn benches(c: &mut Criterion) {
-    let mut g = c.benchmark_group("rc");
-    g.warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
+#[path = "common/paired.rs"]
+mod paired;
+use paired::{Case, Paired};
 
-    macro_rules! clone_drop {
-        ($name:expr, $make:expr) => {
-            g.bench_function(concat!("clone+drop/", $name), |b| {
-                let r = $make;
-                b.iter(|| {
+fn configure() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1))
+        .sample_size(20)
+        .without_plots()
+}
+
+/// Runs one paired group: a criterion function per case, then the `paired` lines.
+fn run_group(
+    c: &mut Criterion,
+    group: &str,
+    names: &[&'static str],
+    cases: &[Case<'_>],
+    chunk: u64,
+    peers: &[usize],
+) {
+    let paired = Paired::new(names);
+    let mut g = c.benchmark_group(group);
+    for (which, name) in names.iter().enumerate() {
+        g.bench_function(*name, |b| paired.bench(b, which, cases, chunk));
+    }
+    g.finish();
+    paired.print(group, 0, peers);
+}
+
+/// Clone and drop a handle to a live `Rc<u64>` (an increment, a decrement
+/// that does not reach zero).
+fn clone_drop(c: &mut Criterion) {
+    macro_rules! case {
+        ($make:expr) => {{
+            let r = $make;
+            move |n: u64| {
+                for _ in 0..n {
                     let c = black_box(&r).clone();
                     black_box(&c);
                     drop(c);
-                })
-            });
-        };
+                }
+            }
+        }};
     }
-    clone_drop!("std", std::rc::Rc::new(1u64));
-    clone_drop!("rclite", rclite::Rc::new(1u64));
-    clone_drop!("leaksafe_usize", Rc::<u64, usize>::new(1));
-    clone_drop!("leaksafe_u32", Rc::<u64, u32>::new_counted(1));
-    clone_drop!("leaksafe_u8", Rc::<u64, u8>::new_counted(1));
-    clone_drop!(
-        "leaksafe_sat_u32",
-        Rc::<u64, Saturating<u32>>::new_counted(1)
+    let std = case!(std::rc::Rc::new(1u64));
+    let std2 = case!(std::rc::Rc::new(1u64));
+    let rclite = case!(rclite::Rc::new(1u64));
+    let usize = case!(Rc::<u64, usize>::new(1));
+    let u32 = case!(Rc::<u64, u32>::new_counted(1));
+    let u8 = case!(Rc::<u64, u8>::new_counted(1));
+    let sat_u32 = case!(Rc::<u64, Saturating<u32>>::new_counted(1));
+    let sat_u8 = case!(Rc::<u64, Saturating<u8>>::new_counted(1));
+    run_group(
+        c,
+        "rc/clone+drop",
+        &[
+            "std",
+            "std#2",
+            "rclite",
+            "leaksafe_usize",
+            "leaksafe_u32",
+            "leaksafe_u8",
+            "leaksafe_sat_u32",
+            "leaksafe_sat_u8_known_gap",
+        ],
+        &[&std, &std2, &rclite, &usize, &u32, &u8, &sat_u32, &sat_u8],
+        10_000,
+        &[2],
     );
-
-    macro_rules! new_drop {
-        ($name:expr, $new:expr) => {
-            g.bench_function(concat!("new+drop/", $name), |b| {
-                b.iter(|| drop(black_box($new(black_box(1u64)))))
-            });
-        };
-    }
-    new_drop!("std", std::rc::Rc::new);
-    new_drop!("rclite", rclite::Rc::new);
-    new_drop!("leaksafe_usize", Rc::<u64, usize>::new);
-    new_drop!("leaksafe_u32", Rc::<u64, u32>::new_counted);
-    new_drop!("leaksafe_u8", Rc::<u64, u8>::new_counted);
-    new_drop!("leaksafe_sat_u32", Rc::<u64, Saturating<u32>>::new_counted);
-    g.finish();
 }
 
-criterion_group!(group, benches);
+/// Allocate, initialise the counts, drop the last reference and free.
+fn new_drop(c: &mut Criterion) {
+    macro_rules! case {
+        ($new:expr) => {
+            |n: u64| {
+                for _ in 0..n {
+                    drop(black_box($new(black_box(1u64))));
+                }
+            }
+        };
+    }
+    let std = case!(std::rc::Rc::new);
+    let std2 = case!(std::rc::Rc::new);
+    let rclite = case!(rclite::Rc::new);
+    let usize = case!(Rc::<u64, usize>::new);
+    let u32 = case!(Rc::<u64, u32>::new_counted);
+    let u8 = case!(Rc::<u64, u8>::new_counted);
+    let sat_u32 = case!(Rc::<u64, Saturating<u32>>::new_counted);
+    run_group(
+        c,
+        "rc/new+drop",
+        &[
+            "std",
+            "std#2",
+            "rclite",
+            "leaksafe_usize",
+            "leaksafe_u32",
+            "leaksafe_u8",
+            "leaksafe_sat_u32",
+        ],
+        &[&std, &std2, &rclite, &usize, &u32, &u8, &sat_u32],
+        2000,
+        &[2],
+    );
+}
+
+criterion_group! {
+    name = group;
+    config = configure();
+    targets = clone_drop, new_drop
+}
 criterion_main!(group);
