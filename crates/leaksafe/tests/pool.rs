@@ -632,3 +632,98 @@ fn auto_traits() {
     fn send<T: Send>() {}
     send::<leaksafe::thread::PoolJoinGuard<'static, u8>>();
 }
+
+/// `map_chunks` returns `f` of every chunk in order, the last chunk shorter,
+/// for empty input, one chunk, and chunk sizes that do and do not divide
+/// the length; on pools of one and of two threads.
+#[test]
+fn map_chunks_returns_each_chunks_result_in_order() {
+    let _g = shared();
+    let n = if cfg!(miri) { 37 } else { 10_007 };
+    let data: Vec<u64> = (0..n as u64).collect();
+    for threads in [1, 2] {
+        let pool = ThreadPool::new(threads);
+        for chunk in [1, 3, 10, n, n + 5] {
+            let got = pool.map_chunks(&data, chunk, |c| (c[0], c.len()));
+            let want: Vec<(u64, usize)> = data.chunks(chunk).map(|c| (c[0], c.len())).collect();
+            assert_eq!(got, want, "threads {threads}, chunk {chunk}");
+        }
+        let empty: Vec<u64> = pool.map_chunks(&[] as &[u64], 4, |c| c[0]);
+        assert!(empty.is_empty());
+    }
+}
+
+/// Results may borrow the input, and each result is dropped exactly once
+/// (by the caller, after it got them all).
+#[test]
+fn map_chunks_results_borrow_the_input_and_drop_once() {
+    let _g = shared();
+    let pool = ThreadPool::new(2);
+    let ledger = Ledger::new();
+    let words: Vec<String> = (0..SMALL).map(|i| format!("w{i}")).collect();
+    let got = pool.map_chunks(&words, 3, |c| {
+        (c.first().map(String::as_str), ledger.track(c.len()))
+    });
+    assert_eq!(got.len(), SMALL.div_ceil(3));
+    assert_eq!(got[0].0, Some("w0"));
+    drop(got);
+    ledger.assert_all_dropped();
+}
+
+#[test]
+fn map_chunks_zero_chunk_size_panics_like_slice_chunks() {
+    let _g = shared();
+    let pool = ThreadPool::new(1);
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        pool.map_chunks(&[1, 2, 3], 0, |c| c.len())
+    }));
+    let msg = panic_message(&*r.unwrap_err());
+    assert!(msg.contains("chunk size must be non-zero"), "{msg}");
+}
+
+/// A panic in `f` for one chunk: `map_chunks` resumes the user's own payload
+/// (after its tasks finished), the results computed so far are dropped once,
+/// and the pool stays usable.
+#[test]
+fn map_chunks_resumes_the_first_panic_after_all_chunks_ran() {
+    let _g = shared();
+    let pool = ThreadPool::new(2);
+    let ledger = Ledger::new();
+    let data: Vec<usize> = (0..SMALL).collect();
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        pool.map_chunks(&data, 1, |c| {
+            if c[0] == SMALL / 2 {
+                panic!("chunk {} failed", c[0]);
+            }
+            ledger.track(c[0])
+        })
+    }));
+    let msg = panic_message(&*r.unwrap_err());
+    assert_eq!(msg, format!("chunk {} failed", SMALL / 2));
+    ledger.assert_all_dropped();
+    assert_eq!(
+        pool.map_chunks(&data, 4, <[usize]>::len).len(),
+        SMALL.div_ceil(4)
+    );
+}
+
+/// `map_chunks` inside a task of the same pool, and inside `map_chunks`.
+#[test]
+fn map_chunks_nests() {
+    let _g = shared();
+    let pool = ThreadPool::new(2);
+    let data: Vec<u64> = (0..SMALL as u64).collect();
+    let inner = |c: &[u64]| {
+        pool.map_chunks(c, 2, |d| d.iter().sum::<u64>())
+            .iter()
+            .sum::<u64>()
+    };
+    let sums = pool.map_chunks(&data, 5, inner);
+    assert_eq!(sums.iter().sum::<u64>(), data.iter().sum::<u64>());
+    let in_task = pool.scope(|s| {
+        s.spawn(|| pool.map_chunks(&data, 7, <[u64]>::len).len())
+            .join()
+            .unwrap()
+    });
+    assert_eq!(in_task, SMALL.div_ceil(7));
+}

@@ -56,6 +56,7 @@ mod handle;
 mod job;
 mod join_guard;
 mod latch;
+mod map;
 mod registry;
 mod scope;
 mod sleep;
