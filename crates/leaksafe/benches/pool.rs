@@ -16,55 +16,66 @@ use std::time::{Duration, Instant};
 use criterion::{Bencher, Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
 
-/// Times `cases[which]`, running both cases once per iteration in an order
-/// that alternates, and records every pair of times in `paired`.
+/// Times `cases[which]`, running every case once per iteration in an order
+/// that rotates, and records every iteration's times in `paired`.
 fn interleaved(
     b: &mut Bencher<'_>,
     which: usize,
-    cases: &[&dyn Fn(); 2],
-    paired: &Mutex<Vec<[f64; 2]>>,
+    cases: &[&dyn Fn()],
+    paired: &Mutex<Vec<Vec<f64>>>,
 ) {
     b.iter_custom(|iters| {
         let mut total = Duration::ZERO;
-        let mut pairs = Vec::with_capacity(iters as usize);
+        let mut rows = Vec::with_capacity(iters as usize);
         for i in 0..iters as usize {
-            let mut pair = [0.0; 2];
-            for j in 0..2 {
-                let k = (i + j) % 2;
+            let mut row = vec![0.0; cases.len()];
+            for j in 0..cases.len() {
+                let k = (i + j) % cases.len();
                 let t = Instant::now();
                 cases[k]();
                 let e = t.elapsed();
-                pair[k] = e.as_secs_f64();
+                row[k] = e.as_secs_f64();
                 if k == which {
                     total += e;
                 }
             }
-            pairs.push(pair);
+            rows.push(row);
         }
-        paired.lock().unwrap().extend(pairs);
+        paired.lock().unwrap().extend(rows);
         total
     })
 }
 
-/// The median of the per-iteration ratios leaksafe/rayon, with quartiles.
-fn print_paired(name: &str, paired: &Mutex<Vec<[f64; 2]>>) {
+/// For each leaksafe case (all but the last), the median of the
+/// per-iteration ratios to the last case (rayon), with quartiles.
+fn print_paired(name: &str, names: &[&str], paired: &Mutex<Vec<Vec<f64>>>) {
     let v = paired.lock().unwrap();
-    let sorted = |f: &dyn Fn(&[f64; 2]) -> f64| {
-        let mut r: Vec<f64> = v.iter().map(f).collect();
+    let n = v.len();
+    if n == 0 {
+        // The group was filtered out (or run in test mode without rounds).
+        return;
+    }
+    let sorted = |f: &dyn Fn(&[f64]) -> f64| {
+        let mut r: Vec<f64> = v.iter().map(|row| f(row)).collect();
         r.sort_by(|a, b| a.partial_cmp(b).unwrap());
         r
     };
-    let ratio = sorted(&|p| p[0] / p[1]);
-    let (lk, ry) = (sorted(&|p| p[0]), sorted(&|p| p[1]));
-    let n = v.len();
-    println!(
-        "paired {name}: n={n} median leaksafe/rayon {:.3} (quartiles {:.3}..{:.3}); median us: leaksafe {:.1} rayon {:.1}",
-        ratio[n / 2],
-        ratio[n / 4],
-        ratio[3 * n / 4],
-        lk[n / 2] * 1e6,
-        ry[n / 2] * 1e6,
-    );
+    let last = names.len() - 1;
+    for k in 0..last {
+        let ratio = sorted(&|row| row[k] / row[last]);
+        let (lk, ry) = (sorted(&|row| row[k]), sorted(&|row| row[last]));
+        println!(
+            "paired {name}/{}: n={n} median {}/{} {:.3} (quartiles {:.3}..{:.3}); median us: {:.1} vs {:.1}",
+            names[k],
+            names[k],
+            names[last],
+            ratio[n / 2],
+            ratio[n / 4],
+            ratio[3 * n / 4],
+            lk[n / 2] * 1e6,
+            ry[n / 2] * 1e6,
+        );
+    }
 }
 
 const THREADS: usize = 2;
@@ -106,11 +117,9 @@ fn tasks(c: &mut Criterion) {
         })
     };
     let cases: [&dyn Fn(); 2] = [&lk, &ry];
+    let names = ["leaksafe_pool_scope_10k", "rayon_scope_10k"];
     let paired = Mutex::new(Vec::new());
-    for (which, name) in ["leaksafe_pool_scope_10k", "rayon_scope_10k"]
-        .into_iter()
-        .enumerate()
-    {
+    for (which, name) in names.into_iter().enumerate() {
         g.bench_function(name, |b| interleaved(b, which, &cases, &paired));
     }
     g.throughput(Throughput::Elements(STD_TASKS as u64));
@@ -126,7 +135,7 @@ fn tasks(c: &mut Criterion) {
         })
     });
     g.finish();
-    print_paired("pool/trivial_tasks/10k", &paired);
+    print_paired("pool/trivial_tasks", &names, &paired);
 }
 
 fn empty_scope(c: &mut Criterion) {
@@ -181,17 +190,29 @@ fn parallel_sum(c: &mut Criterion) {
         });
         assert_eq!(total, expected);
     };
+    // The same 1,000 chunks through `map_chunks`, which splits them into a
+    // few tasks per thread instead of spawning one task per chunk.
+    let lk_map = || {
+        let data = black_box(&data);
+        let total: u64 = pool
+            .map_chunks(data, 1000, |chunk| chunk.iter().sum::<u64>())
+            .into_iter()
+            .sum();
+        assert_eq!(total, expected);
+    };
     let ry = || {
         let data = black_box(&data);
         let total: u64 = rp.install(|| data.par_iter().sum());
         assert_eq!(total, expected);
     };
-    let cases: [&dyn Fn(); 2] = [&lk, &ry];
+    let cases: [&dyn Fn(); 3] = [&lk, &lk_map, &ry];
+    let names = [
+        "leaksafe_pool_1000_spawns",
+        "leaksafe_map_chunks_1000",
+        "rayon_par_iter",
+    ];
     let paired = Mutex::new(Vec::new());
-    for (which, name) in ["leaksafe_pool_1000_chunks", "rayon_par_iter"]
-        .into_iter()
-        .enumerate()
-    {
+    for (which, name) in names.into_iter().enumerate() {
         g.bench_function(name, |b| interleaved(b, which, &cases, &paired));
     }
     g.bench_function("serial_iter", |b| {
@@ -201,7 +222,7 @@ fn parallel_sum(c: &mut Criterion) {
         })
     });
     g.finish();
-    print_paired("pool/sum_1m_u64", &paired);
+    print_paired("pool/sum_1m_u64", &names, &paired);
 }
 
 criterion_group!(group, tasks, empty_scope, parallel_sum);
