@@ -377,6 +377,25 @@ fn cases() -> Vec<Case> {
             .chain(crate::live::bench_pool())
             .collect(),
         },
+        Case {
+            name: "pool (2 workers): sum 1M u64, 1000 chunks",
+            imps: vec![{
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(2)
+                    .build()
+                    .expect("rayon pool");
+                let data: Vec<u64> = (0..1_000_000).collect();
+                imp("rayon par_iter().sum()", Peer, move |n| {
+                    use rayon::prelude::*;
+                    for _ in 0..n {
+                        black_box(pool.install(|| black_box(&data).par_iter().sum::<u64>()));
+                    }
+                })
+            }]
+            .into_iter()
+            .chain(crate::live::bench_pool_sum())
+            .collect(),
+        },
     ]
 }
 

@@ -334,6 +334,42 @@ pub fn bench_pool() -> Vec<Imp> {
     )]
 }
 
+/// A 2-worker pool summing 1M `u64` in 1,000 chunks: with `map_chunks`
+/// (a few tasks per thread) and with one spawned, joined task per chunk.
+pub fn bench_pool_sum() -> Vec<Imp> {
+    let pool = std::sync::Arc::new(leaksafe::thread::ThreadPool::new(2));
+    let data = std::sync::Arc::new((0..1_000_000).collect::<Vec<u64>>());
+    let (pool2, data2) = (pool.clone(), data.clone());
+    vec![
+        imp(
+            "leaksafe ThreadPool::map_chunks",
+            Role::Leaksafe,
+            move |n| {
+                for _ in 0..n {
+                    let sums = pool.map_chunks(black_box(&data), 1000, |c| c.iter().sum::<u64>());
+                    black_box(sums.iter().sum::<u64>());
+                }
+            },
+        ),
+        imp(
+            "leaksafe 1000 x PoolScope::spawn",
+            Role::Leaksafe,
+            move |n| {
+                for _ in 0..n {
+                    let total: u64 = pool2.scope(|s| {
+                        let hs: Vec<_> = black_box(&data2)
+                            .chunks(1000)
+                            .map(|c| s.spawn(move || c.iter().sum::<u64>()))
+                            .collect();
+                        hs.into_iter().map(|h| h.join().unwrap()).sum()
+                    });
+                    black_box(total);
+                }
+            },
+        ),
+    ]
+}
+
 /// A 2-worker pool whose workers have started and run tasks (so that they
 /// allocate nothing more while memory cases are counted).
 pub fn warm_pool() -> leaksafe::thread::ThreadPool {
