@@ -14,7 +14,7 @@ use super::vec::{
     VecExtractIf, VecLike, VecMore, VecSplice, extract_if_scenarios, more_scenarios,
     splice_scenarios, vec_scenarios,
 };
-use crate::{Check, Proxy, Run, Scenario, Tracked};
+use crate::{Check, Op, Proxy, Run, Scenario, Tracked};
 
 type LVec = leaksafe::vec::Vec<Tracked>;
 
@@ -199,6 +199,37 @@ where
     ThreadPool::new(2).scope(f)
 }
 
+/// `ThreadPool::map_chunks` over borrowed tracked data, each chunk's result
+/// a tracked value. A panic in any chunk must come back out of
+/// `map_chunks` only after every task finished (the borrowed data is alive
+/// throughout), and every result computed is dropped exactly once, whether
+/// `map_chunks` returned them or unwound.
+fn pool_map_chunks(r: &Run) -> Check {
+    const ITEMS: usize = 6;
+    const CHUNK: usize = 2;
+    let l = r.ledger();
+    let data: Vec<Tracked> = l.track_range(ITEMS).collect();
+    let pool = ThreadPool::new(2);
+    let out = r.catch_propagated(|| {
+        pool.map_chunks(&data, CHUNK, |c| {
+            for x in c {
+                l.tick(Op::Predicate);
+                assert!(x.try_get().is_some(), "a chunk read dropped data");
+            }
+            l.track(c.len())
+        })
+    });
+    drop(pool);
+    r.set_steps(ITEMS);
+    if let Some(out) = out {
+        r.ensure(
+            out.len() == ITEMS / CHUNK && out.iter().all(|t| *t.get() == CHUNK),
+            || format!("map_chunks returned {} results", out.len()),
+        )?;
+    }
+    r.check_ordered(&data)
+}
+
 scope_bodies!(ls_scope, leaksafe::thread::scope);
 guard_body!(ls_guard, leaksafe::thread::scope);
 scope_bodies!(ls_pool, super::pool_scope);
@@ -242,5 +273,12 @@ pub fn library() -> Vec<Scenario> {
             guard,
         ));
     }
+    v.push(Scenario::new(
+        "leaksafe::thread::ThreadPool",
+        "map_chunks",
+        "thread",
+        Proxy::None,
+        pool_map_chunks,
+    ));
     v
 }
