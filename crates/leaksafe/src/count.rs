@@ -183,24 +183,56 @@ mod ops {
         }
     }
 
+    /// The items of `CountOps` that do not depend on the overflow policy: the
+    /// integer and atomic types, the constants both policies share, and the
+    /// plain atomic operations (each one call of the atomic's own method).
+    macro_rules! same_for_both_policies {
+        ($int:ty, $atomic:ty) => {
+            type Int = $int;
+            type Atomic = $atomic;
+            const MAX: $int = <$int>::MAX;
+            const SATURATED: $int = <$int>::MAX;
+            const ZERO: $int = 0;
+            const ONE: $int = 1;
+
+            #[inline]
+            fn to_usize(v: $int) -> usize {
+                usize::try_from(v).unwrap_or(usize::MAX)
+            }
+
+            #[inline]
+            fn atomic_new(v: $int) -> $atomic {
+                <$atomic>::new(v)
+            }
+            #[inline]
+            fn atomic_load(a: &$atomic, order: Ordering) -> $int {
+                a.load(order)
+            }
+            #[inline]
+            fn atomic_store(a: &$atomic, v: $int, order: Ordering) {
+                a.store(v, order)
+            }
+            #[inline]
+            fn atomic_compare_exchange(
+                a: &$atomic,
+                current: $int,
+                new: $int,
+                success: Ordering,
+                failure: Ordering,
+            ) -> Result<$int, $int> {
+                a.compare_exchange(current, new, success, failure)
+            }
+        };
+    }
+
     /// The sealing: only this module implements `CountOps`.
     macro_rules! impl_count {
         ($int:ty, $atomic:ty, wide = $wide:expr) => {
             // ---- abort policy ----
             impl CountOps for $int {
-                type Int = $int;
-                type Atomic = $atomic;
-                const MAX: $int = <$int>::MAX;
+                same_for_both_policies!($int, $atomic);
                 const SATURATES: bool = false;
-                const SATURATED: $int = <$int>::MAX;
                 const WEAK_LOCKED: $int = <$int>::MAX;
-                const ZERO: $int = 0;
-                const ONE: $int = 1;
-
-                #[inline]
-                fn to_usize(v: $int) -> usize {
-                    usize::try_from(v).unwrap_or(usize::MAX)
-                }
 
                 #[inline]
                 fn cell_inc(c: &Cell<$int>) {
@@ -220,29 +252,6 @@ mod ops {
                     let v = c.get() - 1;
                     c.set(v);
                     v == 0
-                }
-
-                #[inline]
-                fn atomic_new(v: $int) -> $atomic {
-                    <$atomic>::new(v)
-                }
-                #[inline]
-                fn atomic_load(a: &$atomic, order: Ordering) -> $int {
-                    a.load(order)
-                }
-                #[inline]
-                fn atomic_store(a: &$atomic, v: $int, order: Ordering) {
-                    a.store(v, order)
-                }
-                #[inline]
-                fn atomic_compare_exchange(
-                    a: &$atomic,
-                    current: $int,
-                    new: $int,
-                    success: Ordering,
-                    failure: Ordering,
-                ) -> Result<$int, $int> {
-                    a.compare_exchange(current, new, success, failure)
                 }
 
                 #[inline]
@@ -371,19 +380,9 @@ mod ops {
 
             // ---- saturating policy ----
             impl CountOps for Saturating<$int> {
-                type Int = $int;
-                type Atomic = $atomic;
-                const MAX: $int = <$int>::MAX;
+                same_for_both_policies!($int, $atomic);
                 const SATURATES: bool = true;
-                const SATURATED: $int = <$int>::MAX;
                 const WEAK_LOCKED: $int = <$int>::MAX - 1;
-                const ZERO: $int = 0;
-                const ONE: $int = 1;
-
-                #[inline]
-                fn to_usize(v: $int) -> usize {
-                    usize::try_from(v).unwrap_or(usize::MAX)
-                }
 
                 #[inline]
                 fn cell_inc(c: &Cell<$int>) {
@@ -410,29 +409,6 @@ mod ops {
                         return false;
                     }
                     v == 0
-                }
-
-                #[inline]
-                fn atomic_new(v: $int) -> $atomic {
-                    <$atomic>::new(v)
-                }
-                #[inline]
-                fn atomic_load(a: &$atomic, order: Ordering) -> $int {
-                    a.load(order)
-                }
-                #[inline]
-                fn atomic_store(a: &$atomic, v: $int, order: Ordering) {
-                    a.store(v, order)
-                }
-                #[inline]
-                fn atomic_compare_exchange(
-                    a: &$atomic,
-                    current: $int,
-                    new: $int,
-                    success: Ordering,
-                    failure: Ordering,
-                ) -> Result<$int, $int> {
-                    a.compare_exchange(current, new, success, failure)
                 }
 
                 #[inline]

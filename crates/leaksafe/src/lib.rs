@@ -44,6 +44,7 @@ extern crate std;
 mod count;
 pub mod rc;
 mod rc_box;
+mod shared_impls;
 pub mod sync;
 #[cfg(feature = "std")]
 pub mod thread;

@@ -18,6 +18,12 @@ use leaksafe::Count;
 use leaksafe::sync::{Arc, Weak};
 use leaksafe_check::{Ledger, Op, Tracked, catch};
 
+#[path = "common/abort.rs"]
+mod abort;
+#[path = "common/differential.rs"]
+#[macro_use]
+mod differential;
+
 /// Per-width tests: instantiated once for every count type.
 macro_rules! per_count {
     ($($m:ident: $c:ty;)*) => {$(
@@ -569,33 +575,6 @@ fn threads_get_mut_vs_upgrade() {
 
 const CHILD_ENV: &str = "LEAKSAFE_ARC_ABORT_CHILD";
 
-/// Runs this test in a child process with [`CHILD_ENV`] set, and asserts it
-/// died of SIGABRT (and printed nothing that says it went on).
-fn expect_abort(name: &str) {
-    use std::os::unix::process::ExitStatusExt;
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.signal(),
-        Some(6),
-        "{name}: expected SIGABRT, got {:?}; stdout: {stdout}; stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        stdout.contains("CHILD-REACHED-LIMIT"),
-        "{name}: the child did not reach the limit before aborting: {stdout}"
-    );
-    assert!(
-        !stdout.contains("CHILD-SURVIVED"),
-        "{name}: the child went on: {stdout}"
-    );
-}
-
 fn in_child() -> bool {
     std::env::var_os(CHILD_ENV).is_some()
 }
@@ -615,9 +594,9 @@ fn abort_child<T: 'static, C: Count>(
         mem::forget(a.clone());
     }
     assert_eq!(Arc::strong_count(&a), limit);
-    println!("CHILD-REACHED-LIMIT");
+    abort::reached_limit();
     step(&a, &w);
-    println!("CHILD-SURVIVED");
+    abort::survived();
 }
 
 /// The same for the weak count: hold `limit` weak references.
@@ -628,9 +607,9 @@ fn weak_abort_child<C: Count>(limit: usize, step: impl FnOnce(&Arc<u8, C>, &Weak
         mem::forget(Arc::downgrade(&a));
     }
     assert_eq!(Arc::weak_count(&a), limit);
-    println!("CHILD-REACHED-LIMIT");
+    abort::reached_limit();
     step(&a, &w);
-    println!("CHILD-SURVIVED");
+    abort::survived();
 }
 
 macro_rules! abort_tests {
@@ -641,7 +620,7 @@ macro_rules! abort_tests {
             if in_child() {
                 abort_tests!(@child $kind, $c, $limit, |$a, $w| $step);
             } else {
-                expect_abort(stringify!($name));
+                abort::expect_abort(stringify!($name), CHILD_ENV, "1");
             }
         }
     )*};
@@ -833,158 +812,6 @@ fn u8_full_range_without_abort() {
 }
 
 // ---- differential: the same random operations on leaksafe's Arc and std's --
+// (common/differential.rs)
 
-mod differential {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[derive(Clone, Debug)]
-    enum Step {
-        Clone(usize),
-        Drop(usize),
-        Downgrade(usize),
-        Upgrade(usize),
-        CloneWeak(usize),
-        DropWeak(usize),
-        GetMut(usize),
-        MakeMut(usize),
-        TryUnwrap(usize),
-        IntoInner(usize),
-        New,
-    }
-
-    fn step() -> impl Strategy<Value = Step> {
-        prop_oneof![
-            3 => any::<usize>().prop_map(Step::Clone),
-            2 => any::<usize>().prop_map(Step::Drop),
-            2 => any::<usize>().prop_map(Step::Downgrade),
-            2 => any::<usize>().prop_map(Step::Upgrade),
-            1 => any::<usize>().prop_map(Step::CloneWeak),
-            2 => any::<usize>().prop_map(Step::DropWeak),
-            1 => any::<usize>().prop_map(Step::GetMut),
-            1 => any::<usize>().prop_map(Step::MakeMut),
-            1 => any::<usize>().prop_map(Step::TryUnwrap),
-            1 => any::<usize>().prop_map(Step::IntoInner),
-            1 => Just(Step::New),
-        ]
-    }
-
-    type Std = std::sync::Arc<u64>;
-    type StdWeak = std::sync::Weak<u64>;
-
-    /// Runs `steps` on both implementations, comparing counts and values of
-    /// every handle after each step. At most 60 handles of each kind exist,
-    /// well below `u8`'s ceilings.
-    fn run<C: Count>(steps: &[Step]) {
-        let mut ours: Vec<Arc<u64, C>> = vec![Arc::new_counted(0)];
-        let mut theirs: Vec<Std> = vec![std::sync::Arc::new(0)];
-        let mut ours_w: Vec<Weak<u64, C>> = vec![Weak::new_counted()];
-        let mut theirs_w: Vec<StdWeak> = vec![StdWeak::new()];
-        let mut next = 1;
-        for s in steps {
-            let n = ours.len();
-            let m = ours_w.len();
-            match *s {
-                Step::Clone(i) if n > 0 && n < 60 => {
-                    ours.push(ours[i % n].clone());
-                    theirs.push(theirs[i % n].clone());
-                }
-                Step::Drop(i) if n > 0 => {
-                    ours.swap_remove(i % n);
-                    theirs.swap_remove(i % n);
-                }
-                Step::Downgrade(i) if n > 0 && m < 60 => {
-                    ours_w.push(Arc::downgrade(&ours[i % n]));
-                    theirs_w.push(std::sync::Arc::downgrade(&theirs[i % n]));
-                }
-                Step::Upgrade(j) if m > 0 && n < 60 => {
-                    let (a, b) = (ours_w[j % m].upgrade(), theirs_w[j % m].upgrade());
-                    assert_eq!(a.is_some(), b.is_some());
-                    if let (Some(a), Some(b)) = (a, b) {
-                        ours.push(a);
-                        theirs.push(b);
-                    }
-                }
-                Step::CloneWeak(j) if m > 0 && m < 60 => {
-                    ours_w.push(ours_w[j % m].clone());
-                    theirs_w.push(theirs_w[j % m].clone());
-                }
-                Step::DropWeak(j) if m > 0 => {
-                    ours_w.swap_remove(j % m);
-                    theirs_w.swap_remove(j % m);
-                }
-                Step::GetMut(i) if n > 0 => {
-                    let a = Arc::get_mut(&mut ours[i % n]);
-                    let b = std::sync::Arc::get_mut(&mut theirs[i % n]);
-                    assert_eq!(a.is_some(), b.is_some());
-                    if let (Some(a), Some(b)) = (a, b) {
-                        *a += 100;
-                        *b += 100;
-                    }
-                }
-                Step::MakeMut(i) if n > 0 => {
-                    *Arc::make_mut(&mut ours[i % n]) += 1;
-                    *std::sync::Arc::make_mut(&mut theirs[i % n]) += 1;
-                }
-                Step::TryUnwrap(i) if n > 0 => {
-                    let a = Arc::try_unwrap(ours.swap_remove(i % n));
-                    let b = std::sync::Arc::try_unwrap(theirs.swap_remove(i % n));
-                    match (a, b) {
-                        (Ok(x), Ok(y)) => assert_eq!(x, y),
-                        (Err(a), Err(b)) => {
-                            ours.push(a);
-                            theirs.push(b);
-                            let l = ours.len() - 1;
-                            ours.swap(i % n, l);
-                            theirs.swap(i % n, l);
-                        }
-                        (a, b) => panic!("try_unwrap differs: {a:?} vs {b:?}"),
-                    }
-                }
-                Step::IntoInner(i) if n > 0 => {
-                    let a = Arc::into_inner(ours.swap_remove(i % n));
-                    let b = std::sync::Arc::into_inner(theirs.swap_remove(i % n));
-                    assert_eq!(a, b);
-                }
-                Step::New if n < 60 => {
-                    ours.push(Arc::new_counted(next));
-                    theirs.push(std::sync::Arc::new(next));
-                    next += 1;
-                }
-                _ => {}
-            }
-            for (a, b) in ours.iter().zip(&theirs) {
-                assert_eq!(**a, **b);
-                assert_eq!(Arc::strong_count(a), std::sync::Arc::strong_count(b));
-                assert_eq!(Arc::weak_count(a), std::sync::Arc::weak_count(b));
-            }
-            for (a, b) in ours_w.iter().zip(&theirs_w) {
-                assert_eq!(a.strong_count(), b.strong_count());
-                assert_eq!(a.weak_count(), b.weak_count());
-                assert_eq!(a.upgrade().map(|x| *x), b.upgrade().map(|x| *x));
-            }
-        }
-    }
-
-    // Under Miri each case costs seconds; the native run covers the space.
-    const CASES: u32 = if cfg!(miri) { 2 } else { 256 };
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
-
-        #[test]
-        fn same_as_std_usize(steps in proptest::collection::vec(step(), 1..if cfg!(miri) { 20 } else { 200 })) {
-            run::<usize>(&steps);
-        }
-
-        #[test]
-        fn same_as_std_u8(steps in proptest::collection::vec(step(), 1..if cfg!(miri) { 20 } else { 200 })) {
-            run::<u8>(&steps);
-        }
-
-        #[test]
-        fn same_as_std_saturating_u16(steps in proptest::collection::vec(step(), 1..if cfg!(miri) { 20 } else { 200 })) {
-            run::<Saturating<u16>>(&steps);
-        }
-    }
-}
+differential_vs_std!(Arc, Weak, std::sync::Arc<u64>, std::sync::Weak<u64>);

@@ -40,6 +40,38 @@ macro_rules! std_style_code {
             assert!(empty.upgrade().is_none());
         }
 
+        /// `<`, `<=`, `>`, `>=` call the value's own methods, not
+        /// `partial_cmp` (std's `Rc`/`Arc` forward each one): a type whose
+        /// operators disagree with its `partial_cmp` tells them apart.
+        #[test]
+        fn comparison_operators_forward() {
+            #[derive(PartialEq)]
+            struct Odd;
+            impl PartialOrd for Odd {
+                fn partial_cmp(&self, _: &Self) -> Option<std::cmp::Ordering> {
+                    None
+                }
+                fn lt(&self, _: &Self) -> bool {
+                    true
+                }
+                fn le(&self, _: &Self) -> bool {
+                    true
+                }
+                fn gt(&self, _: &Self) -> bool {
+                    true
+                }
+                fn ge(&self, _: &Self) -> bool {
+                    true
+                }
+            }
+            let (r1, r2) = (Rc::new(Odd), Rc::new(Odd));
+            assert!(r1 < r2 && r1 <= r2 && r1 > r2 && r1 >= r2);
+            assert_eq!(r1.partial_cmp(&r2), None);
+            let (a1, a2) = (Arc::new(Odd), Arc::new(Odd));
+            assert!(a1 < a2 && a1 <= a2 && a1 > a2 && a1 >= a2);
+            assert_eq!(a1.partial_cmp(&a2), None);
+        }
+
         #[test]
         fn vec_unannotated() {
             let mut v = Vec::new();

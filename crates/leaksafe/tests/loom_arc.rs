@@ -87,6 +87,37 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
     b.check(f);
 }
 
+/// A fresh `Arc` to a [`Probe`], and the probe's drop counter.
+fn probe_arc<C: Count>() -> (Arc<Probe, C>, StdArc<StdAtomicUsize>) {
+    let (p, drops) = Probe::new();
+    (Arc::new_counted(p), drops)
+}
+
+/// The racing reader: upgrades `w` and, if that succeeded, reads the value.
+fn read_if_upgraded<C: Count>(w: &Weak<Probe, C>) {
+    if let Some(up) = w.upgrade() {
+        up.read();
+    }
+}
+
+/// The other thread of the CVE-2018-25008 race: downgrade its clone `b`,
+/// drop `b`, then upgrade and read.
+fn downgrade_drop_upgrade<C: Count>(b: Arc<Probe, C>) {
+    let w = Arc::downgrade(&b);
+    drop(b);
+    read_if_upgraded(&w);
+}
+
+/// Runs `other` on a second thread while this one writes `v` through
+/// `get_mut` if `a` is unique, then joins.
+fn get_mut_write_vs<C: Count>(a: &mut Arc<Probe, C>, v: u32, other: impl FnOnce() + 'static) {
+    let t = thread::spawn(other);
+    if let Some(m) = Arc::get_mut(a) {
+        m.write(v);
+    }
+    t.join().unwrap();
+}
+
 macro_rules! models {
     ($($m:ident: $c:ty;)*) => {$(
         mod $m {
@@ -97,8 +128,7 @@ macro_rules! models {
             #[test]
             fn clone_vs_last_drop() {
                 model(|| {
-                    let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (a, drops) = probe_arc::<C>();
                     let b = a.clone();
                     let t = thread::spawn(move || {
                         b.read();
@@ -118,13 +148,10 @@ macro_rules! models {
             #[test]
             fn upgrade_vs_last_drop() {
                 model(|| {
-                    let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (a, drops) = probe_arc::<C>();
                     let w: Weak<Probe, C> = Arc::downgrade(&a);
                     let t = thread::spawn(move || {
-                        if let Some(up) = w.upgrade() {
-                            up.read();
-                        }
+                        read_if_upgraded(&w);
                         drop(w);
                     });
                     drop(a);
@@ -138,8 +165,7 @@ macro_rules! models {
             #[test]
             fn weak_drop_vs_strong_drop() {
                 model(|| {
-                    let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (a, drops) = probe_arc::<C>();
                     let w = Arc::downgrade(&a);
                     let t = thread::spawn(move || drop(w));
                     drop(a);
@@ -152,18 +178,9 @@ macro_rules! models {
             #[test]
             fn get_mut_vs_upgrade() {
                 model(|| {
-                    let (p, _drops) = Probe::new();
-                    let mut a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (mut a, _drops) = probe_arc::<C>();
                     let w = Arc::downgrade(&a);
-                    let t = thread::spawn(move || {
-                        if let Some(up) = w.upgrade() {
-                            up.read();
-                        }
-                    });
-                    if let Some(m) = Arc::get_mut(&mut a) {
-                        m.write(1);
-                    }
-                    t.join().unwrap();
+                    get_mut_write_vs(&mut a, 1, move || read_if_upgraded(&w));
                     assert!(Arc::get_mut(&mut a).is_some());
                 });
             }
@@ -176,20 +193,9 @@ macro_rules! models {
             #[test]
             fn get_mut_vs_downgrade() {
                 model(|| {
-                    let (p, _drops) = Probe::new();
-                    let mut a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (mut a, _drops) = probe_arc::<C>();
                     let b = a.clone();
-                    let t = thread::spawn(move || {
-                        let w = Arc::downgrade(&b);
-                        drop(b);
-                        if let Some(up) = w.upgrade() {
-                            up.read();
-                        }
-                    });
-                    if let Some(m) = Arc::get_mut(&mut a) {
-                        m.write(1);
-                    }
-                    t.join().unwrap();
+                    get_mut_write_vs(&mut a, 1, move || downgrade_drop_upgrade(b));
                 });
             }
 
@@ -199,14 +205,9 @@ macro_rules! models {
             #[test]
             fn make_mut_with_weak() {
                 model(|| {
-                    let (p, drops) = Probe::new();
-                    let mut a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (mut a, drops) = probe_arc::<C>();
                     let w = Arc::downgrade(&a);
-                    let t = thread::spawn(move || {
-                        if let Some(up) = w.upgrade() {
-                            up.read();
-                        }
-                    });
+                    let t = thread::spawn(move || read_if_upgraded(&w));
                     Arc::make_mut(&mut a).write(2);
                     t.join().unwrap();
                     assert_eq!(a.read(), 2);
@@ -223,8 +224,7 @@ macro_rules! models {
             #[test]
             fn make_mut_vs_clone_drop() {
                 model(|| {
-                    let (p, drops) = Probe::new();
-                    let mut a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (mut a, drops) = probe_arc::<C>();
                     let b = a.clone();
                     let t = thread::spawn(move || {
                         b.read();
@@ -243,14 +243,9 @@ macro_rules! models {
             #[test]
             fn try_unwrap_vs_upgrade() {
                 model(|| {
-                    let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (a, drops) = probe_arc::<C>();
                     let w = Arc::downgrade(&a);
-                    let t = thread::spawn(move || {
-                        if let Some(up) = w.upgrade() {
-                            up.read();
-                        }
-                    });
+                    let t = thread::spawn(move || read_if_upgraded(&w));
                     if let Ok(mut v) = Arc::try_unwrap(a) {
                         v.write(4);
                     }
@@ -263,8 +258,7 @@ macro_rules! models {
             #[test]
             fn into_inner_race() {
                 model(|| {
-                    let (p, drops) = Probe::new();
-                    let a: Arc<Probe, C> = Arc::new_counted(p);
+                    let (a, drops) = probe_arc::<C>();
                     let b = a.clone();
                     let t = thread::spawn(move || Arc::into_inner(b).map(|mut v| v.write(5)).is_some());
                     let mine = Arc::into_inner(a).map(|mut v| v.write(6)).is_some();
@@ -289,8 +283,7 @@ models! {
 /// it started.
 fn saturation_model<C: Count>(max: usize) {
     model(move || {
-        let (p, drops) = Probe::new();
-        let a: Arc<Probe, C> = Arc::new_counted(p);
+        let (a, drops) = probe_arc::<C>();
         let held: Vec<Arc<Probe, C>> = (2..max).map(|_| a.clone()).collect();
         assert_eq!(Arc::strong_count(&a), max - 1);
         let b = a.clone(); // max - 0: saturated now
@@ -324,8 +317,7 @@ fn saturation_u8() {
 #[test]
 fn saturation_race_from_below_u8() {
     model(|| {
-        let (p, drops) = Probe::new();
-        let a: Arc<Probe, Saturating<u8>> = Arc::new_counted(p);
+        let (a, drops) = probe_arc::<Saturating<u8>>();
         for _ in 2..255 {
             core::mem::forget(a.clone());
         }
@@ -353,24 +345,13 @@ fn saturation_race_from_below_u8() {
 #[test]
 fn saturated_weak_vs_get_mut_u8() {
     model(|| {
-        let (p, _drops) = Probe::new();
-        let mut a: Arc<Probe, Saturating<u8>> = Arc::new_counted(p);
+        let (mut a, _drops) = probe_arc::<Saturating<u8>>();
         for _ in 0..260 {
             core::mem::forget(Arc::downgrade(&a));
         }
         let sat = Arc::weak_count(&a);
         let b = a.clone();
-        let t = thread::spawn(move || {
-            let w = Arc::downgrade(&b);
-            drop(b);
-            if let Some(up) = w.upgrade() {
-                up.read();
-            }
-        });
-        if let Some(m) = Arc::get_mut(&mut a) {
-            m.write(7);
-        }
-        t.join().unwrap();
+        get_mut_write_vs(&mut a, 7, move || downgrade_drop_upgrade(b));
         assert!(Arc::get_mut(&mut a).is_none());
         assert_eq!(Arc::weak_count(&a), sat);
     });
@@ -381,20 +362,13 @@ fn saturated_weak_vs_get_mut_u8() {
 #[test]
 fn weak_clone_vs_get_mut_u8() {
     model(|| {
-        let (p, _drops) = Probe::new();
-        let mut a: Arc<Probe, u8> = Arc::new_counted(p);
+        let (mut a, _drops) = probe_arc::<u8>();
         let w = Arc::downgrade(&a);
-        let t = thread::spawn(move || {
+        get_mut_write_vs(&mut a, 8, move || {
             let w2 = w.clone();
             drop(w);
-            if let Some(up) = w2.upgrade() {
-                up.read();
-            }
+            read_if_upgraded(&w2);
         });
-        if let Some(m) = Arc::get_mut(&mut a) {
-            m.write(8);
-        }
-        t.join().unwrap();
         assert!(Arc::get_mut(&mut a).is_some());
     });
 }

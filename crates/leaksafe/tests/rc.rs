@@ -23,6 +23,12 @@ use leaksafe::Count;
 use leaksafe::rc::{Rc, Weak};
 use leaksafe_check::{Ledger, Op, Tracked, catch};
 
+#[path = "common/abort.rs"]
+mod abort;
+#[path = "common/differential.rs"]
+#[macro_use]
+mod differential;
+
 // ---------------------------------------------------------------------------
 // Ordinary counting, every count type.
 
@@ -597,15 +603,9 @@ fn leaky_saturate_by_upgrade() {
 
 // ---------------------------------------------------------------------------
 // Abort on overflow: re-execute this binary; the child must die of SIGABRT
-// exactly at the limit (it prints "at-limit" just before the overflowing call).
+// exactly at the limit (see `common/abort.rs`).
 
 const CHILD_ENV: &str = "LEAKSAFE_RC_ABORT_CASE";
-
-fn at_limit() {
-    use std::io::Write;
-    println!("at-limit");
-    std::io::stdout().flush().unwrap();
-}
 
 fn overflow_strong<C: Count>(max: usize) {
     let a: Rc<u8, C> = Rc::new_counted(0);
@@ -613,9 +613,9 @@ fn overflow_strong<C: Count>(max: usize) {
         mem::forget(a.clone());
     }
     assert_eq!(Rc::strong_count(&a), max);
-    at_limit();
+    abort::reached_limit();
     mem::forget(a.clone());
-    println!("survived");
+    abort::survived();
 }
 
 fn overflow_upgrade<C: Count>(max: usize) {
@@ -625,9 +625,9 @@ fn overflow_upgrade<C: Count>(max: usize) {
         mem::forget(w.upgrade());
     }
     assert_eq!(Rc::strong_count(&a), max);
-    at_limit();
+    abort::reached_limit();
     mem::forget(w.upgrade());
-    println!("survived");
+    abort::survived();
 }
 
 fn overflow_weak_clone<C: Count>(max: usize) {
@@ -637,9 +637,9 @@ fn overflow_weak_clone<C: Count>(max: usize) {
         mem::forget(w.clone());
     }
     assert_eq!(Rc::weak_count(&a), max - 1);
-    at_limit();
+    abort::reached_limit();
     mem::forget(w.clone());
-    println!("survived");
+    abort::survived();
 }
 
 fn overflow_downgrade<C: Count>(max: usize) {
@@ -648,9 +648,9 @@ fn overflow_downgrade<C: Count>(max: usize) {
         mem::forget(Rc::downgrade(&a));
     }
     assert_eq!(Rc::weak_count(&a), max - 1);
-    at_limit();
+    abort::reached_limit();
     mem::forget(Rc::downgrade(&a));
-    println!("survived");
+    abort::survived();
 }
 
 /// The child side: does nothing unless the parent set the environment.
@@ -672,36 +672,13 @@ fn abort_child() {
     }
 }
 
-#[cfg(unix)]
-fn expect_abort(case: &str) {
-    use std::os::unix::process::ExitStatusExt;
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "abort_child", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, case)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.signal(),
-        Some(6),
-        "{case}: expected SIGABRT, got {:?}; stdout: {stdout}; stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        stdout.contains("at-limit"),
-        "{case}: aborted before the limit"
-    );
-    assert!(!stdout.contains("survived"), "{case}");
-}
-
 macro_rules! abort_tests {
     ($($name:ident,)*) => {$(
         #[test]
         #[cfg(unix)]
         #[cfg_attr(miri, ignore)]
         fn $name() {
-            expect_abort(&stringify!($name)["abort_".len()..]);
+            abort::expect_abort("abort_child", CHILD_ENV, &stringify!($name)["abort_".len()..]);
         }
     )*};
 }
@@ -742,137 +719,7 @@ fn not_send_not_sync() {
 }
 
 // ---------------------------------------------------------------------------
-// Differential test against std::rc::Rc: random operations on a pool of
-// strong and weak handles, compared after every step.
+// Differential test against std::rc::Rc (common/differential.rs): random
+// operations on a pool of strong and weak handles, compared after every step.
 
-mod differential {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[derive(Clone, Debug)]
-    enum Step {
-        Clone(usize),
-        Drop(usize),
-        Downgrade(usize),
-        Upgrade(usize),
-        DropWeak(usize),
-        MakeMut(usize, i32),
-        GetMut(usize, i32),
-        TryUnwrap(usize),
-        New(i32),
-    }
-
-    fn step() -> impl Strategy<Value = Step> {
-        prop_oneof![
-            (0..8usize).prop_map(Step::Clone),
-            (0..8usize).prop_map(Step::Drop),
-            (0..8usize).prop_map(Step::Downgrade),
-            (0..8usize).prop_map(Step::Upgrade),
-            (0..8usize).prop_map(Step::DropWeak),
-            (0..8usize, any::<i32>()).prop_map(|(i, v)| Step::MakeMut(i, v)),
-            (0..8usize, any::<i32>()).prop_map(|(i, v)| Step::GetMut(i, v)),
-            (0..8usize).prop_map(Step::TryUnwrap),
-            any::<i32>().prop_map(Step::New),
-        ]
-    }
-
-    fn run<C: Count>(steps: &[Step]) {
-        let mut ours: Vec<Rc<i32, C>> = vec![Rc::new_counted(0)];
-        let mut theirs: Vec<std::rc::Rc<i32>> = vec![std::rc::Rc::new(0)];
-        let mut ours_w: Vec<Weak<i32, C>> = vec![Weak::new_counted()];
-        let mut theirs_w: Vec<std::rc::Weak<i32>> = vec![std::rc::Weak::new()];
-        for s in steps {
-            let n = ours.len();
-            let m = ours_w.len();
-            match *s {
-                Step::Clone(i) if n > 0 => {
-                    ours.push(ours[i % n].clone());
-                    theirs.push(theirs[i % n].clone());
-                }
-                Step::Drop(i) if n > 0 => {
-                    ours.swap_remove(i % n);
-                    theirs.swap_remove(i % n);
-                }
-                Step::Downgrade(i) if n > 0 => {
-                    ours_w.push(Rc::downgrade(&ours[i % n]));
-                    theirs_w.push(std::rc::Rc::downgrade(&theirs[i % n]));
-                }
-                Step::Upgrade(j) if m > 0 => {
-                    let (a, b) = (ours_w[j % m].upgrade(), theirs_w[j % m].upgrade());
-                    assert_eq!(a.is_some(), b.is_some());
-                    if let (Some(a), Some(b)) = (a, b) {
-                        ours.push(a);
-                        theirs.push(b);
-                    }
-                }
-                Step::DropWeak(j) if m > 0 => {
-                    ours_w.swap_remove(j % m);
-                    theirs_w.swap_remove(j % m);
-                }
-                Step::MakeMut(i, v) if n > 0 => {
-                    *Rc::make_mut(&mut ours[i % n]) = v;
-                    *std::rc::Rc::make_mut(&mut theirs[i % n]) = v;
-                }
-                Step::GetMut(i, v) if n > 0 => {
-                    let a = Rc::get_mut(&mut ours[i % n]).map(|x| *x = v);
-                    let b = std::rc::Rc::get_mut(&mut theirs[i % n]).map(|x| *x = v);
-                    assert_eq!(a, b);
-                }
-                Step::TryUnwrap(i) if n > 0 => {
-                    let a = Rc::try_unwrap(ours.swap_remove(i % n));
-                    let b = std::rc::Rc::try_unwrap(theirs.swap_remove(i % n));
-                    match (a, b) {
-                        (Ok(a), Ok(b)) => assert_eq!(a, b),
-                        (Err(a), Err(b)) => {
-                            ours.push(a);
-                            theirs.push(b);
-                            let last = ours.len() - 1;
-                            ours.swap(i % n, last);
-                            theirs.swap(i % n, last);
-                        }
-                        _ => panic!("try_unwrap differs"),
-                    }
-                }
-                Step::New(v) => {
-                    ours.push(Rc::new_counted(v));
-                    theirs.push(std::rc::Rc::new(v));
-                }
-                _ => {}
-            }
-            for (a, b) in ours.iter().zip(&theirs) {
-                assert_eq!(**a, **b);
-                assert_eq!(Rc::strong_count(a), std::rc::Rc::strong_count(b));
-                assert_eq!(Rc::weak_count(a), std::rc::Rc::weak_count(b));
-            }
-            for (a, b) in ours_w.iter().zip(&theirs_w) {
-                assert_eq!(a.strong_count(), b.strong_count());
-                assert_eq!(a.weak_count(), b.weak_count());
-                assert_eq!(a.upgrade().map(|r| *r), b.upgrade().map(|r| *r));
-            }
-        }
-    }
-
-    // Under Miri each case costs seconds; the native run covers the space.
-    const CASES: u32 = if cfg!(miri) { 2 } else { 256 };
-    const STEPS: usize = if cfg!(miri) { 16 } else { 40 };
-
-    proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: CASES,
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        })]
-        #[test]
-        fn matches_std_usize(steps in proptest::collection::vec(step(), 0..STEPS)) {
-            run::<usize>(&steps);
-        }
-        #[test]
-        fn matches_std_u8(steps in proptest::collection::vec(step(), 0..STEPS)) {
-            run::<u8>(&steps);
-        }
-        #[test]
-        fn matches_std_saturating_u16(steps in proptest::collection::vec(step(), 0..STEPS)) {
-            run::<Saturating<u16>>(&steps);
-        }
-    }
-}
+differential_vs_std!(Rc, Weak, std::rc::Rc<u64>, std::rc::Weak<u64>);
