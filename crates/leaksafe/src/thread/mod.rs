@@ -13,10 +13,14 @@
 //!   `std::thread::scope` then waits forever): a forgotten handle or guard
 //!   neither shortens the scope nor makes it hang, and results nobody can
 //!   claim any more are dropped before [`scope`] returns.
-//! - [`ThreadPool`] / [`PoolScope`]: the same guarantees on a fixed set of
-//!   work-stealing workers, with handles ([`PoolHandle`]) and guards
-//!   ([`PoolJoinGuard`]); joins run other tasks while they wait, so they
-//!   never deadlock, even on a one-thread pool.
+//! - [`ThreadPool`] / [`PoolScope`]: the same soundness and liveness on a
+//!   fixed set of work-stealing workers, with handles ([`PoolHandle`]) and
+//!   guards ([`PoolJoinGuard`]); joins run other tasks while they wait, so
+//!   they never deadlock, even on a one-thread pool. One difference: the
+//!   result of a task whose handle was *forgotten* is leaked, not dropped at
+//!   the scope's end (finding it would cost every join a lock; see
+//!   [`PoolHandle`]). [`ThreadPool::map_chunks`] maps a slice's chunks in
+//!   parallel with a few tasks per thread instead of one per chunk.
 //!
 //! ```
 //! let mut data = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];

@@ -25,6 +25,10 @@ use super::job::{Header, take_and_free};
 /// Unlike a `std::thread::ScopedJoinHandle`, a forgotten `PoolHandle` does not
 /// make the scope hang: the scope waits for the task itself. The forgotten
 /// handle's result is leaked (it is never dropped) — a leak the caller chose.
+/// (`leaksafe::thread::scope` drops such results when it ends; the pool does
+/// not, because finding them would need a per-scope list of finished tasks
+/// with live handles, and so a lock on every `join`. A result that must be
+/// dropped — a lock guard, say — should be joined or dropped, not forgotten.)
 ///
 /// [`PoolScope::spawn`]: super::PoolScope::spawn
 ///
