@@ -29,36 +29,9 @@ use criterion::{Bencher, Criterion, criterion_group, criterion_main};
 
 #[path = "common/paired.rs"]
 mod paired;
-use paired::{Case, Paired};
+use paired::{Paired, configure, run_group};
 
 type LArc<T, C = usize> = leaksafe::sync::Arc<T, C>;
-
-fn configure() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(1))
-        .sample_size(20)
-        .without_plots()
-}
-
-/// Runs one paired single-threaded group: a criterion function per case, then
-/// the `paired` lines (baseline: case 0).
-fn run_group(
-    c: &mut Criterion,
-    group: &str,
-    names: &[&'static str],
-    cases: &[Case<'_>],
-    chunk: u64,
-    peers: &[usize],
-) {
-    let paired = Paired::new(names);
-    let mut g = c.benchmark_group(group);
-    for (which, name) in names.iter().enumerate() {
-        g.bench_function(*name, |b| paired.bench(b, which, cases, chunk));
-    }
-    g.finish();
-    paired.print(group, 0, peers);
-}
 
 /// Clone and drop one handle to a live `Arc<u64>`: one Relaxed increment and
 /// one Release decrement (not the last).

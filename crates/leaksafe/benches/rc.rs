@@ -14,40 +14,13 @@
 //! residual noise), the yardstick for every other ratio.
 use std::hint::black_box;
 use std::num::Saturating;
-use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use leaksafe::rc::Rc;
 
 #[path = "common/paired.rs"]
 mod paired;
-use paired::{Case, Paired};
-
-fn configure() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(1))
-        .sample_size(20)
-        .without_plots()
-}
-
-/// Runs one paired group: a criterion function per case, then the `paired` lines.
-fn run_group(
-    c: &mut Criterion,
-    group: &str,
-    names: &[&'static str],
-    cases: &[Case<'_>],
-    chunk: u64,
-    peers: &[usize],
-) {
-    let paired = Paired::new(names);
-    let mut g = c.benchmark_group(group);
-    for (which, name) in names.iter().enumerate() {
-        g.bench_function(*name, |b| paired.bench(b, which, cases, chunk));
-    }
-    g.finish();
-    paired.print(group, 0, peers);
-}
+use paired::{configure, run_group};
 
 /// Clone and drop a handle to a live `Rc<u64>` (an increment, a decrement
 /// that does not reach zero).

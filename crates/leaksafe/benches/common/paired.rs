@@ -31,7 +31,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use criterion::Bencher;
+use criterion::{Bencher, Criterion};
 
 /// A case: runs its operation `n` times (the loop is inside, so the dynamic
 /// call is paid once per chunk, not once per operation).
@@ -153,4 +153,33 @@ impl Paired {
             println!("{line}");
         }
     }
+}
+
+/// The criterion settings of the paired benches: short, as every case is
+/// timed again by the pairing.
+pub fn configure() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1))
+        .sample_size(20)
+        .without_plots()
+}
+
+/// Runs one paired group: a criterion function per case, then the `paired`
+/// lines (baseline: case 0; `peers` are also compared with).
+pub fn run_group(
+    c: &mut Criterion,
+    group: &str,
+    names: &[&'static str],
+    cases: &[Case<'_>],
+    chunk: u64,
+    peers: &[usize],
+) {
+    let paired = Paired::new(names);
+    let mut g = c.benchmark_group(group);
+    for (which, name) in names.iter().enumerate() {
+        g.bench_function(*name, |b| paired.bench(b, which, cases, chunk));
+    }
+    g.finish();
+    paired.print(group, 0, peers);
 }
