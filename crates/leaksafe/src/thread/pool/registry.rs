@@ -73,7 +73,7 @@ pub(super) struct Registry {
     terminate: AtomicBool,
     /// Miri and TSan builds only: `Some` to bypass the deques (module docs).
     #[cfg(any(miri, leaksafe_locked_queues))]
-    locked: Option<std::sync::Mutex<std::collections::VecDeque<JobRef>>>,
+    locked: Option<Mutex<std::collections::VecDeque<JobRef>>>,
 }
 
 /// A pool thread's own view: its deque, the deque's index in `stealers`, and
@@ -110,7 +110,7 @@ impl Registry {
             #[cfg(any(miri, leaksafe_locked_queues))]
             locked: (cfg!(leaksafe_locked_queues)
                 || std::env::var_os("LEAKSAFE_POOL_LOCKED_QUEUES").is_some())
-            .then(|| std::sync::Mutex::new(std::collections::VecDeque::new())),
+            .then(|| Mutex::new(std::collections::VecDeque::new())),
         });
         (registry, workers)
     }
@@ -119,8 +119,9 @@ impl Registry {
     pub(super) fn with_current<R>(&self, f: impl FnOnce(Option<&WorkerThread>) -> R) -> R {
         let p = WORKER.with(Cell::get);
         // SAFETY: a non-null `WORKER` points to this thread's `WorkerThread`,
-        // alive for the whole of `worker_main`, which is on this thread's
-        // stack below us (module invariant); the reference does not escape `f`.
+        // which lives on this thread's stack below us — in `worker_main`, or
+        // in `as_pool_thread`, whose `Entered` guard resets `WORKER` before
+        // it goes (module invariant); the reference does not escape `f`.
         let me = unsafe { p.as_ref() }.filter(|w| ptr::eq(w.registry, self));
         f(me)
     }
@@ -129,7 +130,6 @@ impl Registry {
     /// it is not one already and a spare deque is free: its spawns then go to
     /// a deque of its own that the workers steal from, and its waits pop that
     /// deque first (module invariants).
-    ///
     pub(super) fn as_pool_thread<R>(&self, f: impl FnOnce() -> R) -> R {
         // (Under Miri's locked queues the spare deque is never pushed to,
         // but the membership bookkeeping below still runs and is checked.)
