@@ -109,8 +109,21 @@ macro_rules! vec {
         $crate::vec::from_elem($elem, $n)
     };
     ($($x:expr),+ $(,)?) => {
-        $crate::vec::Vec::from([$($x),+])
+        $crate::vec::from_array([$($x),+])
     };
+}
+
+/// `vec![a, b, c]`: the array moved into a new vector.
+///
+/// Used by the [`vec!`](crate::vec!) macro; public only for it. A plain
+/// generic function, not `Vec::from`, so that the type the caller expects
+/// reaches the array's elements, as with std's `vec!`: in
+/// `let v: Vec<Box<dyn Tr>> = vec![Box::new(A), Box::new(B)];` each element
+/// is coerced to `Box<dyn Tr>`.
+#[doc(hidden)]
+#[inline]
+pub fn from_array<T, const N: usize>(array: [T; N]) -> Vec<T> {
+    Vec::from(array)
 }
 
 /// `vec![elem; n]`: `n - 1` clones of `elem`, then `elem` itself (dropped if `n == 0`).
