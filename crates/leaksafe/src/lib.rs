@@ -34,6 +34,17 @@
 //! assert_eq!(*v[0], 1);
 //! ```
 #![no_std]
+#![cfg_attr(
+    feature = "nightly",
+    feature(
+        coerce_unsized,
+        dispatch_from_dyn,
+        unsize,
+        dropck_eyepatch,
+        layout_for_ptr
+    )
+)]
+#![cfg_attr(feature = "nightly", allow(internal_features))]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 

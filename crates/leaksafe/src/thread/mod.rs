@@ -46,3 +46,11 @@ mod scope;
 
 pub use pool::*;
 pub use scope::*;
+
+// The rest of `std::thread`, so `use leaksafe::thread;` compiles code written
+// against `std::thread`. `scope`, `Scope`, `ScopedJoinHandle` and `Builder`
+// are leaksafe's own (above); everything else is std's item itself.
+pub use std::thread::{
+    AccessError, JoinHandle, LocalKey, Result, Thread, ThreadId, available_parallelism, current,
+    panicking, park, park_timeout, sleep, spawn, yield_now,
+};
