@@ -10,7 +10,7 @@ macro_rules! corpus {
     ($($name:ident)*) => {
         mod with_std {
             $(pub mod $name {
-                #![allow(dead_code, unused_imports)]
+                #![allow(dead_code, unused_imports, clippy::useless_vec)]
                 use std::cell::RefCell;
                 use std::rc::{Rc, Weak};
                 use std::sync::Arc;
@@ -22,7 +22,7 @@ macro_rules! corpus {
         }
         mod with_leaksafe {
             $(pub mod $name {
-                #![allow(dead_code, unused_imports)]
+                #![allow(dead_code, unused_imports, clippy::useless_vec)]
                 use std::cell::RefCell;
                 use leaksafe::rc::{Rc, Weak};
                 use leaksafe::sync::Arc;
