@@ -3,7 +3,13 @@
 //!
 //! A failed check (a double drop, a read after free, an unexpected leak, or a
 //! scenario's own invariant) makes the command exit 1 and print the line that
-//! reproduces it: `reproduce: leaksafe audit --seed S --only X --cases N`.
+//! reproduces it: `reproduce: leaksafe audit --seed S --only X --cases N`
+//! (and `--time T` when a budget was given).
+//!
+//! Without `--time` every random case and every scenario's exploration runs,
+//! so `--seed` and `--cases` determine the audit. With `--time`, a type whose
+//! share of the budget runs out stops early; the table, the JSON and a line
+//! after the table say how many of the cases ran.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -13,17 +19,18 @@ use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
+use crate::engine::Explored;
 use crate::style::Style;
 
 pub const EXAMPLES: &str = "\
 Examples:
   leaksafe audit                        every type, seed from the clock (printed)
   leaksafe audit --seed 7 --cases 500   reproducible, fewer random cases per type
-  leaksafe audit --only rc --time 5     Rc only, stop after 5 s
+  leaksafe audit --only rc --time 5     Rc only, stop after 5 s (then say so)
   leaksafe audit --json | jq .types     machine-readable
 
 Exit status: 0 when every check held, 1 when one failed (the seed and scenario
-that reproduce it are printed), 2 for bad arguments.";
+that reproduce it are printed), 2 for bad arguments (out of range numbers too).";
 
 /// Failed runs listed per type in `--json` (the total is given too).
 const MAX_JSON_FAILURES: usize = 50;
@@ -72,15 +79,20 @@ impl Target {
 /// Arguments of `leaksafe audit`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
-    /// Seed of the random forget and panic injection [default: from the clock, printed].
-    #[arg(long, value_name = "N")]
+    /// Seed of the random forget and panic injection, 0 to 2^64-1
+    /// [default: from the clock, printed].
+    #[arg(long, value_name = "N", value_parser = crate::numbers::seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
-    /// Random cases per type, on top of each scenario's exhaustive exploration.
-    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    /// Random cases per type, on top of each scenario's exhaustive
+    /// exploration, 0 to 1000000000.
+    #[arg(long, value_name = "N", default_value_t = 20_000,
+          value_parser = crate::numbers::cases, allow_negative_numbers = true)]
     pub cases: u64,
-    /// Time budget in seconds for the whole audit: stop starting new cases after it.
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
-    pub time: f64,
+    /// Time budget in seconds for the whole audit, above 0 and at most 86400:
+    /// stop starting new cases after it (the report says how many ran)
+    /// [default: none, every case runs].
+    #[arg(long, value_name = "SECS", value_parser = crate::numbers::seconds, allow_hyphen_values = true)]
+    pub time: Option<f64>,
     /// Audit one type only.
     #[arg(long, value_enum, value_name = "TYPE")]
     pub only: Option<Target>,
@@ -95,7 +107,7 @@ impl Args {
         Args {
             seed: None,
             cases: 10_000,
-            time: 10.0,
+            time: Some(10.0),
             only: None,
             json: false,
         }
@@ -142,16 +154,21 @@ struct Row {
     unexpected_leaks: u64,
     failures: Vec<Record>,
     elapsed: Duration,
+    /// Random cases run.
+    random: u64,
+    /// How far the exhaustive exploration got (`None`: the process died).
+    explored: Option<Explored>,
 }
 
 impl Row {
-    fn add(&mut self, r: Record) {
+    fn add(&mut self, r: Record, random: bool) {
         if r.process {
             self.failures.push(r);
             return;
         }
         self.scenarios.insert(r.scenario.clone());
         self.points += 1;
+        self.random += random as u64;
         self.panics += r.panicked as u64;
         self.forgets += r.forgot as u64;
         self.double_drops += r.double_drops as u64;
@@ -161,6 +178,12 @@ impl Row {
         if r.failure.is_some() {
             self.failures.push(r);
         }
+    }
+
+    /// The time budget stopped this type before every case ran.
+    fn cut_short(&self, cases: u64) -> bool {
+        self.explored
+            .is_some_and(|e| self.random < cases || e.explored < e.scenarios)
     }
 
     /// Every check held, and something was actually checked.
@@ -185,15 +208,20 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         Some(t) => vec![t],
         None => Target::ALL.to_vec(),
     };
-    let budget = Duration::from_secs_f64(args.time.max(0.0));
+    // The parser keeps `time` finite, positive and at most a day.
+    let budget = args.time.map(Duration::from_secs_f64);
     let start = Instant::now();
 
     if !args.json {
         println!(
             "{}",
             s.bold(&format!(
-                "leaksafe audit: seed {seed}, {} random cases per type, time budget {} s",
-                args.cases, args.time
+                "leaksafe audit: seed {seed}, {} random cases per type, {}",
+                args.cases,
+                match args.time {
+                    Some(t) => format!("time budget {t} s"),
+                    None => "no time budget".to_string(),
+                }
             ))
         );
     }
@@ -219,8 +247,10 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
     for (i, &t) in targets.iter().enumerate() {
         // Each type gets its share of the budget and what earlier ones left,
         // but at least its share even if an earlier one overran (hung).
-        let share = budget.div_f64(targets.len() as f64);
-        let deadline = (start + share.mul_f64((i + 1) as f64)).max(Instant::now() + share);
+        let deadline = budget.map(|budget| {
+            let share = budget.div_f64(targets.len() as f64);
+            (start + share.mul_f64((i + 1) as f64)).max(Instant::now() + share)
+        });
         let t0 = Instant::now();
         if let Some(b) = &bar {
             b.set_message(t.name());
@@ -234,18 +264,23 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                     b.set_message(format!("{} exploring {}", t.name(), r.scenario));
                 }
             }
-            row.add(r);
+            row.add(r, random);
         };
-        crate::engine::audit_in_child(t, seed, args.cases, deadline, &mut tick);
+        row.explored = crate::engine::audit_in_child(t, seed, args.cases, deadline, &mut tick);
         row.elapsed = t0.elapsed();
         if bar.is_none() && !args.json {
             println!(
-                "  {:<10} {} scenarios, {} injection points in {:.1} s: {}",
+                "  {:<10} {} scenarios, {} injection points in {:.1} s: {}{}",
                 t.name(),
                 row.scenarios.len(),
                 row.points,
                 row.elapsed.as_secs_f64(),
-                if row.ok() { "ok" } else { "FAILED" }
+                if row.ok() { "ok" } else { "FAILED" },
+                if row.cut_short(args.cases) {
+                    " (the time budget ended it early)"
+                } else {
+                    ""
+                }
             );
         }
         rows.push((t, row));
@@ -254,11 +289,18 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         b.finish_and_clear();
     }
     let all_ok = rows.iter().all(|(_, r)| r.ok());
+    let cut_short = rows.iter().any(|(_, r)| r.cut_short(args.cases));
+    // With `--only`, the type gets the whole budget rather than a share, so
+    // it runs at least as far as it did here (the random cases are a prefix
+    // of the same sequence): the failure comes back.
     let repro = |t: Target| {
         format!(
-            "leaksafe audit --seed {seed} --only {} --cases {}",
+            "leaksafe audit --seed {seed} --only {} --cases {}{}",
             t.name(),
-            args.cases
+            args.cases,
+            args.time
+                .map(|t| format!(" --time {t}"))
+                .unwrap_or_default()
         )
     };
 
@@ -276,6 +318,11 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                     "reads_after_free": r.bad_reads,
                     "expected_leaks": r.expected_leaks,
                     "unexpected_leaks": r.unexpected_leaks,
+                    "random_cases_run": r.random,
+                    "random_cases_requested": args.cases,
+                    "scenarios_explored": r.explored.map(|e| e.explored),
+                    "scenarios_total": r.explored.map(|e| e.scenarios),
+                    "budget_ended": r.cut_short(args.cases),
                     "seconds": r.elapsed.as_secs_f64(),
                     "ok": r.ok(),
                     "failures_total": r.failures.len(),
@@ -295,6 +342,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
             "seed": seed,
             "cases": args.cases,
             "time_budget_s": args.time,
+            "budget_ended": cut_short,
             "seconds": start.elapsed().as_secs_f64(),
             "ok": all_ok,
             "types": types,
@@ -304,7 +352,26 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
             serde_json::to_string_pretty(&doc).expect("JSON of plain data")
         );
     } else {
-        print_table(&rows, s);
+        print_table(&rows, args.cases, s);
+        if cut_short {
+            println!(
+                "{} the time budget ({} s) ended the audit before every case ran \
+                 (without --time, every case runs):",
+                s.warn("note:"),
+                args.time.unwrap_or_default()
+            );
+            for (t, r) in rows.iter().filter(|(_, r)| r.cut_short(args.cases)) {
+                let e = r.explored.unwrap_or_default();
+                println!(
+                    "  {}: {} of {} random cases, {} of {} scenarios explored exhaustively",
+                    t.name(),
+                    r.random,
+                    args.cases,
+                    e.explored,
+                    e.scenarios
+                );
+            }
+        }
         for (t, r) in rows.iter().filter(|(_, r)| !r.ok()) {
             if r.points == 0 && r.failures.is_empty() {
                 println!(
@@ -329,13 +396,18 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
             println!("reproduce: {}", repro(*t));
         }
         let line = format!(
-            "audit: {} in {:.1} s (seed {seed})",
+            "audit: {} in {:.1} s (seed {seed}){}",
             if all_ok {
                 "every check held"
             } else {
                 "checks FAILED"
             },
-            start.elapsed().as_secs_f64()
+            start.elapsed().as_secs_f64(),
+            if cut_short {
+                "; the time budget ended it early"
+            } else {
+                ""
+            }
         );
         println!("{}", if all_ok { s.good(&line) } else { s.bad(&line) });
     }
@@ -346,13 +418,14 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
     }
 }
 
-fn print_table(rows: &[(Target, Row)], s: &Style) {
+fn print_table(rows: &[(Target, Row)], cases: u64, s: &Style) {
     println!(
         "{}",
         s.bold(&format!(
-            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {}",
+            "{:<10} {:>9} {:>13} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {}",
             "type",
             "scenarios",
+            "random cases",
             "injections",
             "panics",
             "forgets",
@@ -366,8 +439,8 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
     println!(
         "{}",
         s.dim(&format!(
-            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}",
-            "", "", "points", "caught", "", "drops", "reads", "leaks", "leaks"
+            "{:<10} {:>9} {:>13} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}",
+            "", "", "run/asked", "points", "caught", "", "drops", "reads", "leaks", "leaks"
         ))
     );
     for (t, r) in rows {
@@ -377,9 +450,10 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
             s.bad("FAILED")
         };
         println!(
-            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {result}",
+            "{:<10} {:>9} {:>13} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {result}",
             t.name(),
             r.scenarios.len(),
+            format!("{}/{cases}", r.random),
             r.points,
             r.panics,
             r.forgets,

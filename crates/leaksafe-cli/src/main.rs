@@ -16,6 +16,7 @@ mod bench;
 mod child;
 mod engine;
 mod live;
+mod numbers;
 mod style;
 mod tour;
 
@@ -78,11 +79,14 @@ enum Command {
         #[arg(value_enum)]
         target: audit::Target,
         /// The audit's seed.
+        #[arg(value_parser = numbers::seed, allow_negative_numbers = true)]
         seed: u64,
         /// Random cases.
+        #[arg(value_parser = numbers::cases, allow_negative_numbers = true)]
         cases: u64,
-        /// Milliseconds left for this type.
-        millis: u64,
+        /// Milliseconds left for this type [default: no time budget].
+        #[arg(value_parser = numbers::millis, allow_negative_numbers = true)]
+        millis: Option<u64>,
     },
 }
 
