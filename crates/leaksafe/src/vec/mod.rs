@@ -48,16 +48,18 @@ use core::borrow::{Borrow, BorrowMut};
 use core::cmp::Ordering;
 use core::fmt;
 use core::hash::{Hash, Hasher};
-use core::mem::ManuallyDrop;
+use core::mem::{self, ManuallyDrop};
 use core::ops::{self, Bound, Deref, DerefMut, Index, IndexMut, RangeBounds};
 use core::ptr::{self, NonNull};
 use core::slice::{self, SliceIndex};
 
 use alloc::collections::TryReserveError;
 
+mod convert;
 mod drain;
 mod extract_if;
 mod into_iter;
+mod into_rc;
 mod raw;
 mod splice;
 mod user_code;
@@ -269,6 +271,28 @@ impl<T> Vec<T> {
         // and matches the buffer invariants.
         let buf = unsafe { RawVec::from_raw_parts(NonNull::new_unchecked(ptr), capacity) };
         Vec { buf, len: length }
+    }
+
+    /// Decomposes the vector into `(pointer, length, capacity)`, the arguments
+    /// of [`from_raw_parts`](Self::from_raw_parts), without dropping anything.
+    ///
+    /// The caller now owns the buffer and the elements: rebuild a vector with
+    /// `from_raw_parts` (leaksafe's or std's: the layout is the same,
+    /// `Layout::array::<T>(capacity)` from the global allocator), or free it
+    /// with that layout; if the capacity is zero or `T` is zero-sized, nothing
+    /// was allocated.
+    ///
+    /// ```
+    /// let v = leaksafe::vec![-1i32, 0, 1];
+    /// let (ptr, len, cap) = v.into_raw_parts();
+    /// // SAFETY: the parts come from a vector; `u32` has `i32`'s layout.
+    /// let rebuilt = unsafe { leaksafe::vec::Vec::from_raw_parts(ptr as *mut u32, len, cap) };
+    /// assert_eq!(rebuilt, [u32::MAX, 0, 1]);
+    /// ```
+    #[must_use = "losing the pointer will leak memory"]
+    pub fn into_raw_parts(self) -> (*mut T, usize, usize) {
+        let mut me = ManuallyDrop::new(self);
+        (me.as_mut_ptr(), me.len(), me.capacity())
     }
 
     /// How many elements fit without reallocating (`usize::MAX` for zero-sized `T`).
@@ -485,6 +509,35 @@ impl<T> Vec<T> {
         self.len = len + 1;
     }
 
+    /// Appends an element and returns a mutable reference to it.
+    ///
+    /// # Panics
+    /// `"capacity overflow"` if the new capacity exceeds `isize::MAX` bytes.
+    ///
+    /// ```
+    /// let mut v = leaksafe::vec![1, 2];
+    /// let last = v.push_mut(3);
+    /// *last += 1;
+    /// assert_eq!(v, [1, 2, 4]);
+    /// ```
+    #[inline]
+    #[must_use = "if you don't need a reference to the value, use `Vec::push` instead"]
+    pub fn push_mut(&mut self, value: T) -> &mut T {
+        let len = self.len;
+        if len == self.buf.capacity() {
+            self.buf.grow_one();
+        }
+        // SAFETY: as in `push`: `len < capacity`, the slot is uninitialized.
+        // Once written and counted by `len`, it is an element of the vector,
+        // and the `&mut self` borrow makes the returned reference unique.
+        unsafe {
+            let end = self.buf.ptr().add(len);
+            ptr::write(end, value);
+            self.len = len + 1;
+            &mut *end
+        }
+    }
+
     /// Removes and returns the last element, or `None` if empty.
     ///
     /// ```
@@ -502,6 +555,24 @@ impl<T> Vec<T> {
             // `len` first gives up the vector's ownership of it.
             Some(unsafe { ptr::read(self.buf.ptr().add(self.len)) })
         }
+    }
+
+    /// Removes and returns the last element if `predicate` returns `true` for
+    /// it; `None` if it returns `false` or the vector is empty (then the
+    /// predicate is not called).
+    ///
+    /// ```
+    /// let mut v = leaksafe::vec![1, 2, 3, 4];
+    /// let even = |x: &mut i32| *x % 2 == 0;
+    /// assert_eq!(v.pop_if(even), Some(4));
+    /// assert_eq!(v, [1, 2, 3]);
+    /// assert_eq!(v.pop_if(even), None);
+    /// ```
+    pub fn pop_if(&mut self, predicate: impl FnOnce(&mut T) -> bool) -> Option<T> {
+        // The predicate sees a plain `&mut T` of a vector in a valid state: if
+        // it panics, nothing has changed.
+        let last = self.last_mut()?;
+        if predicate(last) { self.pop() } else { None }
     }
 
     /// Inserts an element at `index`, shifting the rest right.
@@ -540,6 +611,27 @@ impl<T> Vec<T> {
             ptr::write(p, element);
         }
         self.len = len + 1;
+    }
+
+    /// Inserts an element at `index`, shifting the rest right, and returns a
+    /// mutable reference to it.
+    ///
+    /// # Panics
+    /// If `index > len`, with std's message, before any change.
+    ///
+    /// ```
+    /// let mut v = leaksafe::vec![1, 3, 5, 9];
+    /// let x = v.insert_mut(3, 6);
+    /// *x += 1;
+    /// assert_eq!(v, [1, 3, 5, 7, 9]);
+    /// ```
+    #[track_caller]
+    #[must_use = "if you don't need a reference to the value, use `Vec::insert` instead"]
+    pub fn insert_mut(&mut self, index: usize, element: T) -> &mut T {
+        self.insert(index, element);
+        // SAFETY: `insert` returned, so `index < len`: the slot holds the
+        // element just written, and `&mut self` makes the reference unique.
+        unsafe { &mut *self.buf.ptr().add(index) }
     }
 
     /// Removes and returns the element at `index`, shifting the rest left.
@@ -755,6 +847,43 @@ impl<T> Vec<T> {
             unsafe { ptr::write(self.buf.ptr().add(len), element) };
             self.len = len + 1;
         }
+    }
+}
+
+impl<T, const N: usize> Vec<[T; N]> {
+    /// Turns a `Vec<[T; N]>` into a `Vec<T>` of `N` times the length, in
+    /// place (no copy, same allocation).
+    ///
+    /// # Panics
+    /// `"vec len overflow"` if the new length overflows `usize`, as std; only
+    /// possible when `T` is zero-sized.
+    ///
+    /// ```
+    /// let mut v = leaksafe::vec![[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+    /// assert_eq!(v.pop(), Some([7, 8, 9]));
+    /// let mut flat = v.into_flattened();
+    /// assert_eq!(flat.pop(), Some(6));
+    /// assert_eq!(flat, [1, 2, 3, 4, 5]);
+    /// ```
+    #[track_caller]
+    pub fn into_flattened(self) -> Vec<T> {
+        let (new_len, new_cap) = if mem::size_of::<T>() == 0 {
+            // Checked before `self` is taken apart, so a panic drops it normally.
+            let len = self.len.checked_mul(N).expect("vec len overflow");
+            (len, usize::MAX)
+        } else {
+            // Cannot overflow: `cap * N * size_of::<T>()` is the size of the
+            // allocation (at most `isize::MAX`); for `N == 0`, `[T; 0]` is
+            // zero-sized, so `capacity()` is `usize::MAX` and `0 * N` is 0.
+            (self.len * N, self.capacity().wrapping_mul(N))
+        };
+        let (ptr, _, _) = self.into_raw_parts();
+        // SAFETY: `[T; N]` has `T`'s alignment and `N` times its size, so a
+        // buffer of `Layout::array::<[T; N]>(cap)` is one of
+        // `Layout::array::<T>(cap * N)` (for `N == 0` or zero-sized `T` nothing
+        // is allocated and the pointer is dangling and aligned for `T`). Each of the
+        // `len` arrays holds `N` initialized values, and `len * N <= cap * N`.
+        unsafe { Vec::from_raw_parts(ptr.cast::<T>(), new_len, new_cap) }
     }
 }
 
@@ -1039,6 +1168,19 @@ impl<T: Clone, const N: usize> From<&[T; N]> for Vec<T> {
     /// Clones the array's elements.
     #[track_caller]
     fn from(s: &[T; N]) -> Self {
+        Vec::from(&s[..])
+    }
+}
+
+impl<T: Clone, const N: usize> From<&mut [T; N]> for Vec<T> {
+    /// Clones the array's elements.
+    ///
+    /// ```
+    /// let v = leaksafe::vec::Vec::from(&mut [1, 2]);
+    /// assert_eq!(v, [1, 2]);
+    /// ```
+    #[track_caller]
+    fn from(s: &mut [T; N]) -> Self {
         Vec::from(&s[..])
     }
 }

@@ -52,6 +52,12 @@ unsafe impl<T: Send> Send for RawVec<T> {}
 // `*const T`, so sharing it shares the `T`s, like `Box<[T]>`.
 unsafe impl<T: Sync> Sync for RawVec<T> {}
 
+// Unwind safety as std's `Vec` (whose `Unique<T>` is `UnwindSafe` when `T`
+// is): the auto impl from `NonNull<T>` would ask for `T: RefUnwindSafe`, so
+// `Vec<Cell<i32>>` would not be `UnwindSafe` while std's is. An owning buffer
+// is as unwind safe as the values it owns.
+impl<T: core::panic::UnwindSafe> core::panic::UnwindSafe for RawVec<T> {}
+
 const fn is_zst<T>() -> bool {
     mem::size_of::<T>() == 0
 }
