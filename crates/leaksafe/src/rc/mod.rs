@@ -106,8 +106,11 @@
 //! let v: Rc<[u32]> = (1..=3).collect();
 //! assert_eq!((&*s, &*v), ("hello", &[1, 2, 3][..]));
 //! ```
+pub(crate) mod std_api;
+mod unsize;
 mod weak;
 
+pub use unsize::Coercion;
 pub use weak::Weak;
 
 use core::cell::Cell;

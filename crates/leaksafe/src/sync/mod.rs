@@ -87,8 +87,11 @@
 pub(crate) mod shim;
 
 mod arc;
+mod std_api;
+mod unsize;
 mod weak;
 
+pub use crate::rc::Coercion;
 pub use arc::Arc;
 pub use weak::Weak;
 

@@ -1,0 +1,70 @@
+//! Zero-copy unsizing of [`Arc`] and [`Weak`] on stable Rust, with the
+//! compiler-checked [`Coercion`] of [`rc`](crate::rc) (see
+//! `src/rc/unsize.rs` for the technique and its invariants: the compiler
+//! coerces the raw pointer to the value, the address is checked unchanged,
+//! the block pointer is rebuilt from it; no count changes).
+use core::mem;
+use core::ptr::{self, NonNull};
+
+use super::{Arc, Block, Weak};
+use crate::count::Count;
+use crate::rc::Coercion;
+use crate::rc_box;
+
+impl<T: ?Sized, C: Count> Arc<T, C> {
+    /// Unsizes an `Arc` in place, without copying the value: `Arc<[T; N]>`
+    /// to `Arc<[T]>`, `Arc<T>` to `Arc<dyn Trait + Send + Sync>`, `Arc<dyn
+    /// Sub>` to `Arc<dyn Super>`. What std does by coercion, which stable
+    /// Rust allows only for std's pointers. The compiler checks the auto
+    /// traits too: `dyn Trait + Send` needs `T: Send`.
+    ///
+    /// ```
+    /// use core::fmt::Display;
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let five = Arc::new(5);
+    /// let d: Arc<dyn Display + Send + Sync> = Arc::unsize(five.clone(), leaksafe::coerce!());
+    /// std::thread::spawn(move || assert_eq!(d.to_string(), "5")).join().unwrap();
+    /// assert_eq!(Arc::strong_count(&five), 1);
+    /// ```
+    pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Arc<U, C> {
+        let value = Arc::into_raw(this);
+        let coerced = coercion.apply(value);
+        // SAFETY: `coerced` points to the value of a live block (the strong
+        // reference taken from `this` keeps it alive), with metadata
+        // describing that same value as a `U` (the `Coercion` invariant).
+        let block = unsafe { rc_box::inner_from_value_ptr::<C::Atomic, U>(coerced) };
+        // SAFETY: not null; it owns the strong reference `this` owned.
+        Arc::from_block(unsafe { NonNull::new_unchecked(block) })
+    }
+}
+
+impl<T, C: Count> Weak<T, C> {
+    /// Unsizes a `Weak` in place, as [`Arc::unsize`] (a dangling
+    /// [`Weak::new`] stays dangling). Nothing is read: the value may be gone.
+    ///
+    /// ```
+    /// use core::fmt::Debug;
+    /// use leaksafe::sync::{Arc, Weak};
+    ///
+    /// let a = Arc::new(3);
+    /// let w: Weak<dyn Debug + Send + Sync> = Weak::unsize(Arc::downgrade(&a), leaksafe::coerce!());
+    /// assert_eq!(format!("{:?}", w.upgrade().unwrap()), "3");
+    /// ```
+    pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Weak<U, C> {
+        let dangling = Weak::<T, C>::new_counted().as_ptr();
+        let value = Weak::into_raw(this);
+        let coerced = coercion.apply(value) as *mut Block<U, C>;
+        let block = if ptr::eq(value, dangling) {
+            // The sentinel, now with `U`'s metadata: `Weak::<U>::new`'s.
+            coerced
+        } else {
+            let offset = rc_box::data_offset_align::<C::Atomic>(mem::align_of::<T>());
+            // SAFETY: `value` is the value field of a block kept live by the
+            // weak reference `this` owned; `offset` bytes back is its start.
+            unsafe { coerced.byte_sub(offset) }
+        };
+        // SAFETY: not null; the weak reference `this` owned moves here.
+        Weak::from_block(unsafe { NonNull::new_unchecked(block) })
+    }
+}
