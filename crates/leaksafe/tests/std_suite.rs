@@ -32,6 +32,7 @@
 // std's own test code, kept as std wrote it: its style trips these lints.
 #![allow(
     unused_imports,
+    stable_features,
     clippy::undocumented_unsafe_blocks,
     dead_code,
     clippy::all,

@@ -155,7 +155,7 @@ fn shared_from_iter_trustedlen_panic() {
 fn shared_from_iter_trustedlen_no_fuse() {
     // Exercise the `TrustedLen` implementation when `size_hint()` matches
     // `(_, Some(exact_len))` but where the iterator does not behave in a fused manner.
-    struct Iter(std::vec::IntoIter<Option<Box<u8>>>);
+    struct Iter(leaksafe::vec::IntoIter<Option<Box<u8>>>);
 
     unsafe impl TrustedLen for Iter {}
 

@@ -164,7 +164,10 @@ def port(lib, name, cfg):
                 f"// The tests of std's `library/{cfg['source']}` that need API not yet on\n"
                 "// this branch (see STD_SUITE_GAPS.md, \"enable after merge\"). Same\n"
                 "// licence and provenance as the parent module.\n"
-                "use super::*;\n\n" + "\n\n".join(pending) + "\n"
+                "use super::*;\n"
+                "// Named explicitly: through the glob above, leaksafe's `vec!` would be\n"
+                "// ambiguous with the prelude's.\n"
+                "use leaksafe::vec;\n\n" + "\n\n".join(pending) + "\n"
             )
     elif os.path.exists(pend_path):
         os.remove(pend_path)

@@ -2,6 +2,9 @@
 // this branch (see STD_SUITE_GAPS.md, "enable after merge"). Same
 // licence and provenance as the parent module.
 use super::*;
+// Named explicitly: through the glob above, leaksafe's `vec!` would be
+// ambiguous with the prelude's.
+use leaksafe::vec;
 
 // leaksafe: needs `Builder::spawn`
 #[test]
