@@ -232,7 +232,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         );
         b.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {pos}/{len} random cases {elapsed}  {msg}",
+                "{spinner} [{bar:20}] {pos}/{len} random cases {elapsed} {wide_msg}",
             )
             .expect("valid template")
             .progress_chars("=> "),
