@@ -232,7 +232,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         );
         b.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {pos}/{len} random cases {elapsed}  {msg}",
+                "{spinner} [{bar:20}] {pos}/{len} random cases {elapsed} {wide_msg}",
             )
             .expect("valid template")
             .progress_chars("=> "),
@@ -277,7 +277,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                 row.elapsed.as_secs_f64(),
                 if row.ok() { "ok" } else { "FAILED" },
                 if row.cut_short(args.cases) {
-                    " (the time budget ended it early)"
+                    " (budget ran out)"
                 } else {
                     ""
                 }
@@ -355,9 +355,8 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         print_table(&rows, args.cases, s);
         if cut_short {
             println!(
-                "{} the time budget ({} s) ended the audit before every case ran \
-                 (without --time, every case runs):",
-                s.warn("note:"),
+                "{} the {} s time budget ended these early (without --time, all run):",
+                s.warn("*"),
                 args.time.unwrap_or_default()
             );
             for (t, r) in rows.iter().filter(|(_, r)| r.cut_short(args.cases)) {
@@ -418,49 +417,75 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
     }
 }
 
+/// One column of the table: two header lines and a cell per row.
+struct Column {
+    head: [&'static str; 2],
+    cells: Vec<String>,
+}
+
+impl Column {
+    fn new(head: [&'static str; 2], rows: &[(Target, Row)], cell: impl Fn(&Row) -> String) -> Self {
+        Column {
+            head,
+            cells: rows.iter().map(|(_, r)| cell(r)).collect(),
+        }
+    }
+
+    fn width(&self) -> usize {
+        self.cells
+            .iter()
+            .map(String::len)
+            .chain(self.head.iter().map(|h| h.len()))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The table: one row per type, laid out for an 80-column terminal (each
+/// column as wide as its widest cell, one space apart; the JSON keeps the
+/// long names). A random-case count ending in `*` was cut short by the time
+/// budget; the note after the table gives it against the cases asked.
 fn print_table(rows: &[(Target, Row)], cases: u64, s: &Style) {
-    println!(
-        "{}",
-        s.bold(&format!(
-            "{:<10} {:>9} {:>13} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {}",
-            "type",
-            "scenarios",
-            "random cases",
-            "injections",
-            "panics",
-            "forgets",
-            "double",
-            "bad",
-            "expected",
-            "unexpected",
-            "result"
-        ))
-    );
-    println!(
-        "{}",
-        s.dim(&format!(
-            "{:<10} {:>9} {:>13} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}",
-            "", "", "run/asked", "points", "caught", "", "drops", "reads", "leaks", "leaks"
-        ))
-    );
-    for (t, r) in rows {
+    let n = |f: fn(&Row) -> u64| move |r: &Row| f(r).to_string();
+    let columns = [
+        Column::new(["scen-", "arios"], rows, |r| r.scenarios.len().to_string()),
+        Column::new(["random", "cases"], rows, |r| {
+            let cut = if r.cut_short(cases) { "*" } else { "" };
+            format!("{}{cut}", r.random)
+        }),
+        Column::new(["inject", "points"], rows, n(|r| r.points)),
+        Column::new(["panics", "caught"], rows, n(|r| r.panics)),
+        Column::new(["", "forgets"], rows, n(|r| r.forgets)),
+        Column::new(["double", "drops"], rows, n(|r| r.double_drops)),
+        Column::new(["bad", "reads"], rows, n(|r| r.bad_reads)),
+        Column::new(["leaks", "exp."], rows, n(|r| r.expected_leaks)),
+        Column::new(["leaks", "unexp"], rows, n(|r| r.unexpected_leaks)),
+    ];
+    let type_width = rows
+        .iter()
+        .map(|(t, _)| t.name().len())
+        .chain(["type".len()])
+        .max()
+        .unwrap_or(0);
+    let line = |cell: &dyn Fn(&Column) -> &str, first: &str, last: &str| {
+        let mut l = format!("{first:<type_width$}");
+        for c in &columns {
+            l += &format!(" {:>w$}", cell(c), w = c.width());
+        }
+        format!("{l}  {last}")
+    };
+    println!("{}", s.bold(line(&|c| c.head[0], "", "").trim_end()));
+    println!("{}", s.bold(&line(&|c| c.head[1], "type", "result")));
+    for (i, (t, r)) in rows.iter().enumerate() {
         let result = if r.ok() {
             s.good("ok")
         } else {
             s.bad("FAILED")
         };
-        println!(
-            "{:<10} {:>9} {:>13} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {result}",
-            t.name(),
-            r.scenarios.len(),
-            format!("{}/{cases}", r.random),
-            r.points,
-            r.panics,
-            r.forgets,
-            r.double_drops,
-            r.bad_reads,
-            r.expected_leaks,
-            r.unexpected_leaks,
-        );
+        println!("{}", line(&|c| &c.cells[i], t.name(), &result));
     }
+    println!(
+        "{}",
+        s.dim("bad reads: reads after free; exp. leaks: values leaked on purpose")
+    );
 }

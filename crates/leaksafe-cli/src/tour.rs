@@ -24,6 +24,13 @@ pub const HANG_TIMEOUT: Duration = Duration::from_secs(2);
 /// A leaksafe child must finish well within this (it does in milliseconds).
 const CHILD_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The width the tour is laid out for: an 80-column terminal.
+const WIDTH: usize = 80;
+/// Indent of everything under a case's heading.
+const INDENT: &str = "     ";
+/// Indent of a result's details, under its implementation's name.
+const DETAIL: &str = "       ";
+
 struct Printer<'a> {
     s: &'a Style,
     held: usize,
@@ -33,7 +40,18 @@ struct Printer<'a> {
 impl Printer<'_> {
     fn heading(&self, n: usize, title: &str, attack: &str) {
         println!("{}", self.s.bold(&format!("{n}/3  {title}")));
-        println!("     {} {attack}", self.s.dim("attack"));
+        let label = "attack ";
+        for (i, l) in wrap(attack, WIDTH - INDENT.len() - label.len())
+            .iter()
+            .enumerate()
+        {
+            let head = if i == 0 {
+                self.s.dim(label)
+            } else {
+                " ".repeat(label.len())
+            };
+            println!("{INDENT}{head}{l}");
+        }
     }
 
     /// One leaksafe result: `held` says whether it is what leaksafe promises.
@@ -45,22 +63,51 @@ impl Printer<'_> {
             self.failed += 1;
             self.s.bad("FAILED")
         };
-        println!("     {:<32} {what}  [{mark}]", self.s.good(&pad(who, 32)));
+        println!("{INDENT}{}  [{mark}]", self.s.good(who));
+        self.details(what, |l| l.to_string());
     }
 
     /// A std (or other) result shown beside, not judged.
     fn beside(&self, who: &str, what: &str) {
-        println!("     {:<32} {what}", self.s.warn(&pad(who, 32)));
+        println!("{INDENT}{}", self.s.warn(who));
+        self.details(what, |l| l.to_string());
     }
 
     fn note(&self, what: &str) {
-        println!("     {:<32} {}", "", self.s.dim(what));
+        self.details(what, |l| self.s.dim(l));
+    }
+
+    /// `what` under the name, wrapped to [`WIDTH`].
+    fn details(&self, what: &str, paint: impl Fn(&str) -> String) {
+        for l in wrap(what, WIDTH - DETAIL.len()) {
+            println!("{DETAIL}{}", paint(&l));
+        }
     }
 }
 
-/// Pads before painting, so colour codes do not break the columns.
-fn pad(s: &str, w: usize) -> String {
-    format!("{s:<w$}")
+/// Splits `text` into lines of at most `width` characters: at each `\n`,
+/// then at spaces (a word longer than `width` gets a line of its own). A
+/// line that fits is kept as it is, indentation included.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        if paragraph.chars().count() <= width {
+            lines.push(paragraph.to_string());
+            continue;
+        }
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 fn wait(r: std::io::Result<child::Running>, timeout: Duration) -> Result<Finished, String> {
@@ -107,7 +154,7 @@ pub fn run(s: &Style) -> bool {
             held,
         );
         p.note(&format!(
-                "ledger: {} created, {} dropped, {} leaked on purpose, {} double drops, {} reads after free",
+                "ledger: {} created, {} dropped, {} leaked on purpose,\n{} double drops, {} reads after free",
                 d.ledger.created,
                 d.ledger.dropped,
                 d.ledger.live,
@@ -130,7 +177,7 @@ pub fn run(s: &Style) -> bool {
     p.heading(
         2,
         "Rc: forget clones until the count overflows",
-        "loop { mem::forget(rc.clone()) }: a wrapped count would free a value in use",
+        "loop { mem::forget(rc.clone()) }:\na wrapped count would free a value in use",
     );
     for (name, r) in [("Rc<_, u8>", rc_u8), ("sync::Arc<_, u8>", arc_u8)] {
         let who = format!("leaksafe {name}");
@@ -172,7 +219,7 @@ pub fn run(s: &Style) -> bool {
     }
     p.beside(
         "std::rc::Rc<_> (usize count)",
-        "checks too, but overflow needs 2^64 forgotten clones (~585 years at 1 ns): not run",
+        "checks too, but overflow needs 2^64 forgotten clones,\n~585 years at 1 ns each: not run",
     );
     println!();
 
@@ -180,7 +227,7 @@ pub fn run(s: &Style) -> bool {
     p.heading(
         3,
         "thread::scoped: forget a JoinGuard whose thread writes borrowed stack data",
-        "scope(|s| { let g = s.spawn_guard(|| { sleep(50 ms); slot = sum(&data) }); mem::forget(g) })",
+        "scope(|s| {\n    let g = s.spawn_guard(|| { sleep(50 ms); slot = sum(&data) });\n    mem::forget(g);\n})",
     );
     {
         let d = live::guard_demo();
@@ -197,7 +244,7 @@ pub fn run(s: &Style) -> bool {
             held,
         );
         p.note(&format!(
-            "the write landed before scope returned; data dropped after: {} reads after free",
+            "the write landed before scope returned;\ndata dropped after it: {} reads after free",
             d.ledger.bad_reads
         ));
     }
@@ -232,4 +279,17 @@ pub fn run(s: &Style) -> bool {
         println!("{}", s.bad(&summary));
     }
     p.failed == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_breaks_at_newlines_then_spaces_and_keeps_fitting_lines() {
+        assert_eq!(wrap("a b c", 3), ["a b", "c"]);
+        assert_eq!(wrap("  indented\nx", 20), ["  indented", "x"]);
+        assert_eq!(wrap("longword x", 4), ["longword", "x"]);
+        assert_eq!(wrap("", 10), [""]);
+    }
 }

@@ -63,6 +63,14 @@ fn tour_alone_exits_0() {
     assert_eq!(o.status.code(), Some(0), "{s}");
     assert!(s.contains("tour: 6 of 6 leaksafe checks held"), "{s}");
     assert!(!s.contains("leaksafe audit"), "tour must not audit:\n{s}");
+    // Laid out for an 80-column terminal.
+    for l in s.lines() {
+        assert!(
+            l.chars().count() <= 80,
+            "{} columns: {l}",
+            l.chars().count()
+        );
+    }
 }
 
 #[test]

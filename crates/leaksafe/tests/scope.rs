@@ -4,13 +4,15 @@
 
 use std::mem;
 use std::panic::{AssertUnwindSafe, catch_unwind, panic_any};
-use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::thread::{sleep, yield_now};
 use std::time::Duration;
 
 use leaksafe::thread::{Builder, Scope, scope};
+
+#[path = "common/abort.rs"]
+mod abort;
 use leaksafe_check::{Ledger, Op, catch};
 
 /// Enough to make the owner reach its wait before the thread finishes (in
@@ -540,15 +542,12 @@ fn builder_reports_refused_thread_as_err() {
 
 const CHILD: &str = "LEAKSAFE_SCOPE_CHILD";
 
-/// Re-runs this test binary on test `name` with `CHILD=name` and `env`.
-fn run_child(name: &str, env: &[(&str, &str)]) -> std::process::ExitStatus {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", name, "--nocapture", "--test-threads=1"])
-        .env(CHILD, name);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.status().unwrap()
+/// Re-runs this test binary on test `name` with `CHILD=name` and `env`, its
+/// output captured and shown only if it does not end as `expect` says.
+fn run_child(name: &str, env: &[(&str, &str)], expect: abort::Expect) {
+    let mut all = vec![(CHILD, name)];
+    all.extend_from_slice(env);
+    abort::expect_child(name, &all, expect);
 }
 
 fn is_child(name: &str) -> bool {
@@ -565,17 +564,15 @@ fn spawn_panics_when_os_refuses_thread() {
         assert!(msg.contains("failed to spawn thread"), "{msg}");
         return;
     }
-    let status = run_child(NAME, &[("RUST_MIN_STACK", &HUGE_STACK.to_string())]);
-    assert!(status.success(), "child failed: {status:?}");
+    let stack = HUGE_STACK.to_string();
+    run_child(NAME, &[("RUST_MIN_STACK", &stack)], abort::Expect::Success);
 }
 
 // ------------------------------------- results whose Drop panics: abort
 
 #[cfg(unix)]
 fn assert_child_aborts(name: &str) {
-    use std::os::unix::process::ExitStatusExt;
-    let status = run_child(name, &[]);
-    assert_eq!(status.signal(), Some(6), "child {name}: {status:?}");
+    run_child(name, &[], abort::Expect::Abort);
 }
 
 fn abort_case(name: &str, f: impl FnOnce(&Ledger)) {

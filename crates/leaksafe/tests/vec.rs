@@ -14,6 +14,9 @@ use leaksafe::vec;
 use leaksafe::vec::Vec;
 use leaksafe_check::{Ledger, Op, Tracked, catch};
 
+#[path = "common/abort.rs"]
+mod abort;
+
 const N: usize = if cfg!(miri) { 20 } else { 2000 };
 /// Lengths used for forget/panic sweeps (every position is tried).
 const SWEEP: usize = if cfg!(miri) { 5 } else { 9 };
@@ -641,20 +644,10 @@ fn zst_capacity_overflow() {
 
 const CHILD: &str = "LEAKSAFE_VEC_ABORT_CHILD";
 
-fn run_child(name: &str, what: &str) -> std::process::ExitStatus {
-    use std::process::{Command, Stdio};
-    Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--include-ignored"])
-        .env(CHILD, what)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap()
-}
-
-fn assert_sigabrt(status: std::process::ExitStatus) {
-    use std::os::unix::process::ExitStatusExt;
-    assert_eq!(status.signal(), Some(6), "child did not abort: {status:?}");
+/// Re-runs test `name` with `CHILD=what` and asserts it aborts; its output
+/// is captured and shown only if it does not.
+fn assert_child_aborts(name: &str, what: &str) {
+    abort::expect_child(name, &[(CHILD, what)], abort::Expect::Abort);
 }
 
 /// A value whose `Drop` always panics.
@@ -675,7 +668,7 @@ fn allocation_failure_aborts() {
             println!("unreachable {}", v.capacity());
         }
         Ok(_) => {}
-        Err(_) => assert_sigabrt(run_child("allocation_failure_aborts", "alloc")),
+        Err(_) => assert_child_aborts("allocation_failure_aborts", "alloc"),
     }
 }
 
@@ -692,7 +685,7 @@ fn second_panic_in_drop_aborts() {
         Ok(_) => {}
         Err(_) => {
             for what in ["vec", "drain", "into_iter"] {
-                assert_sigabrt(run_child("second_panic_in_drop_aborts", what));
+                assert_child_aborts("second_panic_in_drop_aborts", what);
             }
         }
     }
