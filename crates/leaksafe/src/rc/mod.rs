@@ -106,6 +106,8 @@
 //! let v: Rc<[u32]> = (1..=3).collect();
 //! assert_eq!((&*s, &*v), ("hello", &[1, 2, 3][..]));
 //! ```
+#[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
+pub(crate) mod ecosystem;
 pub(crate) mod std_api;
 mod unsize;
 mod weak;

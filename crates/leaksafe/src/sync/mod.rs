@@ -87,12 +87,16 @@
 pub(crate) mod shim;
 
 mod arc;
+#[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
+mod ecosystem;
 mod std_api;
 mod unsize;
+mod wake;
 mod weak;
 
 pub use crate::rc::Coercion;
 pub use arc::Arc;
+pub use wake::Wake;
 pub use weak::Weak;
 
 use crate::count::CountOps;
