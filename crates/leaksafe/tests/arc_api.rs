@@ -7,6 +7,7 @@ mod common;
 use leaksafe::sync::{Arc, Wake, Weak};
 
 ptr_api_tests!(Arc, Weak);
+make_mut_tests!(Arc, Weak);
 
 #[test]
 fn unsize_then_share_across_threads() {

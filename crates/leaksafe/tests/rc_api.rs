@@ -7,6 +7,7 @@ mod common;
 use leaksafe::rc::{Rc, Weak};
 
 ptr_api_tests!(Rc, Weak);
+make_mut_tests!(Rc, Weak);
 
 #[test]
 fn downcast_rc_dyn_any() {

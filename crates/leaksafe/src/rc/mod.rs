@@ -108,10 +108,12 @@
 //! ```
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 pub(crate) mod ecosystem;
+pub(crate) mod make_mut;
 pub(crate) mod std_api;
 mod unsize;
 mod weak;
 
+pub use make_mut::CloneToUninit;
 pub use unsize::Coercion;
 pub use weak::Weak;
 
@@ -521,52 +523,6 @@ impl<T, C: Count> Rc<T, C> {
 }
 
 impl<T: Clone, C: Count> Rc<T, C> {
-    /// A mutable reference to the value, cloning it into a new allocation
-    /// first if other `Rc`s share it. If only [`Weak`]s share it, the value is
-    /// moved to a new allocation and they are disassociated (they can no
-    /// longer upgrade), as std does.
-    ///
-    /// If `Clone` panics, nothing has changed: no count, no pointer.
-    ///
-    /// ```
-    /// use leaksafe::rc::Rc;
-    ///
-    /// let mut a = Rc::<_>::new(1);
-    /// let b = a.clone();
-    /// *Rc::make_mut(&mut a) += 1;
-    /// assert_eq!((*a, *b), (2, 1));
-    /// ```
-    pub fn make_mut(this: &mut Self) -> &mut T {
-        if this.strong_cell().get() != C::ONE {
-            // Other `Rc`s (or a saturated count): clone first (invariant 5);
-            // then replacing `*this` drops our strong reference.
-            let cloned = Self::new_counted((**this).clone());
-            *this = cloned;
-        } else if this.weak_cell().get() != C::ONE {
-            // Only `Weak`s besides us: move the value out to a fresh block.
-            let fresh =
-                rc_box::allocate_uninit::<Cell<C::Int>, T>(Cell::new(C::ONE), Cell::new(C::ONE));
-            // SAFETY: strong is 1, so the value is initialized and ours; it is
-            // copied bitwise into the fresh block, and the old strong count
-            // goes to 0, so the old copy is never read or dropped again.
-            unsafe {
-                ptr::copy_nonoverlapping(
-                    ptr::addr_of!((*this.ptr.as_ptr()).value),
-                    ptr::addr_of_mut!((*fresh.as_ptr()).value),
-                    1,
-                );
-            }
-            this.strong_cell().set(C::ZERO);
-            // Release the strong references' `+ 1`: the old block now belongs
-            // to the `Weak`s (weak >= 2 or saturated, so it is not freed here).
-            let old = mem::replace(&mut this.ptr, fresh);
-            drop(ReleaseImplicitWeak::<T, C>(old));
-        }
-        // SAFETY: `this` is now the only reference (strong 1, weak 1), so
-        // handing out `&mut` for the borrow of `this` is exclusive.
-        unsafe { &mut (*this.ptr.as_ptr()).value }
-    }
-
     /// The value: moved out if this is the only strong reference, cloned
     /// otherwise.
     ///

@@ -89,12 +89,13 @@ pub(crate) mod shim;
 mod arc;
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 mod ecosystem;
+mod make_mut;
 mod std_api;
 mod unsize;
 mod wake;
 mod weak;
 
-pub use crate::rc::Coercion;
+pub use crate::rc::{CloneToUninit, Coercion};
 pub use arc::Arc;
 pub use wake::Wake;
 pub use weak::Weak;

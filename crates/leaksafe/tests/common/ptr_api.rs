@@ -215,3 +215,85 @@ macro_rules! ptr_api_tests {
         }
     };
 }
+
+/// `make_mut` on unsized values (issue 17 §1), for `Rc` and `Arc`.
+#[macro_export]
+macro_rules! make_mut_tests {
+    ($Ptr:ident, $Weak:ident) => {
+        /// A value whose `clone` panics on the `n`th call.
+        #[derive(Debug)]
+        struct Bomb(u32, Tracked, std::rc::Rc<std::cell::Cell<u32>>);
+        impl Clone for Bomb {
+            fn clone(&self) -> Self {
+                let left = self.2.get();
+                assert!(left != 0, "bomb");
+                self.2.set(left - 1);
+                Bomb(self.0, self.1.clone(), self.2.clone())
+            }
+        }
+
+        #[test]
+        fn make_mut_slice_clones_when_shared() {
+            let c = counter();
+            let mut a: $Ptr<[Tracked]> =
+                $Ptr::from(vec![Tracked(1, c.clone()), Tracked(2, c.clone())]);
+            let b = a.clone();
+            $Ptr::make_mut(&mut a)[0].0 = 10;
+            assert_eq!((a[0].0, b[0].0, a.len()), (10, 1, 2));
+            assert!(!$Ptr::ptr_eq(&a, &b));
+            assert_eq!(($Ptr::strong_count(&a), $Ptr::strong_count(&b)), (1, 1));
+            // Unique now: no copy.
+            let p = $Ptr::as_ptr(&a);
+            $Ptr::make_mut(&mut a)[1].0 = 20;
+            assert!(core::ptr::eq(p, $Ptr::as_ptr(&a)));
+            drop((a, b));
+            assert_eq!(drops(&c), 4);
+        }
+
+        #[test]
+        fn make_mut_str_and_cstr_move_away_from_weak() {
+            let mut s: $Ptr<str> = $Ptr::from("abc");
+            let w = $Ptr::downgrade(&s);
+            $Ptr::make_mut(&mut s).make_ascii_uppercase();
+            assert_eq!(&*s, "ABC");
+            // Moved out: the Weak is disassociated, as std.
+            assert!(w.upgrade().is_none());
+            assert_eq!($Ptr::weak_count(&s), 0);
+            let mut e: $Ptr<str, u8> = $Ptr::from("");
+            let e2 = e.clone();
+            let _ = $Ptr::make_mut(&mut e);
+            assert_eq!((&*e, &*e2), ("", ""));
+            let mut cs: $Ptr<CStr> = $Ptr::from(c"hi");
+            let keep = cs.clone();
+            let _: &mut CStr = $Ptr::make_mut(&mut cs);
+            assert_eq!(cs, keep);
+            assert!(!$Ptr::ptr_eq(&cs, &keep));
+            let mut v: $Ptr<[Tracked]> = $Ptr::from(vec![Tracked(3, counter())]);
+            let wv = $Ptr::downgrade(&v);
+            $Ptr::make_mut(&mut v)[0].0 = 4;
+            assert!(wv.upgrade().is_none());
+            assert_eq!(v[0].0, 4);
+        }
+
+        #[test]
+        fn make_mut_slice_clone_panics_midway() {
+            let c = counter();
+            let budget = std::rc::Rc::new(std::cell::Cell::new(1));
+            let mut a: $Ptr<[Bomb]> = (0..3)
+                .map(|i| Bomb(i, Tracked(i, c.clone()), budget.clone()))
+                .collect();
+            let b = a.clone();
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                $Ptr::make_mut(&mut a)[0].0 = 9;
+            }));
+            assert!(r.is_err());
+            // The one clone made was dropped; nothing else changed.
+            assert_eq!(drops(&c), 1);
+            assert!($Ptr::ptr_eq(&a, &b));
+            assert_eq!($Ptr::strong_count(&a), 2);
+            assert_eq!(a[0].0, 0);
+            drop((a, b));
+            assert_eq!(drops(&c), 4);
+        }
+    };
+}
