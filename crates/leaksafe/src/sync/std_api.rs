@@ -55,3 +55,18 @@ impl<T: Error + ?Sized, C: Count> Error for Arc<T, C> {
         Error::source(&**self)
     }
 }
+
+/// As std: an `Arc` is unwind-safe when the value is, through `&T`
+/// (`RefUnwindSafe`), since only shared access is possible (the auto trait
+/// would also require `T: UnwindSafe`).
+///
+/// ```
+/// use leaksafe::sync::Arc;
+/// use std::panic::{catch_unwind, UnwindSafe};
+///
+/// fn unwind_safe<T: UnwindSafe>(_: &T) {}
+/// let a = Arc::new(1);
+/// unwind_safe(&a);
+/// assert_eq!(catch_unwind(|| *a).unwrap(), 1);
+/// ```
+impl<T: ?Sized + core::panic::RefUnwindSafe, C: Count> core::panic::UnwindSafe for Arc<T, C> {}
