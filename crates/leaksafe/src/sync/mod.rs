@@ -37,7 +37,8 @@
 //! (constructors including the uninitialized ones, counts, `get_mut`,
 //! `make_mut` on sized and unsized values, raw pointers, every std
 //! conversion), plus `downcast` for `Arc<dyn Any + Send + Sync>`, `Error for
-//! Arc<E>`, `Send`/`Sync`/`UnwindSafe` with std's bounds, and `Waker::from`.
+//! Arc<E>`, `Read`/`Write`/`Seek` for `Arc<File>`, `Send`/`Sync`/`UnwindSafe`
+//! with std's bounds, and `Waker::from`.
 //!
 //! **Different on stable, with the one-line fix:**
 //!
