@@ -33,3 +33,24 @@ fn unsize_non_send_value() {
     cell.borrow_mut().push(2);
     assert_eq!(format!("{d:?}"), "RefCell { value: [1, 2] }");
 }
+
+#[test]
+fn coercion_that_moves_the_address_panics_without_leaking() {
+    use leaksafe::rc::Coercion;
+    // SAFETY: deliberately breaks the address promise: `apply` must catch it
+    // before anything is rebuilt (never dereferenced).
+    let bad = unsafe { Coercion::<u8, u8>::new(|p| p.wrapping_add(1)) };
+    let c = counter();
+    let a = Rc::new(Tracked(1, c.clone()));
+    let w = Rc::downgrade(&a);
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: as above.
+        let bad_t = unsafe { Coercion::<Tracked, Tracked>::new(|p| p.wrapping_byte_add(8)) };
+        Rc::unsize(a, bad_t)
+    }))
+    .unwrap_err();
+    // `a` was dropped normally during the unwind.
+    assert_eq!(drops(&c), 1);
+    assert!(w.upgrade().is_none());
+    let _ = std::panic::catch_unwind(|| Weak::unsize(Weak::<u8>::new(), bad)).unwrap_err();
+}

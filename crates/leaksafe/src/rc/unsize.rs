@@ -254,8 +254,9 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// assert!(core::ptr::addr_eq(Rc::as_ptr(&d), Rc::as_ptr(&also)));
     /// ```
     pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Rc<U, C> {
-        let value = Rc::into_raw(this);
-        let coerced = coercion.apply(value);
+        // Coerce first: if `apply` panics, `this` is still dropped normally.
+        let coerced = coercion.apply(Rc::as_ptr(&this));
+        let _ = Rc::into_raw(this);
         // SAFETY: `coerced` points to the value of a live block (the strong
         // reference taken from `this` keeps it alive and initialized), with
         // the metadata of that same value as a `U` (module invariant 1), so
@@ -284,8 +285,10 @@ impl<T, C: Count> Weak<T, C> {
     /// ```
     pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Weak<U, C> {
         let dangling = Weak::<T, C>::new_counted().as_ptr();
-        let value = Weak::into_raw(this);
+        let value = this.as_ptr();
+        // Coerce first: if `apply` panics, `this` is still dropped normally.
         let coerced = coercion.apply(value) as *mut RcInner<U, C>;
+        let _ = Weak::into_raw(this);
         let block = if ptr::eq(value, dangling) {
             // `Weak::new`'s sentinel: no block; the same address with `U`'s
             // metadata is `Weak::<U>::new`'s sentinel.

@@ -28,8 +28,9 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// assert_eq!(Arc::strong_count(&five), 1);
     /// ```
     pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Arc<U, C> {
-        let value = Arc::into_raw(this);
-        let coerced = coercion.apply(value);
+        // Coerce first: if `apply` panics, `this` is still dropped normally.
+        let coerced = coercion.apply(Arc::as_ptr(&this));
+        let _ = Arc::into_raw(this);
         // SAFETY: `coerced` points to the value of a live block (the strong
         // reference taken from `this` keeps it alive), with metadata
         // describing that same value as a `U` (the `Coercion` invariant).
@@ -53,8 +54,10 @@ impl<T, C: Count> Weak<T, C> {
     /// ```
     pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Weak<U, C> {
         let dangling = Weak::<T, C>::new_counted().as_ptr();
-        let value = Weak::into_raw(this);
+        let value = this.as_ptr();
+        // Coerce first: if `apply` panics, `this` is still dropped normally.
         let coerced = coercion.apply(value) as *mut Block<U, C>;
+        let _ = Weak::into_raw(this);
         let block = if ptr::eq(value, dangling) {
             // The sentinel, now with `U`'s metadata: `Weak::<U>::new`'s.
             coerced
