@@ -154,8 +154,9 @@
 //!
 //! # Unsized values
 //! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. `CoerceUnsized` is unstable,
-//! so `Rc<Foo>` does not coerce to `Rc<dyn Trait>`; make one from a box
-//! instead (the value is moved into a new block and the box freed):
+//! so `Rc<Foo>` does not coerce to `Rc<dyn Trait>`: use [`Rc::unsize`]
+//! (zero-copy, see [Unsizing](#unsizing)), or make one from a box (the value
+//! is moved into a new block and the box freed):
 //!
 //! ```
 //! use core::fmt::Display;
