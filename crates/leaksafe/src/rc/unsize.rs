@@ -30,6 +30,7 @@ use core::any::Any;
 use core::cell::Cell;
 use core::fmt;
 use core::mem;
+use core::pin::Pin;
 use core::ptr::{self, NonNull};
 
 use super::{Rc, RcInner, Weak};
@@ -201,6 +202,9 @@ impl<T, const N: usize> Coercion<[T; N], [T]> {
 /// `coerce!(Target)` names the target; `coerce!()` lets inference find it
 /// (from a type annotation on the result).
 ///
+/// The `unsafe` inside is the macro's own, so it works in crates with
+/// `#![forbid(unsafe_code)]`.
+///
 /// ```
 /// use core::fmt::Debug;
 /// use leaksafe::rc::{Rc, Weak};
@@ -265,6 +269,23 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         // SAFETY: the block pointer is not null; it owns the strong reference
         // `this` owned (module invariant 3).
         Rc::from_inner(unsafe { NonNull::new_unchecked(block) })
+    }
+
+    /// [`Rc::unsize`] for a pinned `Rc`: `Pin<Rc<T>>` to `Pin<Rc<U>>`, as
+    /// std's coercion does (e.g. a boxed-future-like `Pin<Rc<dyn Future>>`).
+    ///
+    /// ```
+    /// use core::fmt::Debug;
+    /// use core::pin::Pin;
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p: Pin<Rc<dyn Debug>> = Rc::unsize_pin(Rc::pin(4), leaksafe::coerce!());
+    /// assert_eq!(format!("{p:?}"), "4");
+    /// ```
+    pub fn unsize_pin<U: ?Sized>(this: Pin<Self>, coercion: Coercion<T, U>) -> Pin<Rc<U, C>> {
+        // SAFETY: unsizing reuses the same allocation: the pinned value is
+        // neither moved nor exposed by value, and the result is pinned again.
+        unsafe { Pin::new_unchecked(Rc::unsize(Pin::into_inner_unchecked(this), coercion)) }
     }
 }
 

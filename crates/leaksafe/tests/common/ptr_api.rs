@@ -133,6 +133,9 @@ macro_rules! ptr_api_tests {
             let w = $Ptr::downgrade(&d);
             drop(d);
             assert!(w.upgrade().is_none());
+            let p: core::pin::Pin<$Ptr<dyn Debug + Send + Sync, u16>> =
+                $Ptr::unsize_pin($Ptr::pin_counted(String::from("p")), leaksafe::coerce!());
+            assert_eq!(format!("{p:?}"), "\"p\"");
         }
 
         #[test]
