@@ -68,7 +68,8 @@
 //! pointer to the value (so a target the compiler would reject does not
 //! compile, the auto traits and lifetimes are checked, and a slice's length
 //! comes from the array type, never from a cast); the address is checked
-//! unchanged, and the same block is reused with the new type. Counts and
+//! unchanged, and the same block is reused with the new type ([`Rc::unsize_pin`]
+//! does the same for `Pin<Rc<T>>`). Counts and
 //! other clones are unaffected.
 //!
 //! ```
