@@ -146,7 +146,13 @@ mod extract_if;
 mod into_iter;
 mod into_rc;
 mod raw;
+#[cfg(feature = "rayon")]
+pub mod rayon;
+#[cfg(feature = "serde")]
+mod serde;
 mod splice;
+#[cfg(feature = "stable_deref_trait")]
+mod stable_deref;
 mod user_code;
 
 pub use drain::Drain;
