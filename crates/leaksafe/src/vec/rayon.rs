@@ -9,7 +9,7 @@
 //! `alloc::vec::Vec` (a move of three words, no copy: the layouts are the
 //! same, see `raw.rs`) and lets rayon's own implementation for std's `Vec`
 //! do the parallel work. While it runs, the leaksafe vector is empty; a
-//! [`PutBack`] guard, owned by this module and never handed to user code,
+//! `PutBack` guard, owned by this module and never handed to user code,
 //! returns the buffer when the operation ends, normally or by unwinding.
 //!
 //! **Forgetting.** The only values user code can forget are:
