@@ -33,6 +33,14 @@
 //!   forbids it outside std). Fix: write to the `Vec` itself (it is
 //!   `io::Write`), or use `Cursor<std::vec::Vec<u8>>` and `.into()` after.
 //!
+//! **Ecosystem** (optional features): `serde` (the same sequence format as
+//! std's `Vec`, so serialized data is interchangeable), `rayon`
+//! (`into_par_iter` with owned items, `par_iter(_mut)`, `collect`,
+//! `par_extend`, `par_drain`: see the module `leaksafe::vec::rayon` when the
+//! feature is on), `stable_deref_trait` (`StableDeref`). rayon's
+//! `collect_into_vec`/`unzip_into_vecs` take std's `Vec` by type; fix:
+//! `let v: Vec<_> = iter.collect();`.
+//!
 //! **Not provided** (each unstable in std 1.95): the allocator parameter
 //! (`Vec<T, A>`, `new_in`, `allocator`), `try_with_capacity`,
 //! `push_within_capacity`, `try_remove`, `peek_mut`, `split_at_spare_mut`,
