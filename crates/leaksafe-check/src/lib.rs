@@ -130,5 +130,7 @@ pub use run::{
     explore_panics, panic_message, parse_case, replay, run_random, run_random_each, run_random_in,
 };
 pub use scenarios::rc::RcLike;
-pub use scenarios::vec::{VecExtractIf, VecLike, VecMore, VecSplice, vec_scenarios};
+pub use scenarios::vec::{
+    Guarded, VecExtractIf, VecInsert, VecLike, VecMore, VecSplice, insert_scenarios, vec_scenarios,
+};
 pub use scenarios::{leaksafe_library, library, std_library};
