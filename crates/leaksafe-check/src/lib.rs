@@ -113,12 +113,15 @@
 
 #[doc(hidden)]
 pub mod broken;
+#[doc(hidden)]
+pub mod check;
 mod ledger;
 mod plan;
 mod report;
 mod run;
 pub mod scenarios;
 
+pub use check::{check, check_isolated};
 pub use ledger::{
     InjectedPanic, Ledger, Lying, Op, Summary, Tracked, catch, install_quiet_hook, orphan_drops,
     quietly,

@@ -368,6 +368,9 @@ impl Scenario {
     }
 
     fn run_inner(&self, plan: Plan, lie: Option<Lie>, seed: Option<u64>) -> (Report, Bounds) {
+        if ANNOUNCE.load(std::sync::atomic::Ordering::Relaxed) {
+            announce(self, &plan, lie);
+        }
         let run = Run::new(plan, lie);
         let result = catch_unwind(AssertUnwindSafe(|| (self.body)(&run)));
         let ledger = run.ledger.clone();
@@ -502,6 +505,27 @@ impl Scenario {
         }
         plan
     }
+}
+
+/// In a child process of [`check_isolated`](crate::check_isolated): every
+/// case is announced on stderr before it runs, so that the parent can name
+/// the case that crashed the child.
+pub(crate) static ANNOUNCE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// The prefix of an announcement line.
+pub(crate) const ANNOUNCE_PREFIX: &str = "leaksafe-check: running case ";
+
+fn announce(s: &Scenario, plan: &Plan, lie: Option<Lie>) {
+    use std::io::Write as _;
+    // Straight to the file descriptor (not captured by the test harness),
+    // unbuffered, so the line is out before the case can crash.
+    let line = format!(
+        "{ANNOUNCE_PREFIX}{}@{}\n",
+        s.full_name(),
+        case_code(plan, lie)
+    );
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// The largest injection point the explorer tries (a guard against a
