@@ -86,10 +86,15 @@ pub fn check(test: &str, scenarios: &[Scenario], level: Level) {
     }
     let level = level_from_env(level);
     let all = reports(scenarios);
-    let bad: Vec<&Report> = all.iter().filter(|r| !r.ok_at(level)).collect();
+    let mut bad: Vec<&Report> = all.iter().filter(|r| !r.ok_at(level)).collect();
     if bad.is_empty() {
         return;
     }
+    // The simplest cases first: no panic and no forget (a lie, or a clean
+    // run), then one fault, then both.
+    bad.sort_by_key(|r| {
+        usize::from(r.plan.inject.is_some()) + usize::from(r.plan.forget.is_some())
+    });
     let mut msg = format!(
         "leaksafe-check: {} of {} runs failed at level {level:?} ({})\n",
         bad.len(),

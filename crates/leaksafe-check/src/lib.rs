@@ -137,3 +137,8 @@ pub use scenarios::vec::{
     Guarded, VecExtractIf, VecInsert, VecLike, VecMore, VecSplice, insert_scenarios, vec_scenarios,
 };
 pub use scenarios::{leaksafe_library, library, std_library};
+
+/// The README's walk-through, run as doctests so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

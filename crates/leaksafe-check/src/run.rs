@@ -251,7 +251,7 @@ impl Run {
         for (i, x) in xs.iter().enumerate() {
             if x.try_get().is_none() {
                 return Err(format!(
-                    "element {i} (id {}) was already dropped: use after free",
+                    "element {i} (id {}) was already dropped or never written: use after free",
                     x.id()
                 ));
             }
