@@ -186,7 +186,7 @@ impl Report {
         let case = self.case();
         [
             format!(
-                "LEAKSAFE_CHECK_CASE='{case}' MIRIFLAGS='-Zmiri-ignore-leaks' cargo +nightly miri test -- '{test}' --exact"
+                "LEAKSAFE_CHECK_CASE='{case}' MIRIFLAGS='-Zmiri-ignore-leaks -Zmiri-env-forward=LEAKSAFE_CHECK_CASE' cargo +nightly miri test -- '{test}' --exact"
             ),
             format!(
                 "LEAKSAFE_CHECK_CASE='{case}' RUSTFLAGS='-Zsanitizer=address' ASAN_OPTIONS=detect_leaks=0 cargo +nightly test --target x86_64-unknown-linux-gnu -- '{test}' --exact"

@@ -123,6 +123,8 @@ pub struct Record {
     pub unexpected_leaks: usize,
     /// Why the check failed, if it did.
     pub failure: Option<String>,
+    /// The finding's class (`unsound`, `leak`, `contract`), if any.
+    pub class: Option<String>,
     /// For a random case: the harness call that replays exactly this run.
     pub replay: Option<String>,
     /// Not a run: the audit process itself failed (crashed, or could not start).
@@ -161,6 +163,14 @@ impl Row {
         if r.failure.is_some() {
             self.failures.push(r);
         }
+    }
+
+    /// The most severe class among the failures (`-` when none).
+    fn class(&self) -> &str {
+        ["unsound", "leak", "contract"]
+            .into_iter()
+            .find(|c| self.failures.iter().any(|f| f.class.as_deref() == Some(*c)))
+            .unwrap_or("-")
     }
 
     /// Every check held, and something was actually checked.
@@ -278,6 +288,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                     "unexpected_leaks": r.unexpected_leaks,
                     "seconds": r.elapsed.as_secs_f64(),
                     "ok": r.ok(),
+                    "class": r.class(),
                     "failures_total": r.failures.len(),
                     // The first few: each carries its own replay; the rest
                     // are reproduced by the same command.
@@ -285,6 +296,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                         "scenario": f.scenario,
                         "point": f.point,
                         "reason": f.failure,
+                        "class": f.class,
                         "replay": f.replay,
                     })).collect::<Vec<_>>(),
                     "reproduce": if r.ok() { None } else { Some(repro(*t)) },
@@ -314,7 +326,13 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                 );
             }
             for f in r.failures.iter().take(3) {
-                println!("{} {}, {}", s.bad("FAILED"), f.scenario, f.point);
+                println!(
+                    "{} {}, {} [{}]",
+                    s.bad("FAILED"),
+                    f.scenario,
+                    f.point,
+                    f.class.as_deref().unwrap_or("-")
+                );
                 println!(
                     "       {}",
                     f.failure.as_deref().unwrap_or("ledger check failed")
@@ -350,7 +368,7 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
     println!(
         "{}",
         s.bold(&format!(
-            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {}",
+            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11} {:>8}  {}",
             "type",
             "scenarios",
             "injections",
@@ -360,14 +378,15 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
             "bad",
             "expected",
             "unexpected",
+            "class",
             "result"
         ))
     );
     println!(
         "{}",
         s.dim(&format!(
-            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}",
-            "", "", "points", "caught", "", "drops", "reads", "leaks", "leaks"
+            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11} {:>8}",
+            "", "", "points", "caught", "", "drops", "reads", "leaks", "leaks", ""
         ))
     );
     for (t, r) in rows {
@@ -377,7 +396,7 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
             s.bad("FAILED")
         };
         println!(
-            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11}  {result}",
+            "{:<10} {:>9} {:>10} {:>8} {:>8} {:>7} {:>9} {:>9} {:>11} {:>8}  {result}",
             t.name(),
             r.scenarios.len(),
             r.points,
@@ -387,6 +406,7 @@ fn print_table(rows: &[(Target, Row)], s: &Style) {
             r.bad_reads,
             r.expected_leaks,
             r.unexpected_leaks,
+            r.class(),
         );
     }
 }
