@@ -56,8 +56,9 @@
 //!
 //! let scenario = Scenario::new("my::Stack", "pop_all", "user", Proxy::Forward, pop_all);
 //! let reports = explore(&scenario);
-//! // A clean run, 4 predicate and 4 drop injection points, 5 forget points.
-//! assert_eq!(reports.len(), 14);
+//! // A clean run, 4 predicate and 4 drop injection points, 8 lies told by
+//! // `track_range` (see `Lie`), 5 forget points.
+//! assert_eq!(reports.len(), 22);
 //! for r in &reports {
 //!     assert!(r.ok(), "{r}");
 //! }
@@ -112,19 +113,32 @@
 
 #[doc(hidden)]
 pub mod broken;
+#[doc(hidden)]
+pub mod check;
 mod ledger;
 mod plan;
 mod report;
 mod run;
 pub mod scenarios;
 
-pub use ledger::{InjectedPanic, Ledger, Op, Summary, Tracked, catch, install_quiet_hook, quietly};
-pub use plan::{Forget, Plan, Rng, Side};
-pub use report::{Outcome, Report, Tally, reports_to_json};
+pub use check::{check, check_isolated};
+pub use ledger::{
+    InjectedPanic, Ledger, Lying, Op, Summary, Tracked, catch, install_quiet_hook, orphan_drops,
+    quietly,
+};
+pub use plan::{Forget, Lie, Plan, Rng, Side};
+pub use report::{Class, Level, Outcome, Report, Tally, reports_to_json};
 pub use run::{
     Check, MAX_INJECTION_POINTS, Proxy, Run, Scenario, explore, explore_each, explore_forgets,
-    explore_panics, panic_message, replay, run_random, run_random_each, run_random_in,
+    explore_panics, panic_message, parse_case, replay, run_random, run_random_each, run_random_in,
 };
 pub use scenarios::rc::RcLike;
-pub use scenarios::vec::{VecExtractIf, VecLike, VecMore, VecSplice, vec_scenarios};
+pub use scenarios::vec::{
+    Guarded, VecExtractIf, VecInsert, VecLike, VecMore, VecSplice, insert_scenarios, vec_scenarios,
+};
 pub use scenarios::{leaksafe_library, library, std_library};
+
+/// The README's walk-through, run as doctests so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -48,7 +48,7 @@ fn leaky_explore_vec() {
     assert_eq!(failures(&all), Vec::<String>::new());
     let t = Tally::of(&all);
     println!("vec: {t}");
-    assert_eq!(t.scenarios, 15, "{t}");
+    assert_eq!(t.scenarios, 23, "{t}");
     assert!(t.forgets > 20 && t.expected_leaks > 0, "{t}");
 }
 
