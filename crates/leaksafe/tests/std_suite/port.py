@@ -144,7 +144,7 @@ def port(lib, name, cfg):
     ]
     if excluded:
         header.append("//")
-        header.append("// Left out (std-internal or unstable std API leaksafe cannot have):")
+        header.append("// Left out, each with its reason:")
         for key, is_test, reason in excluded:
             header.append(f"// - {key}{'' if is_test else ' (helper)'}: {reason}")
     out = "\n".join(header) + "\n\n" + "\n\n".join(main) + "\n"
