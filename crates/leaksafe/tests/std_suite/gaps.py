@@ -5,6 +5,9 @@ port_doc_examples.py (the single source of every decision).
     python3 crates/leaksafe/tests/std_suite/gaps.py
 """
 import collections
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the test tree
 
 from buckets import PORTS
 from port_doc_examples import EXAMPLES

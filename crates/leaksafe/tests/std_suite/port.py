@@ -32,6 +32,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the test tree
 
 from buckets import PORTS  # noqa: E402  (tests/std_suite/buckets.py)
 
