@@ -10,7 +10,7 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ in the test tree
 
 from buckets import PORTS
-from port_doc_examples import EXAMPLES
+import port_doc_examples
 
 # Which piece of work removes a gap, by the words of its reason.
 ROUTES = [
@@ -43,10 +43,15 @@ def main():
                 ignored.append(entry)
             elif kind == "excluded":
                 excluded.append(entry)
-    for source, line, name, kind, reason in EXAMPLES:
-        entry = (f"`std_doc_examples::{name}` ({source}:{line + 1})", kind, reason)
+    doc_left_out = collections.Counter()
+    for name, source, line, kind, reason in port_doc_examples.classified(port_doc_examples.library_dir()):
+        entry = (f"`std_doc_examples::{name}`", kind, reason)
         if kind.startswith("pending"):
             pending[route(reason)].append(entry)
+        elif kind == "excluded" and reason.startswith("UNFIXABLE"):
+            excluded.append(entry)
+        elif kind == "excluded":
+            doc_left_out[(source, reason)] += 1
     how = {
         "pending": "stable",
         "pending_nightly": "nightly only",
@@ -69,6 +74,10 @@ def main():
     print("| item | reason |\n|---|---|")
     for test, kind, reason in excluded:
         print(f"| {test} | {reason} |")
+    print("\nstd doc examples left out, by reason:\n")
+    print("| source | reason | examples |\n|---|---|---|")
+    for (source, reason), n in sorted(doc_left_out.items()):
+        print(f"| `{source}` | {reason} | {n} |")
 
 
 if __name__ == "__main__":
