@@ -293,5 +293,6 @@ pub fn library() -> Vec<Scenario> {
         Proxy::None,
         pool_map_chunks,
     ));
+    v.extend(super::thread::leaksafe_nested_scenarios());
     v
 }
