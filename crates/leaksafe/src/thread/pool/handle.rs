@@ -41,6 +41,19 @@ use super::job::{Header, take_and_free};
 ///     assert_eq!(h.join().unwrap(), 42);
 /// });
 /// ```
+///
+/// As std's `JoinHandle`, the handle is `Send` and `Sync` only when `T` is
+/// `Send` (spawning already requires it; the bounds say so in the type):
+///
+/// ```compile_fail
+/// fn sync<T: Sync>() {}
+/// sync::<leaksafe::thread::PoolHandle<'static, std::rc::Rc<u8>>>();
+/// ```
+///
+/// ```
+/// fn sync<T: Sync>() {}
+/// sync::<leaksafe::thread::PoolHandle<'static, std::sync::Arc<u8>>>();
+/// ```
 pub struct PoolHandle<'scope, T> {
     header: NonNull<Header<T>>,
     /// Borrows the scope; owns (a share of) a `T`.
@@ -51,8 +64,9 @@ pub struct PoolHandle<'scope, T> {
 // that joins, and touches the record's atomics; so it may move between threads.
 unsafe impl<T: Send> Send for PoolHandle<'_, T> {}
 // SAFETY: through `&PoolHandle` one can only read the atomic state
-// (`is_finished`), never the `T`.
-unsafe impl<T> Sync for PoolHandle<'_, T> {}
+// (`is_finished`), never the `T`. The `T: Send` bound is not needed for
+// soundness; it aligns the handle's auto traits with std's `JoinHandle`.
+unsafe impl<T: Send> Sync for PoolHandle<'_, T> {}
 
 impl<T> fmt::Debug for PoolHandle<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

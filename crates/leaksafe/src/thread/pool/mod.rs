@@ -114,7 +114,8 @@ impl ThreadPool {
     ///
     /// # Panics
     /// If `threads` is zero (a pool needs at least one thread), or if the
-    /// operating system refuses to create a thread.
+    /// operating system refuses to create a thread (see
+    /// [`try_new`](Self::try_new), which returns that error instead).
     ///
     /// ```
     /// use leaksafe::thread::ThreadPool;
@@ -127,23 +128,68 @@ impl ThreadPool {
     /// let _ = leaksafe::thread::ThreadPool::new(0); // at least one thread is needed
     /// ```
     pub fn new(threads: usize) -> ThreadPool {
+        match ThreadPool::try_new(threads) {
+            Ok(pool) => pool,
+            Err(e) => panic!("failed to spawn thread: {e}"),
+        }
+    }
+
+    /// Creates a pool of `threads` worker threads, or returns the error of
+    /// the first thread the operating system refused to create. The workers
+    /// already started are then stopped and joined before `try_new` returns:
+    /// nothing is left running.
+    ///
+    /// # Panics
+    /// If `threads` is zero (a pool needs at least one thread).
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::try_new(2)?;
+    /// assert_eq!(pool.threads(), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn try_new(threads: usize) -> std::io::Result<ThreadPool> {
+        Self::try_new_with(threads, |_| None)
+    }
+
+    /// `try_new`, with worker `k` asking for a stack of `stack_size(k)`
+    /// bytes when `Some`: only for the tests of the failure path (an absurd
+    /// size makes the OS refuse that thread).
+    #[doc(hidden)]
+    pub fn __try_new_with_stack_sizes(
+        threads: usize,
+        stack_size: impl Fn(usize) -> Option<usize>,
+    ) -> std::io::Result<ThreadPool> {
+        Self::try_new_with(threads, stack_size)
+    }
+
+    fn try_new_with(
+        threads: usize,
+        stack_size: impl Fn(usize) -> Option<usize>,
+    ) -> std::io::Result<ThreadPool> {
         assert!(
             threads > 0,
             "ThreadPool::new(0): a thread pool needs at least one thread"
         );
         let (registry, deques) = Registry::new(threads);
-        let workers = deques
-            .into_iter()
-            .enumerate()
-            .map(|(index, deque)| {
-                let registry = Arc::clone(&registry);
-                std::thread::Builder::new()
-                    .name(std::format!("leaksafe-pool-{index}"))
-                    .spawn(move || registry::worker_main(registry, deque, index))
-                    .expect("failed to spawn thread")
-            })
-            .collect();
-        ThreadPool { registry, workers }
+        // Built before any worker starts, so that an early return drops it
+        // and so stops (and joins) the workers started so far.
+        let mut pool = ThreadPool {
+            registry,
+            workers: Vec::with_capacity(threads),
+        };
+        for (index, deque) in deques.into_iter().enumerate() {
+            let registry = Arc::clone(&pool.registry);
+            let mut builder =
+                std::thread::Builder::new().name(std::format!("leaksafe-pool-{index}"));
+            if let Some(size) = stack_size(index) {
+                builder = builder.stack_size(size);
+            }
+            let worker = builder.spawn(move || registry::worker_main(registry, deque, index))?;
+            pool.workers.push(worker);
+        }
+        Ok(pool)
     }
 
     /// The number of worker threads.

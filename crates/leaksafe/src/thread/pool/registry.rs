@@ -255,8 +255,9 @@ impl Registry {
     }
 }
 
-/// Restores `WORKER` when a scope owner stops acting as a pool thread, even
-/// by unwinding, before its `WorkerThread` goes away (module invariant).
+/// Restores `WORKER` when a worker exits or a scope owner stops acting as a
+/// pool thread, even by unwinding, before its `WorkerThread` goes away
+/// (module invariant).
 struct Entered<'a> {
     previous: *const WorkerThread,
     /// Ties the guard to the `WorkerThread` it published.
@@ -277,12 +278,16 @@ pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index
         index,
         registry: &*registry,
     };
-    WORKER.with(|c| c.set(&me));
+    // Reset even if the loop unwinds (it runs no user code unguarded, but the
+    // thread-local must never point at a dead `WorkerThread`).
+    let _entered = Entered {
+        previous: WORKER.with(|c| c.replace(&me)),
+        me: &me,
+    };
     let registry = &*registry;
     registry.wait_until_as(
         Some(&me),
         &|| registry.terminate.load(Ordering::SeqCst) && !registry.has_work(Some(&me)),
         &|| {},
     );
-    WORKER.with(|c| c.set(ptr::null()));
 }
