@@ -180,6 +180,7 @@ pub use make_mut::CloneToUninit;
 pub use unsize::Coercion;
 pub use weak::Weak;
 
+use alloc::alloc::Layout;
 use core::cell::Cell;
 use core::marker::PhantomData;
 use core::mem::{self, ManuallyDrop};
@@ -525,8 +526,13 @@ impl<T, C: Count> Rc<T, C> {
         // strong references' `+ 1` (invariant 3) on success.
         let inner =
             rc_box::allocate_uninit::<Cell<C::Int>, T>(Cell::new(C::ZERO), Cell::new(C::ONE));
-        let weak = Weak::from_inner(inner);
+        // If `data_fn` panics, the guard releases the weak reference with the
+        // known layout: the value is uninitialised, so no code may compute its
+        // layout from it (`rc_box`, "Never a reference").
+        let guard = UninitGuard::<T, C>(inner);
+        let weak = ManuallyDrop::new(Weak::from_inner(inner));
         let data = data_fn(&weak);
+        mem::forget(guard);
         // SAFETY: the block is live (held by `weak`); the value field is
         // uninitialized and nothing reads it while strong is 0.
         unsafe { ptr::addr_of_mut!((*inner.as_ptr()).value).write(data) };
@@ -534,7 +540,6 @@ impl<T, C: Count> Rc<T, C> {
         let strong = unsafe { &(*inner.as_ptr()).strong };
         // Strong is 0 here: `upgrade` never increments a zero count.
         strong.set(C::ONE);
-        mem::forget(weak);
         Self::from_inner(inner)
     }
 
@@ -563,7 +568,7 @@ impl<T, C: Count> Rc<T, C> {
         this.strong_cell().set(C::ZERO);
         // Release the strong references' `+ 1` on the weak count (frees the
         // block if no `Weak` is left).
-        drop(ReleaseImplicitWeak::<T, C>(this.ptr));
+        drop(ReleaseImplicitWeak::<T, C>(this.ptr, Layout::new::<T>()));
         Ok(value)
     }
 
@@ -634,20 +639,28 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// The strong count just reached 0 through `self`.
     #[inline(never)]
     unsafe fn drop_slow(&mut self) {
+        // SAFETY: the block is live (invariant 1); no reference is made.
+        let value = unsafe { ptr::addr_of_mut!((*self.ptr.as_ptr()).value) };
+        // The layout, taken while the value is still alive (so stable Rust may
+        // ask a `&T` for it), frees the block if no `Weak` is left.
+        // SAFETY: strong reached 0: the value is initialized and no borrow of
+        // it exists (a borrow needs an `Rc`).
+        let layout = unsafe { rc_box::value_layout_raw(value) };
         // Releases the `+ 1` after the value's destructor ran (invariant 3) —
         // also if that destructor panics, so the block is not leaked on unwind
         // (as std).
-        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr);
+        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr, layout);
         // SAFETY: strong reached 0: the value is initialized and nobody else
         // will use it (invariant 2); it is dropped in place once.
-        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+        unsafe { ptr::drop_in_place(value) };
     }
 }
 
 /// Releases the weak reference that all strong references share (invariant
-/// 3) when dropped, freeing the block if it was the last weak reference.
-/// Unlike dropping a `Weak`, no dangling check: the block is real.
-struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<RcInner<T, C>>);
+/// 3) when dropped, freeing the block — whose value has the layout carried
+/// here — if it was the last weak reference. Unlike dropping a `Weak`, no
+/// dangling check: the block is real.
+struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<RcInner<T, C>>, Layout);
 
 impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
     #[inline]
@@ -658,9 +671,36 @@ impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
         let weak = unsafe { &(*inner).weak };
         if C::cell_dec(weak) {
             // SAFETY: weak reached 0: no `Rc` and no `Weak` remains, and the
-            // value was dropped or moved out; the block is freed once.
-            unsafe { rc_box::deallocate(inner) };
+            // value (of layout `self.1`) was dropped or moved out; the block
+            // is freed once.
+            unsafe { rc_box::deallocate_with(inner, self.1) };
         }
+    }
+}
+
+/// `new_cyclic`'s guard against a panicking closure: releases the weak
+/// reference the closure was lent, with the layout of the (uninitialised)
+/// sized value. If the closure kept clones of that `Weak`, the last of them
+/// would free the block through [`Weak`]'s generic path, which on stable must
+/// not see an uninitialised value (`rc_box`, "Never a reference"): then the
+/// block is leaked instead (with feature `nightly`, freed normally).
+struct UninitGuard<T, C: Count>(NonNull<RcInner<T, C>>);
+
+impl<T, C: Count> Drop for UninitGuard<T, C> {
+    fn drop(&mut self) {
+        let inner = self.0.as_ptr();
+        // SAFETY: the block is live: the lent weak reference keeps it so.
+        let weak = unsafe { &(*inner).weak };
+        if weak.get() == C::ONE {
+            // SAFETY: the lent `Weak` was the only reference and is gone (it
+            // was never cloned): free with the layout it was allocated for.
+            unsafe { rc_box::deallocate_with(inner, Layout::new::<T>()) };
+        } else if cfg!(feature = "nightly") {
+            // Clones remain; the last one frees with the raw layout queries.
+            C::cell_dec(weak);
+        }
+        // Otherwise (stable, clones remain): keep our weak reference: the
+        // block is leaked, never freed with a layout read from a `&T`.
     }
 }
 

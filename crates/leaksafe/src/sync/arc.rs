@@ -5,6 +5,7 @@
 //! initialized; `self.ptr` is never the dangling `Weak::new` pointer. Counts
 //! and value are reached through the raw pointer only (invariant 4).
 
+use alloc::alloc::Layout;
 use core::any::Any;
 use core::marker::PhantomData;
 use core::mem::{self, ManuallyDrop};
@@ -304,12 +305,19 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// initialized and not dropped yet; `self` is not used afterwards.
     #[inline(never)]
     unsafe fn drop_slow(&mut self) {
+        // SAFETY: the block is live; no reference is made.
+        let value = unsafe { ptr::addr_of_mut!((*self.ptr.as_ptr()).value) };
+        // The layout, taken while the value is still alive (so stable Rust may
+        // ask a `&T` for it), frees the block if no `Weak` is left.
+        // SAFETY: strong reached zero: the value is initialized and no borrow
+        // of it exists (a borrow needs an `Arc`).
+        let layout = unsafe { rc_box::value_layout_raw(value) };
         // Releases the implicit weak reference even if the value's drop
         // panics, so the block is freed exactly when the last Weak goes.
-        let _weak = Weak::<T, C>::from_block(self.ptr);
+        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr, layout);
         // SAFETY: the strong count is zero: no other Arc exists and no Weak
         // can upgrade, so nobody else reads the value; it is dropped once.
-        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+        unsafe { ptr::drop_in_place(value) };
     }
 }
 
@@ -415,11 +423,13 @@ impl<T, C: Count> Arc<T, C> {
         // Strong 0: no upgrade succeeds while the value is uninitialized.
         let block =
             rc_box::allocate_uninit::<C::Atomic, T>(C::atomic_new(C::ZERO), C::atomic_new(C::ONE));
-        // This Weak owns the one weak reference; on a panic in `data_fn` it
-        // drops and frees the block (the value was never written; freeing
-        // does not drop it).
-        let weak = Weak::from_block(block);
+        // This Weak owns the one weak reference; on a panic in `data_fn` the
+        // guard releases it with the known layout (the value was never
+        // written: no code may compute its layout from it).
+        let guard = UninitGuard::<T, C>(block);
+        let weak = ManuallyDrop::new(Weak::from_block(block));
         let data = data_fn(&weak);
+        mem::forget(guard);
         // SAFETY: the block is live (we hold a weak reference) and nobody
         // reads the value while strong is 0.
         unsafe {
@@ -428,8 +438,8 @@ impl<T, C: Count> Arc<T, C> {
             // 1 (upgrade increments with Acquire).
             C::atomic_store(&(*block.as_ptr()).strong, C::ONE, Release);
         }
-        // Its weak reference becomes the one all strong references share.
-        mem::forget(weak);
+        // Its weak reference (in `ManuallyDrop`) becomes the one all strong
+        // references share.
         Self::from_block(block)
     }
 
@@ -458,7 +468,7 @@ impl<T, C: Count> Arc<T, C> {
         // released (this frees the block if no Weak remains).
         unsafe {
             let value = ptr::read(ptr::addr_of!((*this.ptr.as_ptr()).value));
-            drop(Weak::<T, C>::from_block(this.ptr));
+            drop(ReleaseImplicitWeak::<T, C>(this.ptr, Layout::new::<T>()));
             Ok(value)
         }
     }
@@ -484,7 +494,7 @@ impl<T, C: Count> Arc<T, C> {
         // as in `try_unwrap`, we own the value.
         unsafe {
             let value = ptr::read(ptr::addr_of!((*this.ptr.as_ptr()).value));
-            drop(Weak::<T, C>::from_block(this.ptr));
+            drop(ReleaseImplicitWeak::<T, C>(this.ptr, Layout::new::<T>()));
             Some(value)
         }
     }
@@ -529,6 +539,54 @@ impl<T: ?Sized, C: Count> Drop for Arc<T, C> {
         }
         // SAFETY: our decrement took the count to zero; `self` is dropping.
         unsafe { self.drop_slow() }
+    }
+}
+
+/// Releases the weak reference all strong references share, freeing the
+/// block — whose value has the layout carried here — if it was the last one
+/// (Release decrement, Acquire load on reaching zero: invariant 3).
+struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<Block<T, C>>, Layout);
+
+impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
+    #[inline]
+    fn drop(&mut self) {
+        let block = self.0.as_ptr();
+        // SAFETY: the shared weak reference being released keeps the block
+        // live; only the weak atomic is borrowed (invariant 4).
+        if C::atomic_dec(unsafe { &(*block).weak }) {
+            // SAFETY: weak reached zero (with the Acquire load): no Arc or
+            // Weak remains and every other use happened-before; the value, of
+            // layout `self.1`, was dropped or moved out.
+            unsafe { rc_box::deallocate_with(block, self.1) };
+        }
+    }
+}
+
+/// `new_cyclic`'s guard against a panicking closure: releases the lent weak
+/// reference with the layout of the (uninitialised) sized value. If the
+/// closure kept clones of that `Weak`, the last of them would free through
+/// `Weak`'s generic path, which on stable must not see an uninitialised value
+/// (`rc_box`, "Never a reference"): then the block is leaked instead (with
+/// feature `nightly`, freed normally).
+struct UninitGuard<T, C: Count>(NonNull<Block<T, C>>);
+
+impl<T, C: Count> Drop for UninitGuard<T, C> {
+    fn drop(&mut self) {
+        let block = self.0.as_ptr();
+        // SAFETY: the lent weak reference keeps the block live.
+        let weak = unsafe { &(*block).weak };
+        // 1 -> 0 only if no clone exists (Acquire: the clones' uses, on other
+        // threads, happen-before the free).
+        if C::atomic_compare_exchange(weak, C::ONE, C::ZERO, Acquire, Relaxed).is_ok() {
+            // SAFETY: the lent `Weak` was the only reference: free with the
+            // layout the block was allocated for.
+            unsafe { rc_box::deallocate_with(block, Layout::new::<T>()) };
+        } else if cfg!(feature = "nightly") && C::atomic_dec(weak) {
+            // SAFETY: the last clone went meanwhile: as above.
+            unsafe { rc_box::deallocate_with(block, Layout::new::<T>()) };
+        }
+        // Otherwise (stable, clones remain): keep our weak reference, so the
+        // block is leaked rather than freed with a layout read from a `&T`.
     }
 }
 
