@@ -133,7 +133,20 @@
 //! drops the `T`s they own (the buffer's `PhantomData<T>` tells the drop
 //! checker so, which keeps a `T` with its own `Drop` from dangling) and never
 //! reads them otherwise. `Drain`, `Splice` and `ExtractIf` have no eyepatch
-//! in std either.
+//! in std either. Elements whose own `Drop` reads a borrow are still
+//! rejected, with or without the feature, as with std:
+//!
+//! ```compile_fail,E0597
+//! struct Loud<'a>(&'a str);
+//! impl Drop for Loud<'_> {
+//!     fn drop(&mut self) {
+//!         println!("{}", self.0);
+//!     }
+//! }
+//! let mut v = leaksafe::vec::Vec::new();
+//! let s = String::from("x");
+//! v.push(Loud(&s)); // `s` is dropped first, then `Loud::drop` would read it
+//! ```
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
