@@ -245,14 +245,14 @@ fn unsized_raw<C: Count>() {
     let w = Rc::downgrade(&v);
     let p = Rc::into_raw(v);
     // SAFETY: `p` came from `into_raw` with the same types.
-    let v: Rc<[Tracked], C> = unsafe { Rc::from_raw(p) };
+    let v: Rc<[Tracked], C> = unsafe { Rc::from_raw_counted(p) };
     assert!(w.upgrade().is_some());
     let wp = Weak::into_raw(w);
     assert!(std::ptr::eq(wp, Rc::as_ptr(&v)));
     drop(v);
     // The value is gone; the weak pointer still finds its block.
     // SAFETY: `wp` came from `Weak::into_raw` with the same types.
-    let w: Weak<[Tracked], C> = unsafe { Weak::from_raw(wp) };
+    let w: Weak<[Tracked], C> = unsafe { Weak::from_raw_counted(wp) };
     assert!(w.upgrade().is_none());
     drop(w);
 
@@ -262,7 +262,7 @@ fn unsized_raw<C: Count>() {
     assert_eq!(st, st2);
     let p = Rc::into_raw(st);
     // SAFETY: as above.
-    let st: Rc<str, C> = unsafe { Rc::from_raw(p) };
+    let st: Rc<str, C> = unsafe { Rc::from_raw_counted(p) };
     assert_eq!(&*st, "héllo");
     assert_eq!(&*Rc::<str, C>::default(), "");
 
@@ -273,12 +273,12 @@ fn unsized_raw<C: Count>() {
     let wd = Rc::downgrade(&d);
     let pd = Rc::into_raw(d);
     // SAFETY: as above.
-    let d: Rc<dyn Shape, C> = unsafe { Rc::from_raw(pd) };
+    let d: Rc<dyn Shape, C> = unsafe { Rc::from_raw_counted(pd) };
     assert_eq!(d.area() + z.area(), 9);
     let pw = Weak::into_raw(wd);
     drop(d);
     // SAFETY: as above; the value was dropped but the block lives.
-    let wd: Weak<dyn Shape, C> = unsafe { Weak::from_raw(pw) };
+    let wd: Weak<dyn Shape, C> = unsafe { Weak::from_raw_counted(pw) };
     assert!(wd.upgrade().is_none());
     drop((wd, z));
 
@@ -368,7 +368,7 @@ fn weak_new<C: Count>() {
         assert!(w.ptr_eq(&w2));
         let p = Weak::into_raw(w2);
         // SAFETY: `p` came from `Weak::into_raw` with the same types.
-        let w2: Weak<T, C> = unsafe { Weak::from_raw(p) };
+        let w2: Weak<T, C> = unsafe { Weak::from_raw_counted(p) };
         assert!(w.ptr_eq(&w2));
         let d: Weak<T, C> = Weak::default();
         assert!(d.upgrade().is_none());
@@ -430,10 +430,10 @@ fn increment_decrement_strong_count() {
     // SAFETY: `p` came from `into_raw` and owns one strong reference; every
     // increment is matched by a decrement.
     unsafe {
-        Rc::<Tracked, u8>::increment_strong_count(p);
-        let a = Rc::<Tracked, u8>::from_raw(p);
+        Rc::<Tracked, u8>::increment_strong_count_counted(p);
+        let a = Rc::<Tracked, u8>::from_raw_counted(p);
         assert_eq!(Rc::strong_count(&a), 2);
-        Rc::<Tracked, u8>::decrement_strong_count(p);
+        Rc::<Tracked, u8>::decrement_strong_count_counted(p);
         assert_eq!(Rc::strong_count(&a), 1);
     }
     ledger.assert_all_dropped();
@@ -456,7 +456,7 @@ fn fill_to_limit<C: Count>(max: usize) {
     let p = Rc::as_ptr(&a);
     for _ in 1..max {
         // SAFETY: each forgotten clone owns one strong reference to `p`.
-        drop(unsafe { Rc::<Tracked, C>::from_raw(p) });
+        drop(unsafe { Rc::<Tracked, C>::from_raw_counted(p) });
     }
     assert_eq!(Rc::strong_count(&a), 1);
 
@@ -468,7 +468,7 @@ fn fill_to_limit<C: Count>(max: usize) {
     let wp = w.as_ptr();
     for _ in 2..max {
         // SAFETY: each forgotten clone owns one weak reference.
-        drop(unsafe { Weak::<Tracked, C>::from_raw(wp) });
+        drop(unsafe { Weak::<Tracked, C>::from_raw_counted(wp) });
     }
     assert_eq!(Rc::weak_count(&a), 1);
     // Upgrade also works up to the limit.

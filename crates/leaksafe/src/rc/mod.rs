@@ -258,8 +258,8 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::into_raw(Rc::<_>::new(String::from("x")));
-    /// let back: Rc<String> = unsafe { Rc::from_raw(p) };
+    /// let p = Rc::into_raw(Rc::new(String::from("x")));
+    /// let back = unsafe { Rc::from_raw(p) };
     /// assert_eq!(*back, "x");
     /// ```
     #[inline]
@@ -269,15 +269,24 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         p
     }
 
-    /// Rebuilds an `Rc` from a pointer returned by [`Rc::into_raw`].
+    /// [`Rc::from_raw`] for any count type `C` (std's name builds the
+    /// default `usize` count, so that `Rc::from_raw(p)` infers as in std).
     ///
     /// # Safety
     /// `ptr` came from `Rc::<U, C>::into_raw` with the **same count type `C`**
     /// and `U` of the same size and alignment as `T` (or `U = T`), and that raw
     /// pointer still owns its strong reference (each `into_raw` is matched by at
     /// most one `from_raw`).
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::<_, u8>::new_counted(5));
+    /// let a = unsafe { Rc::<i32, u8>::from_raw_counted(p) };
+    /// assert_eq!(*a, 5);
+    /// ```
     #[inline]
-    pub unsafe fn from_raw(ptr: *const T) -> Self {
+    pub unsafe fn from_raw_counted(ptr: *const T) -> Self {
         // SAFETY: the caller guarantees `ptr` is the value field of a live
         // block of this count type (the strong reference keeps it live).
         let inner = unsafe { rc_box::inner_from_value_ptr::<Cell<C::Int>, T>(ptr) };
@@ -285,8 +294,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         Self::from_inner(unsafe { NonNull::new_unchecked(inner) })
     }
 
-    /// Increments the strong count of the `Rc` behind `ptr` (like cloning it
-    /// and forgetting the clone).
+    /// [`Rc::increment_strong_count`] for any count type `C`.
     ///
     /// # Safety
     /// `ptr` came from [`Rc::into_raw`] with the same `T` and `C`, and the
@@ -295,28 +303,28 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::into_raw(Rc::<_>::new(1));
+    /// let p = Rc::into_raw(Rc::<_, u16>::new_counted(1));
     /// unsafe {
-    ///     Rc::<i32>::increment_strong_count(p);
-    ///     let a: Rc<i32> = Rc::from_raw(p);
+    ///     Rc::<i32, u16>::increment_strong_count_counted(p);
+    ///     let a = Rc::<i32, u16>::from_raw_counted(p);
     ///     assert_eq!(Rc::strong_count(&a), 2);
-    ///     Rc::<i32>::decrement_strong_count(p);
+    ///     Rc::<i32, u16>::decrement_strong_count_counted(p);
     /// }
     /// ```
-    pub unsafe fn increment_strong_count(ptr: *const T) {
+    pub unsafe fn increment_strong_count_counted(ptr: *const T) {
         // SAFETY: forwarded to the caller; the rebuilt `Rc` is not dropped.
-        let rc = ManuallyDrop::new(unsafe { Self::from_raw(ptr) });
+        let rc = ManuallyDrop::new(unsafe { Self::from_raw_counted(ptr) });
         C::cell_inc(rc.strong_cell());
     }
 
-    /// Decrements the strong count of the `Rc` behind `ptr` (like rebuilding
-    /// it with `from_raw` and dropping it).
+    /// [`Rc::decrement_strong_count`] for any count type `C`.
     ///
     /// # Safety
-    /// As [`Rc::from_raw`]: `ptr` owns the strong reference being released.
-    pub unsafe fn decrement_strong_count(ptr: *const T) {
+    /// As [`Rc::from_raw_counted`]: `ptr` owns the strong reference being
+    /// released.
+    pub unsafe fn decrement_strong_count_counted(ptr: *const T) {
         // SAFETY: forwarded to the caller.
-        drop(unsafe { Self::from_raw(ptr) });
+        drop(unsafe { Self::from_raw_counted(ptr) });
     }
 
     /// Whether this is the only reference, strong or weak (a saturated count
@@ -349,6 +357,69 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         } else {
             None
         }
+    }
+}
+
+impl<T: ?Sized> Rc<T> {
+    /// Rebuilds an `Rc` from a pointer returned by [`Rc::into_raw`], with
+    /// `usize` counts, as `std::rc::Rc::from_raw` (so `Rc::from_raw(p)` needs
+    /// no annotation). For another count type use [`Rc::from_raw_counted`].
+    ///
+    /// # Safety
+    /// `ptr` came from `Rc::<U>::into_raw` (`usize` counts) with `U` of the
+    /// same size and alignment as `T` (or `U = T`), and that raw pointer still
+    /// owns its strong reference (each `into_raw` is matched by at most one
+    /// `from_raw`).
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::new(String::from("x")));
+    /// let back = unsafe { Rc::from_raw(p) };
+    /// assert_eq!(*back, "x");
+    /// ```
+    #[inline]
+    pub unsafe fn from_raw(ptr: *const T) -> Self {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::from_raw_counted(ptr) }
+    }
+
+    /// Increments the strong count of the `Rc` behind `ptr` (like cloning it
+    /// and forgetting the clone), as `std::rc::Rc::increment_strong_count`;
+    /// see [`Rc::increment_strong_count_counted`] for other count types.
+    ///
+    /// # Safety
+    /// `ptr` came from [`Rc::into_raw`] with the same `T` (`usize` counts),
+    /// and the allocation still has a strong reference.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::new(1));
+    /// unsafe {
+    ///     Rc::increment_strong_count(p);
+    ///     let a = Rc::from_raw(p);
+    ///     assert_eq!(Rc::strong_count(&a), 2);
+    ///     Rc::decrement_strong_count(p);
+    /// }
+    /// ```
+    #[inline]
+    pub unsafe fn increment_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::increment_strong_count_counted(ptr) }
+    }
+
+    /// Decrements the strong count of the `Rc` behind `ptr` (like rebuilding
+    /// it with `from_raw` and dropping it), as
+    /// `std::rc::Rc::decrement_strong_count`; see
+    /// [`Rc::decrement_strong_count_counted`] for other count types.
+    ///
+    /// # Safety
+    /// As [`Rc::from_raw`]: `ptr` owns the strong reference being released.
+    #[inline]
+    pub unsafe fn decrement_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::decrement_strong_count_counted(ptr) }
     }
 }
 
