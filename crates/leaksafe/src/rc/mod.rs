@@ -185,8 +185,11 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         C::to_usize(this.strong_cell().get())
     }
 
-    /// The number of [`Weak`]s to this allocation, or the count's maximum once
-    /// it saturated.
+    /// The number of [`Weak`]s to this allocation: the weak count minus the
+    /// one reference all `Rc`s share, as std computes it — also once the count
+    /// saturated (then `MAX - 1` of `C`'s integer). [`Weak::weak_count`],
+    /// `Arc::weak_count` and `sync::Weak::weak_count` follow the same rule, so
+    /// the same history reads the same through all four.
     ///
     /// ```
     /// use leaksafe::rc::Rc;
@@ -197,13 +200,9 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     #[inline]
     pub fn weak_count(this: &Self) -> usize {
-        let w = this.weak_cell().get();
-        if C::is_saturated(w) {
-            C::to_usize(w)
-        } else {
-            // Invariant 3: the `+ 1` of the strong references.
-            C::to_usize(w) - 1
-        }
+        // Invariant 3: the `+ 1` of the strong references (held while `this`
+        // lives, so the count is at least 1).
+        C::to_usize(this.weak_cell().get()) - 1
     }
 
     /// Makes a [`Weak`] pointer to this allocation.

@@ -104,7 +104,8 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     }
 
     /// The number of `Weak`s to the allocation; 0 if dangling or if no
-    /// [`Rc`] is left (as std). The count's maximum once saturated.
+    /// [`Rc`] is left (as std). Otherwise the weak count minus the reference
+    /// the `Rc`s share, saturated or not (the rule of [`Rc::weak_count`]).
     ///
     /// ```
     /// use leaksafe::rc::Rc;
@@ -118,7 +119,6 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
         match self.counts() {
             None => 0,
             Some((s, _)) if s.get() == C::ZERO => 0,
-            Some((_, w)) if C::is_saturated(w.get()) => C::to_usize(w.get()),
             Some((_, w)) => C::to_usize(w.get()) - 1,
         }
     }

@@ -106,8 +106,9 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// The number of [`Weak`] pointers to this allocation.
     ///
     /// Like std, a snapshot: another thread may change it at any time.
-    /// A saturated weak count reports its maximum minus the one weak reference
-    /// all strong references share.
+    /// The weak count minus the one weak reference all strong references
+    /// share, as std — also once the count saturated (`MAX - 1`), the rule of
+    /// `rc::Rc::weak_count`, so both read the same for the same history.
     ///
     /// ```
     /// use leaksafe::sync::Arc;

@@ -183,7 +183,8 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     }
 
     /// The number of `Weak`s to the allocation, or 0 if no strong reference
-    /// remains (as std).
+    /// remains (as std); otherwise the weak count minus the reference the
+    /// strong ones share, saturated or not (the rule of [`Arc::weak_count`]).
     ///
     /// ```
     /// use leaksafe::sync::Arc;
