@@ -664,17 +664,19 @@ impl<T: ?Sized, C: Count> Clone for Rc<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Rc<T, C> {
+impl<T: ?Sized, C: Count> Rc<T, C> {
     /// Drops the value when the last `Rc` goes (never, once saturated), and
     /// frees the block when no `Weak` is left either.
     #[inline]
-    fn drop(&mut self) {
+    fn release(&mut self) {
         if C::cell_dec(self.strong_cell()) {
             // SAFETY: strong just reached 0.
             unsafe { self.drop_slow() };
         }
     }
 }
+
+crate::shared_impls::impl_drop!(Rc);
 
 impl<T: ?Sized, C: Count> Rc<T, C> {
     /// The last strong reference is gone: drop the value, then release the

@@ -279,10 +279,11 @@ impl<T: ?Sized, C: Count> Clone for Weak<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
+impl<T: ?Sized, C: Count> Weak<T, C> {
     /// Frees the block if this was the last weak reference (counting the one
     /// the strong references share); never once the weak count saturated.
-    fn drop(&mut self) {
+    #[inline]
+    fn release(&mut self) {
         let Some((_, weak)) = self.counts() else {
             return;
         };
@@ -294,6 +295,8 @@ impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
         }
     }
 }
+
+crate::shared_impls::impl_drop!(Weak);
 
 impl<T, C: Count> Default for Weak<T, C> {
     /// [`Weak::new`].

@@ -652,11 +652,11 @@ impl<T: ?Sized, C: Count> Clone for Arc<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Arc<T, C> {
+impl<T: ?Sized, C: Count> Arc<T, C> {
     /// Releases this strong reference; the last one drops the value, and the
     /// block is freed with the last weak reference.
     #[inline]
-    fn drop(&mut self) {
+    fn release(&mut self) {
         // Release decrement; Acquire load if it reached zero (invariant 3).
         if !C::atomic_dec(self.strong()) {
             return;
@@ -665,6 +665,8 @@ impl<T: ?Sized, C: Count> Drop for Arc<T, C> {
         unsafe { self.drop_slow() }
     }
 }
+
+crate::shared_impls::impl_drop!(Arc);
 
 /// Releases the weak reference all strong references share, freeing the
 /// block — whose value has the layout carried here — if it was the last one

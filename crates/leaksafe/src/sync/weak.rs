@@ -318,11 +318,11 @@ impl<T: ?Sized, C: Count> Clone for Weak<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
+impl<T: ?Sized, C: Count> Weak<T, C> {
     /// Releases this weak reference; the last one frees the allocation (the
     /// value was dropped already, with the last strong reference).
     #[inline]
-    fn drop(&mut self) {
+    fn release(&mut self) {
         let Some(b) = self.block() else { return };
         // SAFETY: our weak reference keeps the block live until this
         // decrement; only the weak atomic is borrowed (invariant 4).
@@ -336,6 +336,8 @@ impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
         }
     }
 }
+
+crate::shared_impls::impl_drop!(Weak);
 
 impl<T, C: Count> Default for Weak<T, C> {
     /// [`Weak::new_counted`].
