@@ -92,9 +92,13 @@
 //! std's `Rc` does.
 //!
 //! # Unsized values
-//! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. `CoerceUnsized` is unstable,
-//! so `Rc<Foo>` does not coerce to `Rc<dyn Trait>`; make one from a box
-//! instead (the value is moved into a new block and the box freed):
+//! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. With feature `nightly` (on
+//! a nightly toolchain) `Rc<Foo>` coerces to `Rc<dyn Trait>` as std's does,
+//! and `self: Rc<Self>` methods dispatch on `dyn Trait` (the calling crate
+//! also needs `#![feature(arbitrary_self_types)]` for such methods, which std's
+//! own `Rc` is exempt from). `CoerceUnsized` is unstable, so on stable make
+//! one from a box instead (the value is moved into a new block and the box
+//! freed):
 //!
 //! ```
 //! use core::fmt::Display;
@@ -138,6 +142,36 @@ type RcInner<T, C> = Inner<Cell<<C as CountOps>::Int>, T>;
 /// assert_eq!(*also, 5);
 /// assert_eq!(Rc::strong_count(&five), 2);
 /// ```
+///
+/// # Drop check: stricter than std's without feature `nightly`
+/// std's `Rc` marks its `Drop` `#[may_dangle]` (unstable), so the borrow
+/// checker lets the value hold references that are already dead when the
+/// `Rc` is dropped. With feature `nightly` (on a nightly toolchain) this `Rc`
+/// does the same. On stable, dropping a `Rc` counts as a use of everything
+/// its value borrows, so this std code is rejected:
+///
+#[cfg_attr(not(feature = "nightly"), doc = "```compile_fail,E0597")]
+#[cfg_attr(feature = "nightly", doc = "```")]
+/// use leaksafe::rc::Rc;
+///
+/// let r;
+/// let x = 5;
+/// r = Rc::new(&x);
+/// assert_eq!(**r, 5);
+/// ```
+/// ```text
+/// error[E0597]: `x` does not live long enough
+///   |     let x = 5;
+///   |         - binding `x` declared here
+///   |     r = Rc::new(&x);
+///   |                 ^^ borrowed value does not live long enough
+///   | }
+///   | - `x` dropped here while still borrowed
+///   |   borrow might be used here, when `r` is dropped and runs the `Drop` code for type `leaksafe::rc::Rc`
+/// ```
+/// The fix: let the borrowed value outlive the `Rc` — declare it first
+/// (`let x = 5; let r = Rc::new(&x);`), or `drop(r)` before `x` goes out of
+/// scope. The same holds for a [`Weak`] to such a value.
 pub struct Rc<T: ?Sized, C: Count = usize> {
     ptr: NonNull<RcInner<T, C>>,
     /// Owns a `T` for drop check; `NonNull` makes `Rc` `!Send + !Sync`.

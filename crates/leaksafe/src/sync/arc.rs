@@ -41,6 +41,39 @@ use crate::rc_box;
 /// }
 /// assert_eq!(Arc::strong_count(&five), 1);
 /// ```
+///
+/// # Drop check: stricter than std's without feature `nightly`
+/// std's `Arc` marks its `Drop` `#[may_dangle]` (unstable), so the borrow
+/// checker lets the value hold references that are already dead when the
+/// `Arc` is dropped. With feature `nightly` (on a nightly toolchain) this `Arc`
+/// does the same. On stable, dropping a `Arc` counts as a use of everything
+/// its value borrows, so this std code is rejected:
+///
+#[cfg_attr(not(feature = "nightly"), doc = "```compile_fail,E0597")]
+#[cfg_attr(feature = "nightly", doc = "```")]
+/// use leaksafe::sync::Arc;
+///
+/// let r;
+/// let x = 5;
+/// r = Arc::new(&x);
+/// assert_eq!(**r, 5);
+/// ```
+/// ```text
+/// error[E0597]: `x` does not live long enough
+///   |     let x = 5;
+///   |         - binding `x` declared here
+///   |     r = Arc::new(&x);
+///   |                 ^^ borrowed value does not live long enough
+///   | }
+///   | - `x` dropped here while still borrowed
+///   |   borrow might be used here, when `r` is dropped and runs the `Drop` code for type `leaksafe::sync::Arc`
+/// ```
+/// The fix: let the borrowed value outlive the `Arc` — declare it first
+/// (`let x = 5; let r = Arc::new(&x);`), or `drop(r)` before `x` goes out of
+/// scope. The same holds for a [`Weak`] to such a value.
+///
+/// With feature `nightly`, `Arc<T>` also coerces to `Arc<dyn Trait>` and
+/// `self: Arc<Self>` methods dispatch on `dyn Trait`, as std's.
 pub struct Arc<T: ?Sized, C: Count = usize> {
     ptr: NonNull<Block<T, C>>,
     /// Owns a `T` for dropck (and a block, for variance).
