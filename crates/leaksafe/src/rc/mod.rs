@@ -154,10 +154,13 @@
 //! std's `Rc` does.
 //!
 //! # Unsized values
-//! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. `CoerceUnsized` is unstable,
-//! so `Rc<Foo>` does not coerce to `Rc<dyn Trait>`: use [`Rc::unsize`]
-//! (zero-copy, see [Unsizing](#unsizing)), or make one from a box (the value
-//! is moved into a new block and the box freed):
+//! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. With feature `nightly` (on
+//! a nightly toolchain) `Rc<Foo>` coerces to `Rc<dyn Trait>` as std's does,
+//! and `self: Rc<Self>` methods dispatch on `dyn Trait` (the calling crate
+//! also needs `#![feature(arbitrary_self_types)]` for such methods, which std's
+//! own `Rc` is exempt from). `CoerceUnsized` is unstable, so on stable use
+//! [`Rc::unsize`] (zero-copy, see [Unsizing](#unsizing)), or make one from a
+//! box (the value is moved into a new block and the box freed):
 //!
 //! ```
 //! use core::fmt::Display;
@@ -208,6 +211,36 @@ type RcInner<T, C> = Inner<Cell<<C as CountOps>::Int>, T>;
 /// assert_eq!(*also, 5);
 /// assert_eq!(Rc::strong_count(&five), 2);
 /// ```
+///
+/// # Drop check: stricter than std's without feature `nightly`
+/// std's `Rc` marks its `Drop` `#[may_dangle]` (unstable), so the borrow
+/// checker lets the value hold references that are already dead when the
+/// `Rc` is dropped. With feature `nightly` (on a nightly toolchain) this `Rc`
+/// does the same. On stable, dropping a `Rc` counts as a use of everything
+/// its value borrows, so this std code is rejected:
+///
+#[cfg_attr(not(feature = "nightly"), doc = "```compile_fail,E0597")]
+#[cfg_attr(feature = "nightly", doc = "```")]
+/// use leaksafe::rc::Rc;
+///
+/// let r;
+/// let x = 5;
+/// r = Rc::new(&x);
+/// assert_eq!(**r, 5);
+/// ```
+/// ```text
+/// error[E0597]: `x` does not live long enough
+///   |     let x = 5;
+///   |         - binding `x` declared here
+///   |     r = Rc::new(&x);
+///   |                 ^^ borrowed value does not live long enough
+///   | }
+///   | - `x` dropped here while still borrowed
+///   |   borrow might be used here, when `r` is dropped and runs the `Drop` code for type `leaksafe::rc::Rc`
+/// ```
+/// The fix: let the borrowed value outlive the `Rc` — declare it first
+/// (`let x = 5; let r = Rc::new(&x);`), or `drop(r)` before `x` goes out of
+/// scope. The same holds for a [`Weak`] to such a value.
 pub struct Rc<T: ?Sized, C: Count = usize> {
     ptr: NonNull<RcInner<T, C>>,
     /// Owns a `T` for drop check; `NonNull` makes `Rc` `!Send + !Sync`.
@@ -255,8 +288,11 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         C::to_usize(this.strong_cell().get())
     }
 
-    /// The number of [`Weak`]s to this allocation, or the count's maximum once
-    /// it saturated.
+    /// The number of [`Weak`]s to this allocation: the weak count minus the
+    /// one reference all `Rc`s share, as std computes it — also once the count
+    /// saturated (then `MAX - 1` of `C`'s integer). [`Weak::weak_count`],
+    /// `Arc::weak_count` and `sync::Weak::weak_count` follow the same rule, so
+    /// the same history reads the same through all four.
     ///
     /// ```
     /// use leaksafe::rc::Rc;
@@ -267,13 +303,9 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     #[inline]
     pub fn weak_count(this: &Self) -> usize {
-        let w = this.weak_cell().get();
-        if C::is_saturated(w) {
-            C::to_usize(w)
-        } else {
-            // Invariant 3: the `+ 1` of the strong references.
-            C::to_usize(w) - 1
-        }
+        // Invariant 3: the `+ 1` of the strong references (held while `this`
+        // lives, so the count is at least 1).
+        C::to_usize(this.weak_cell().get()) - 1
     }
 
     /// Makes a [`Weak`] pointer to this allocation.
@@ -328,8 +360,8 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::into_raw(Rc::<_>::new(String::from("x")));
-    /// let back: Rc<String> = unsafe { Rc::from_raw(p) };
+    /// let p = Rc::into_raw(Rc::new(String::from("x")));
+    /// let back = unsafe { Rc::from_raw(p) };
     /// assert_eq!(*back, "x");
     /// ```
     #[inline]
@@ -339,15 +371,24 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         p
     }
 
-    /// Rebuilds an `Rc` from a pointer returned by [`Rc::into_raw`].
+    /// [`Rc::from_raw`] for any count type `C` (std's name builds the
+    /// default `usize` count, so that `Rc::from_raw(p)` infers as in std).
     ///
     /// # Safety
     /// `ptr` came from `Rc::<U, C>::into_raw` with the **same count type `C`**
     /// and `U` of the same size and alignment as `T` (or `U = T`), and that raw
     /// pointer still owns its strong reference (each `into_raw` is matched by at
     /// most one `from_raw`).
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::<_, u8>::new_counted(5));
+    /// let a = unsafe { Rc::<i32, u8>::from_raw_counted(p) };
+    /// assert_eq!(*a, 5);
+    /// ```
     #[inline]
-    pub unsafe fn from_raw(ptr: *const T) -> Self {
+    pub unsafe fn from_raw_counted(ptr: *const T) -> Self {
         // SAFETY: the caller guarantees `ptr` is the value field of a live
         // block of this count type (the strong reference keeps it live).
         let inner = unsafe { rc_box::inner_from_value_ptr::<Cell<C::Int>, T>(ptr) };
@@ -355,8 +396,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         Self::from_inner(unsafe { NonNull::new_unchecked(inner) })
     }
 
-    /// Increments the strong count of the `Rc` behind `ptr` (like cloning it
-    /// and forgetting the clone).
+    /// [`Rc::increment_strong_count`] for any count type `C`.
     ///
     /// # Safety
     /// `ptr` came from [`Rc::into_raw`] with the same `T` and `C`, and the
@@ -365,28 +405,28 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::into_raw(Rc::<_>::new(1));
+    /// let p = Rc::into_raw(Rc::<_, u16>::new_counted(1));
     /// unsafe {
-    ///     Rc::<i32>::increment_strong_count(p);
-    ///     let a: Rc<i32> = Rc::from_raw(p);
+    ///     Rc::<i32, u16>::increment_strong_count_counted(p);
+    ///     let a = Rc::<i32, u16>::from_raw_counted(p);
     ///     assert_eq!(Rc::strong_count(&a), 2);
-    ///     Rc::<i32>::decrement_strong_count(p);
+    ///     Rc::<i32, u16>::decrement_strong_count_counted(p);
     /// }
     /// ```
-    pub unsafe fn increment_strong_count(ptr: *const T) {
+    pub unsafe fn increment_strong_count_counted(ptr: *const T) {
         // SAFETY: forwarded to the caller; the rebuilt `Rc` is not dropped.
-        let rc = ManuallyDrop::new(unsafe { Self::from_raw(ptr) });
+        let rc = ManuallyDrop::new(unsafe { Self::from_raw_counted(ptr) });
         C::cell_inc(rc.strong_cell());
     }
 
-    /// Decrements the strong count of the `Rc` behind `ptr` (like rebuilding
-    /// it with `from_raw` and dropping it).
+    /// [`Rc::decrement_strong_count`] for any count type `C`.
     ///
     /// # Safety
-    /// As [`Rc::from_raw`]: `ptr` owns the strong reference being released.
-    pub unsafe fn decrement_strong_count(ptr: *const T) {
+    /// As [`Rc::from_raw_counted`]: `ptr` owns the strong reference being
+    /// released.
+    pub unsafe fn decrement_strong_count_counted(ptr: *const T) {
         // SAFETY: forwarded to the caller.
-        drop(unsafe { Self::from_raw(ptr) });
+        drop(unsafe { Self::from_raw_counted(ptr) });
     }
 
     /// Whether this is the only reference, strong or weak (a saturated count
@@ -419,6 +459,69 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         } else {
             None
         }
+    }
+}
+
+impl<T: ?Sized> Rc<T> {
+    /// Rebuilds an `Rc` from a pointer returned by [`Rc::into_raw`], with
+    /// `usize` counts, as `std::rc::Rc::from_raw` (so `Rc::from_raw(p)` needs
+    /// no annotation). For another count type use [`Rc::from_raw_counted`].
+    ///
+    /// # Safety
+    /// `ptr` came from `Rc::<U>::into_raw` (`usize` counts) with `U` of the
+    /// same size and alignment as `T` (or `U = T`), and that raw pointer still
+    /// owns its strong reference (each `into_raw` is matched by at most one
+    /// `from_raw`).
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::new(String::from("x")));
+    /// let back = unsafe { Rc::from_raw(p) };
+    /// assert_eq!(*back, "x");
+    /// ```
+    #[inline]
+    pub unsafe fn from_raw(ptr: *const T) -> Self {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::from_raw_counted(ptr) }
+    }
+
+    /// Increments the strong count of the `Rc` behind `ptr` (like cloning it
+    /// and forgetting the clone), as `std::rc::Rc::increment_strong_count`;
+    /// see [`Rc::increment_strong_count_counted`] for other count types.
+    ///
+    /// # Safety
+    /// `ptr` came from [`Rc::into_raw`] with the same `T` (`usize` counts),
+    /// and the allocation still has a strong reference.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::new(1));
+    /// unsafe {
+    ///     Rc::increment_strong_count(p);
+    ///     let a = Rc::from_raw(p);
+    ///     assert_eq!(Rc::strong_count(&a), 2);
+    ///     Rc::decrement_strong_count(p);
+    /// }
+    /// ```
+    #[inline]
+    pub unsafe fn increment_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::increment_strong_count_counted(ptr) }
+    }
+
+    /// Decrements the strong count of the `Rc` behind `ptr` (like rebuilding
+    /// it with `from_raw` and dropping it), as
+    /// `std::rc::Rc::decrement_strong_count`; see
+    /// [`Rc::decrement_strong_count_counted`] for other count types.
+    ///
+    /// # Safety
+    /// As [`Rc::from_raw`]: `ptr` owns the strong reference being released.
+    #[inline]
+    pub unsafe fn decrement_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::decrement_strong_count_counted(ptr) }
     }
 }
 
@@ -618,17 +721,19 @@ impl<T: ?Sized, C: Count> Clone for Rc<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Rc<T, C> {
+impl<T: ?Sized, C: Count> Rc<T, C> {
     /// Drops the value when the last `Rc` goes (never, once saturated), and
     /// frees the block when no `Weak` is left either.
     #[inline]
-    fn drop(&mut self) {
+    fn release(&mut self) {
         if C::cell_dec(self.strong_cell()) {
             // SAFETY: strong just reached 0.
             unsafe { self.drop_slow() };
         }
     }
 }
+
+crate::shared_impls::impl_drop!(Rc);
 
 impl<T: ?Sized, C: Count> Rc<T, C> {
     /// The last strong reference is gone: drop the value, then release the
