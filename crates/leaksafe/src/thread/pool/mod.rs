@@ -35,22 +35,23 @@
 //!   tasks, only a counter. (A forgotten handle leaks its own record.)
 //!
 //! # Progress guarantee
-//! - Every queued task runs, as long as some pool thread — a worker, or a
-//!   thread waiting in [`ThreadPool::scope`] or in a `join` — is not blocked
-//!   outside the pool: idle threads sleep only when every queue is empty, and
-//!   a push wakes a sleeper.
-//! - Joining ([`PoolHandle::join`], dropping a [`PoolJoinGuard`]) never
-//!   blocks a thread that could run queued work: the joiner runs other tasks
-//!   while it waits, so fork-join code (a task joins tasks it spawned) cannot
-//!   deadlock, even on a one-thread pool.
-//! - A joiner runs other tasks *on its own stack*, so its join returns only
-//!   after the task it is running returns. A task that blocks outside the pool
-//!   (on a channel, a lock, a barrier) therefore also blocks every join below
-//!   it on that thread; and if every pool thread blocks outside the pool
-//!   waiting for a task that has not started yet, nothing runs it: a
-//!   deadlock, as in any fixed-size pool. Prefer joining handles to blocking
-//!   on channels between tasks; never block on more tasks than the pool has
-//!   threads.
+//! - Every queued task runs, as long as some pool thread looking for work is
+//!   not blocked outside the pool: idle threads sleep only when every queue
+//!   is empty, and a push wakes a sleeper.
+//! - Any join graph that completes with one OS thread per task (as on
+//!   `thread::scope`) completes on the pool, with any number of threads:
+//!   a join ([`PoolHandle::join`], dropping a [`PoolJoinGuard`]) runs the
+//!   joined task itself if it has not started, and otherwise blocks without
+//!   running other work on its stack (which could wait for something below
+//!   it); a scope's end runs only its own tasks. A worker that blocks gets a
+//!   spare thread in its place, so queued work keeps as many threads as the
+//!   pool has workers (`registry.rs`, `spare.rs`). A task that joins its own
+//!   handle panics ("deadlock"), as std's join of the current thread fails.
+//! - A task that blocks outside the pool (on a channel, a lock, a barrier)
+//!   holds its thread, and gets no spare: if every pool thread blocks
+//!   outside the pool waiting for a task that has not started yet, nothing
+//!   runs it — a deadlock, as in any fixed-size pool. Prefer joining
+//!   handles to blocking on channels between tasks.
 
 mod handle;
 mod job;
@@ -60,6 +61,7 @@ mod map;
 mod registry;
 mod scope;
 mod sleep;
+mod spare;
 
 use core::fmt;
 use std::sync::Arc;
@@ -224,6 +226,10 @@ impl Drop for ThreadPool {
             // Workers catch every task's panic, so they do not panic
             // themselves; nothing to report if one somehow did.
             let _ = worker.join();
+        }
+        // No scope runs, so no thread blocks: no spare starts after this.
+        for spare in self.registry.spare_threads.take_threads() {
+            let _ = spare.join();
         }
     }
 }
