@@ -14,9 +14,20 @@
 //!   and checks it afterwards; [`explore`] runs it at every injection point
 //!   and every forget point; [`run_random`] samples cases from a seed.
 //! - [`Report`], [`Outcome`], [`Tally`]: results as data, `Display` and JSON.
+//! - [`Lie`]: the iterators the harness hands to user code
+//!   ([`Ledger::track_range`], [`Ledger::lying`], [`Run::lying`]) lie about
+//!   their length as the explorer varies the lie, like a panic point.
+//! - [`Class`] and [`Level`]: every finding is **unsound**, **leak** or
+//!   **contract**; a run fails at the default level only if it is unsound.
 //! - The scenario library ([`library`]): std's `Vec`, `Rc`, `Arc` and
-//!   `thread::scope` (they pass) and leaksafe's types; [`broken`] holds two
-//!   deliberately broken vectors that the explorer must (and does) catch.
+//!   `thread::scope` (they pass) and leaksafe's types, with size/position
+//!   sweeps; [`broken`] holds deliberately broken fixtures, one per class,
+//!   with their fixed twins.
+//! - For crate authors: [`check_tests!`] makes the library ordinary
+//!   `#[test]`s for your type, [`check`] and [`check_isolated`] (a child
+//!   process per scenario) fail with the class, the plan and one command
+//!   that re-runs the case under Miri or AddressSanitizer. The crate's
+//!   README walks through it from zero.
 //!
 //! # Checking your own container
 //! Write a scenario: build the container from tracked values, drive it
@@ -92,10 +103,14 @@
 //!
 //! # Results
 //! A [`Report`] per run: the scenario (`target/name`), the [`Plan`] (the
-//! injection point and forget), the [`Outcome`] (passed, injected panic
-//! caught, unexpected panic, violation with its description), the ledger's
-//! [`Summary`] (created, dropped, double drops, bad reads, expected and
-//! unexpected leaks), and for random runs the case seed for [`replay`].
+//! injection point and forget) and the [`Lie`], the [`Outcome`] (passed,
+//! injected panic caught, unexpected panic, violation with its description),
+//! the [`Class`] of its worst finding, the ledger's [`Summary`] (created,
+//! dropped, double drops, bad reads, expected and unexpected leaks), and for
+//! random runs the case seed for [`replay`]. [`Report::ok`] is false only
+//! for an unsound finding; [`Report::ok_at`] takes a stricter [`Level`].
+//! `Report` and [`Tally`] are produced by the library (their fields grow;
+//! build them with the library's functions, not with struct literals).
 //! `Display` renders one line; [`Report::to_json`] / [`reports_to_json`]
 //! and [`Tally::to_json`] give JSON without a serialization dependency.
 //!

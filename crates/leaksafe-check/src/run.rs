@@ -19,8 +19,17 @@
 //!
 //! A run is judged by the ledger (no double drop, no read after drop, no
 //! drop of an unknown value, no leak beyond those the scenario declared with
-//! [`Ledger::expect_leaks`]), by the scenario's own checks (its `Err`), and
-//! by panics: a panic that is not the planned one is a failure.
+//! [`Ledger::expect_leaks`]), by the scenario's own checks (its `Err`, and
+//! the findings it [`note`](Run::note)s), and by panics. Each finding has a
+//! [`Class`]: the ledger's double drops, bad reads and corrupt values and a
+//! scenario's `Err` are unsound; unexpected leaks are leaks; broken order or
+//! contents ([`Run::check_ordered`], [`Run::ensure_contract`]) and panics
+//! the plan did not cause are contract findings. The report's class is the
+//! worst; [`Report::ok`] fails only unsound runs.
+//!
+//! When the clean run used a lying-capable iterator, the explorers also run
+//! every [`Lie`] (once each, with no panic and no forget); [`run_random`]
+//! draws a lie for a quarter of such cases.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};

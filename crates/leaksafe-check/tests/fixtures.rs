@@ -85,7 +85,9 @@ fn unsound_drain_and_its_leaking_fix() {
     assert_eq!(worst(&fix), Some(Class::Leak), "{}", show(&fix));
     assert!(fix.iter().all(Report::ok));
     let sweep = explore_panics(&named::<AmplifiedDrainVec>("drain_sweep"));
-    assert_eq!(worst(&sweep), Some(Class::Leak), "{}", show(&sweep));
+    // Under Miri the sweep stops at 2 elements: no tail to leak.
+    let want = if cfg!(miri) { None } else { Some(Class::Leak) };
+    assert_eq!(worst(&sweep), want, "{}", show(&sweep));
 }
 
 #[test]
