@@ -41,7 +41,8 @@
         dispatch_from_dyn,
         unsize,
         dropck_eyepatch,
-        layout_for_ptr
+        layout_for_ptr,
+        pin_coerce_unsized_trait
     )
 )]
 #![cfg_attr(feature = "nightly", allow(internal_features))]

@@ -828,3 +828,10 @@ crate::shared_impls::impl_shared_traits!(
     from_block = from_inner,
     one = Cell::new(C::ONE),
 );
+
+// SAFETY: the value's address never changes while an `Rc` lives (the block is
+// freed only after the last strong and weak reference), and `Deref` always
+// returns that address, so coercing a `Pin<Rc<T>>` cannot move the pinned
+// value; std has the same impl for its `Rc` (feature `nightly`).
+#[cfg(feature = "nightly")]
+unsafe impl<T: ?Sized, C: Count> core::pin::PinCoerceUnsized for Rc<T, C> {}

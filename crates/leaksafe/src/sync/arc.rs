@@ -731,3 +731,10 @@ impl<C: Count> Arc<dyn Any + Send + Sync, C> {
         }
     }
 }
+
+// SAFETY: the value's address never changes while an `Arc` lives (the block is
+// freed only after the last strong and weak reference), and `Deref` always
+// returns that address, so coercing a `Pin<Arc<T>>` cannot move the pinned
+// value; std has the same impl for its `Arc` (feature `nightly`).
+#[cfg(feature = "nightly")]
+unsafe impl<T: ?Sized, C: Count> core::pin::PinCoerceUnsized for Arc<T, C> {}
