@@ -219,7 +219,6 @@ fn vec_with_capacity_493() {
 
 /// `library/alloc/src/vec/mod.rs`, the example at line 598.
 // leaksafe: needs `Vec::into_raw_parts`
-#[cfg(leaksafe_pending)]
 #[test]
 fn vec_from_raw_parts_598() {
     use leaksafe::vec;
@@ -272,7 +271,6 @@ fn vec_from_raw_parts_620() {
 
 /// `library/alloc/src/vec/mod.rs`, the example at line 823.
 // leaksafe: needs `Vec::into_raw_parts`
-#[cfg(leaksafe_pending)]
 #[test]
 fn vec_into_raw_parts_823() {
     use leaksafe::vec;
@@ -303,7 +301,6 @@ fn vec_push_976() {
 
 /// `library/alloc/src/vec/mod.rs`, the example at line 1003.
 // leaksafe: needs `Vec::push_mut`
-#[cfg(leaksafe_pending)]
 #[test]
 fn vec_push_mut_1003() {
     use leaksafe::vec;
@@ -681,7 +678,6 @@ fn vec_insert_2230() {
 
 /// `library/alloc/src/vec/mod.rs`, the example at line 2260.
 // leaksafe: needs `Vec::insert_mut`
-#[cfg(leaksafe_pending)]
 #[test]
 fn vec_insert_mut_2260() {
     use leaksafe::vec;
@@ -777,7 +773,6 @@ fn vec_pop_2778() {
 
 /// `library/alloc/src/vec/mod.rs`, the example at line 2808.
 // leaksafe: needs `Vec::pop_if`
-#[cfg(leaksafe_pending)]
 #[test]
 fn vec_pop_if_2808() {
     use leaksafe::vec;
@@ -963,7 +958,6 @@ fn vec_extend_from_within_3515() {
 
 /// `library/alloc/src/vec/mod.rs`, the example at line 3558.
 // leaksafe: needs `Vec::into_flattened`
-#[cfg(leaksafe_pending)]
 #[test]
 fn vec_into_flattened_3558() {
     use leaksafe::vec;
@@ -1153,7 +1147,6 @@ fn vec_from_4313() {
 
 /// `library/alloc/src/vec/mod.rs`, the example at line 4328.
 // leaksafe: needs `From<&mut [T; N]> for Vec<T>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn vec_from_4328() {
     use leaksafe::vec;
@@ -1443,7 +1436,6 @@ fn rc_new_cyclic_451() {
 
 /// `library/alloc/src/rc.rs`, the example at line 490.
 // leaksafe: needs `Rc::new_uninit` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_new_uninit_490() {
     use leaksafe::rc::Rc;
@@ -1462,7 +1454,6 @@ fn rc_new_uninit_490() {
 
 /// `library/alloc/src/rc.rs`, the example at line 523.
 // leaksafe: needs `Rc::new_zeroed` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_new_zeroed_523() {
     use leaksafe::rc::Rc;
@@ -1546,7 +1537,6 @@ fn rc_new_zeroed_slice_1138() {
 
 /// `library/alloc/src/rc.rs`, the example at line 1273.
 // leaksafe: needs `Rc::new_uninit` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_assume_init_1273() {
     use leaksafe::rc::Rc;
@@ -1587,7 +1577,6 @@ fn rc_assume_init_1406() {
 
 /// `library/alloc/src/rc.rs`, the example at line 1461.
 // leaksafe: `Rc::from_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_raw_1461() {
     use leaksafe::rc::Rc;
@@ -1611,7 +1600,6 @@ fn rc_from_raw_1461() {
 /// `library/alloc/src/rc.rs`, the example at line 1480.
 // leaksafe: `Rc<[u32]>` unsized coercion (nightly)
 #[cfg(feature = "nightly")]
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_raw_1480() {
     use leaksafe::rc::Rc;
@@ -1629,7 +1617,6 @@ fn rc_from_raw_1480() {
 
 /// `library/alloc/src/rc.rs`, the example at line 1504.
 // leaksafe: `Rc::into_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_into_raw_1504() {
     use leaksafe::rc::Rc;
@@ -1645,7 +1632,6 @@ fn rc_into_raw_1504() {
 
 /// `library/alloc/src/rc.rs`, the example at line 1536.
 // leaksafe: `Rc::increment_strong_count` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_increment_strong_count_1536() {
     use leaksafe::rc::Rc;
@@ -1667,7 +1653,6 @@ fn rc_increment_strong_count_1536() {
 
 /// `library/alloc/src/rc.rs`, the example at line 1573.
 // leaksafe: `Rc::decrement_strong_count` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_decrement_strong_count_1573() {
     use leaksafe::rc::Rc;
@@ -1836,7 +1821,6 @@ fn rc_unwrap_or_clone_2114() {
 /// `library/alloc/src/rc.rs`, the example at line 2146.
 // leaksafe: `Rc<dyn Any>` unsized coercion (nightly) and `Rc::<dyn Any>::downcast`
 #[cfg(feature = "nightly")]
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_downcast_2146() {
     use leaksafe::rc::Rc;
@@ -2012,7 +1996,6 @@ fn rc_from_2822() {
 
 /// `library/alloc/src/rc.rs`, the example at line 2843.
 // leaksafe: needs `From<[T; N]> for Rc<[T]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_2843() {
     use leaksafe::rc::Rc;
@@ -2036,7 +2019,6 @@ fn rc_from_2862() {
 
 /// `library/alloc/src/rc.rs`, the example at line 2881.
 // leaksafe: needs `From<&mut [T]> for Rc<[T]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_2881() {
     use leaksafe::rc::Rc;
@@ -2060,7 +2042,6 @@ fn rc_from_2901() {
 
 /// `library/alloc/src/rc.rs`, the example at line 2920.
 // leaksafe: needs `From<&mut str> for Rc<str>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_2920() {
     use leaksafe::rc::Rc;
@@ -2096,7 +2077,6 @@ fn rc_from_2959() {
 
 /// `library/alloc/src/rc.rs`, the example at line 2978.
 // leaksafe: needs `From<leaksafe::vec::Vec<T>> for Rc<[T]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_2978() {
     use leaksafe::rc::Rc;
@@ -2109,7 +2089,6 @@ fn rc_from_2978() {
 
 /// `library/alloc/src/rc.rs`, the example at line 3012.
 // leaksafe: needs `From<Cow<'_, B>> for Rc<B>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_3012() {
     use leaksafe::rc::Rc;
@@ -2123,7 +2102,6 @@ fn rc_from_3012() {
 
 /// `library/alloc/src/rc.rs`, the example at line 3034.
 // leaksafe: needs `From<Rc<str>> for Rc<[u8]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_3034() {
     use leaksafe::rc::Rc;
@@ -2146,7 +2124,6 @@ fn rc_from_iter_3073() {
 
 /// `library/alloc/src/rc.rs`, the example at line 3081.
 // leaksafe: needs `From<leaksafe::vec::Vec<T>> for Rc<[T]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_iter_3081() {
     use leaksafe::rc::Rc;
@@ -2193,7 +2170,6 @@ fn rc_new_in_3231() {
 
 /// `library/alloc/src/rc.rs`, the example at line 3276.
 // leaksafe: `Weak::from_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_raw_3276() {
     use leaksafe::rc::{Rc, Weak};
@@ -2221,7 +2197,6 @@ fn rc_from_raw_3276() {
 
 /// `library/alloc/src/rc.rs`, the example at line 3315.
 // leaksafe: `Weak::into_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_into_raw_3315() {
     use leaksafe::rc::{Rc, Weak};
@@ -2262,7 +2237,6 @@ fn rc_as_ptr_3353() {
 
 /// `library/alloc/src/rc.rs`, the example at line 3448.
 // leaksafe: `Weak::from_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_from_raw_in_3448() {
     use leaksafe::rc::{Rc, Weak};
@@ -2527,7 +2501,6 @@ fn arc_new_cyclic_455() {
 
 /// `library/alloc/src/sync.rs`, the example at line 495.
 // leaksafe: needs `Arc::new_uninit` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_new_uninit_495() {
     use leaksafe::sync::Arc;
@@ -2546,7 +2519,6 @@ fn arc_new_uninit_495() {
 
 /// `library/alloc/src/sync.rs`, the example at line 529.
 // leaksafe: needs `Arc::new_zeroed` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_new_zeroed_529() {
     use leaksafe::sync::Arc;
@@ -2696,7 +2668,6 @@ fn arc_new_zeroed_slice_1285() {
 
 /// `library/alloc/src/sync.rs`, the example at line 1422.
 // leaksafe: needs `Arc::new_uninit` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_assume_init_1422() {
     use leaksafe::sync::Arc;
@@ -2737,7 +2708,6 @@ fn arc_assume_init_1556() {
 
 /// `library/alloc/src/sync.rs`, the example at line 1612.
 // leaksafe: `Arc::from_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_raw_1612() {
     use leaksafe::sync::Arc;
@@ -2761,7 +2731,6 @@ fn arc_from_raw_1612() {
 /// `library/alloc/src/sync.rs`, the example at line 1631.
 // leaksafe: `Arc<[u32]>` unsized coercion (nightly)
 #[cfg(feature = "nightly")]
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_raw_1631() {
     use leaksafe::sync::Arc;
@@ -2779,7 +2748,6 @@ fn arc_from_raw_1631() {
 
 /// `library/alloc/src/sync.rs`, the example at line 1655.
 // leaksafe: `Arc::into_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_into_raw_1655() {
     use leaksafe::sync::Arc;
@@ -2795,7 +2763,6 @@ fn arc_into_raw_1655() {
 
 /// `library/alloc/src/sync.rs`, the example at line 1687.
 // leaksafe: `Arc::increment_strong_count` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_increment_strong_count_1687() {
     use leaksafe::sync::Arc;
@@ -2819,7 +2786,6 @@ fn arc_increment_strong_count_1687() {
 
 /// `library/alloc/src/sync.rs`, the example at line 1727.
 // leaksafe: `Arc::decrement_strong_count` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_decrement_strong_count_1727() {
     use leaksafe::sync::Arc;
@@ -3028,7 +2994,6 @@ fn arc_drop_2789() {
 /// `library/alloc/src/sync.rs`, the example at line 2864.
 // leaksafe: `Arc<dyn Any + Send + Sync>` unsized coercion (nightly)
 #[cfg(feature = "nightly")]
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_downcast_2864() {
     use leaksafe::sync::Arc;
@@ -3060,7 +3025,6 @@ fn arc_new_2941() {
 
 /// `library/alloc/src/sync.rs`, the example at line 3008.
 // leaksafe: `Weak::from_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_raw_3008() {
     use leaksafe::sync::{Arc, Weak};
@@ -3088,7 +3052,6 @@ fn arc_from_raw_3008() {
 
 /// `library/alloc/src/sync.rs`, the example at line 3047.
 // leaksafe: `Weak::into_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_into_raw_3047() {
     use leaksafe::sync::{Arc, Weak};
@@ -3129,7 +3092,6 @@ fn arc_as_ptr_3085() {
 
 /// `library/alloc/src/sync.rs`, the example at line 3179.
 // leaksafe: `Weak::from_raw` example: cannot infer the count type (E0283)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_raw_in_3179() {
     use leaksafe::sync::{Arc, Weak};
@@ -3382,7 +3344,6 @@ fn arc_from_3856() {
 
 /// `library/alloc/src/sync.rs`, the example at line 3877.
 // leaksafe: needs `From<[T; N]> for Arc<[T]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_3877() {
     use leaksafe::sync::Arc;
@@ -3406,7 +3367,6 @@ fn arc_from_3896() {
 
 /// `library/alloc/src/sync.rs`, the example at line 3915.
 // leaksafe: needs `From<&mut [T]> for Arc<[T]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_3915() {
     use leaksafe::sync::Arc;
@@ -3430,7 +3390,6 @@ fn arc_from_3935() {
 
 /// `library/alloc/src/sync.rs`, the example at line 3954.
 // leaksafe: needs `From<&mut str> for Arc<str>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_3954() {
     use leaksafe::sync::Arc;
@@ -3466,7 +3425,6 @@ fn arc_from_3993() {
 
 /// `library/alloc/src/sync.rs`, the example at line 4012.
 // leaksafe: needs `From<leaksafe::vec::Vec<T>> for Arc<[T]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_4012() {
     use leaksafe::sync::Arc;
@@ -3479,7 +3437,6 @@ fn arc_from_4012() {
 
 /// `library/alloc/src/sync.rs`, the example at line 4046.
 // leaksafe: needs `From<Cow<'_, B>> for Arc<B>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_4046() {
     use leaksafe::sync::Arc;
@@ -3493,7 +3450,6 @@ fn arc_from_4046() {
 
 /// `library/alloc/src/sync.rs`, the example at line 4068.
 // leaksafe: needs `From<Arc<str>> for Arc<[u8]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_4068() {
     use leaksafe::sync::Arc;
@@ -3516,7 +3472,6 @@ fn arc_from_iter_4107() {
 
 /// `library/alloc/src/sync.rs`, the example at line 4115.
 // leaksafe: needs `From<leaksafe::vec::Vec<T>> for Arc<[T]>`
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_from_iter_4115() {
     use leaksafe::sync::Arc;

@@ -32,6 +32,26 @@ fn test_unnamed_thread() {
 }
 
 #[test]
+fn test_named_thread() {
+    Builder::new()
+        .name("ada lovelace".to_string())
+        .spawn(move || {
+            assert!(thread::current().name().unwrap() == "ada lovelace".to_string());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+#[should_panic]
+fn test_invalid_named_thread() {
+    let _ = Builder::new()
+        .name("ada l\0velace".to_string())
+        .spawn(|| {});
+}
+
+#[test]
 fn test_run_basic() {
     let (tx, rx) = channel();
     thread::spawn(move || {
@@ -356,8 +376,3 @@ fn test_minimal_thread_stack() {
     assert_eq!(before, 0);
     assert_eq!(COUNT.load(Ordering::Relaxed), 1);
 }
-
-// Tests that need API other branches add: enable with --cfg leaksafe_pending.
-#[cfg(leaksafe_pending)]
-#[path = "thread_pending.rs"]
-mod pending;
