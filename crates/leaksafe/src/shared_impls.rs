@@ -160,10 +160,20 @@ macro_rules! impl_shared_traits {
             }
         }
 
-        impl<T, C: $crate::count::Count> ::core::convert::From<T> for $Ptr<T, C> {
-            #[doc = concat!("`", stringify!($Ptr), "::new_counted(value)`.")]
+        /// `From<T>` is for the default (`usize`) count only, as `new` is, so
+        #[doc = concat!("that `", stringify!($Ptr), "::from(x)` infers its type as std's does. For another")]
+        #[doc = concat!("count type use `", stringify!($Ptr), "::new_counted(x)`.")]
+        ///
+        /// ```
+        #[doc = concat!("use leaksafe::", $path, ";")]
+        ///
+        #[doc = concat!("let r = ", stringify!($Ptr), "::from(123);")]
+        /// assert!(123 == *r);
+        /// ```
+        impl<T> ::core::convert::From<T> for $Ptr<T> {
+            #[doc = concat!("`", stringify!($Ptr), "::new(value)`.")]
             fn from(value: T) -> Self {
-                Self::new_counted(value)
+                Self::new(value)
             }
         }
 

@@ -414,7 +414,7 @@ fn weak_new<C: Count>() {
 #[test]
 fn traits() {
     let a: Rc<i32, u8> = Rc::new_counted(1);
-    let b: Rc<i32, u8> = Rc::from(2);
+    let b: Rc<i32, u8> = Rc::new_counted(2);
     assert!(a < b);
     assert!(a <= b);
     assert!(b > a);

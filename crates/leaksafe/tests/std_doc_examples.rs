@@ -1499,8 +1499,6 @@ fn rc_into_inner_1084() {
 }
 
 /// `library/alloc/src/rc.rs`, the example at line 1108.
-// leaksafe: needs `Rc::new_uninit_slice` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_new_uninit_slice_1108() {
     use leaksafe::rc::Rc;
@@ -1521,8 +1519,6 @@ fn rc_new_uninit_slice_1108() {
 }
 
 /// `library/alloc/src/rc.rs`, the example at line 1138.
-// leaksafe: needs `Rc::new_zeroed_slice` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_new_zeroed_slice_1138() {
     use leaksafe::rc::Rc;
@@ -1554,8 +1550,6 @@ fn rc_assume_init_1273() {
 }
 
 /// `library/alloc/src/rc.rs`, the example at line 1406.
-// leaksafe: needs `Rc::new_uninit_slice` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn rc_assume_init_1406() {
     use leaksafe::rc::Rc;
@@ -2630,8 +2624,6 @@ fn arc_into_inner_1167() {
 }
 
 /// `library/alloc/src/sync.rs`, the example at line 1254.
-// leaksafe: needs `Arc::new_uninit_slice` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_new_uninit_slice_1254() {
     use leaksafe::sync::Arc;
@@ -2652,8 +2644,6 @@ fn arc_new_uninit_slice_1254() {
 }
 
 /// `library/alloc/src/sync.rs`, the example at line 1285.
-// leaksafe: needs `Arc::new_zeroed_slice` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_new_zeroed_slice_1285() {
     use leaksafe::sync::Arc;
@@ -2685,8 +2675,6 @@ fn arc_assume_init_1422() {
 }
 
 /// `library/alloc/src/sync.rs`, the example at line 1556.
-// leaksafe: needs `Arc::new_uninit_slice` (and `assume_init`)
-#[cfg(leaksafe_pending)]
 #[test]
 fn arc_assume_init_1556() {
     use leaksafe::sync::Arc;

@@ -75,36 +75,6 @@ macro_rules! impl_std_api {
             pub fn new_zeroed() -> $Ptr<::core::mem::MaybeUninit<T>> {
                 $Ptr::<T>::new_zeroed_counted()
             }
-
-            /// A new slice of `len` uninitialized elements, `usize` counts,
-            /// as std's.
-            ///
-            /// ```
-            #[doc = concat!("use leaksafe::", $path, ";")]
-            ///
-            #[doc = concat!("let mut v = ", stringify!($Ptr), "::<u32>::new_uninit_slice(3);")]
-            #[doc = concat!("for (i, x) in ", stringify!($Ptr), "::get_mut(&mut v).unwrap().iter_mut().enumerate() {")]
-            ///     x.write(i as u32);
-            /// }
-            /// let v = unsafe { v.assume_init() };
-            /// assert_eq!(*v, [0, 1, 2]);
-            /// ```
-            pub fn new_uninit_slice(len: usize) -> $Ptr<[::core::mem::MaybeUninit<T>]> {
-                $Ptr::<T>::new_uninit_slice_counted(len)
-            }
-
-            /// A new slice of `len` elements whose bytes are all zero,
-            /// `usize` counts, as std's.
-            ///
-            /// ```
-            #[doc = concat!("use leaksafe::", $path, ";")]
-            ///
-            #[doc = concat!("let v = ", stringify!($Ptr), "::<u32>::new_zeroed_slice(3);")]
-            /// assert_eq!(*unsafe { v.assume_init() }, [0, 0, 0]);
-            /// ```
-            pub fn new_zeroed_slice(len: usize) -> $Ptr<[::core::mem::MaybeUninit<T>]> {
-                $Ptr::<T>::new_zeroed_slice_counted(len)
-            }
         }
 
         impl<T, C: $crate::count::Count> $Ptr<T, C> {
@@ -141,13 +111,50 @@ macro_rules! impl_std_api {
                 }
                 $Ptr::$from_block(block)
             }
+        }
+
+        impl<T> $Ptr<[T]> {
+
+            /// A new slice of `len` uninitialized elements, `usize` counts,
+            /// as std's.
+            ///
+            /// ```
+            #[doc = concat!("use leaksafe::", $path, ";")]
+            ///
+            #[doc = concat!("let mut v = ", stringify!($Ptr), "::<[u32]>::new_uninit_slice(3);")]
+            #[doc = concat!("for (i, x) in ", stringify!($Ptr), "::get_mut(&mut v).unwrap().iter_mut().enumerate() {")]
+            ///     x.write(i as u32);
+            /// }
+            /// let v = unsafe { v.assume_init() };
+            /// assert_eq!(*v, [0, 1, 2]);
+            /// ```
+            pub fn new_uninit_slice(len: usize) -> $Ptr<[::core::mem::MaybeUninit<T>]> {
+                $Ptr::<[T]>::new_uninit_slice_counted(len)
+            }
+
+
+            /// A new slice of `len` elements whose bytes are all zero,
+            /// `usize` counts, as std's.
+            ///
+            /// ```
+            #[doc = concat!("use leaksafe::", $path, ";")]
+            ///
+            #[doc = concat!("let v = ", stringify!($Ptr), "::<[u32]>::new_zeroed_slice(3);")]
+            /// assert_eq!(*unsafe { v.assume_init() }, [0, 0, 0]);
+            /// ```
+            pub fn new_zeroed_slice(len: usize) -> $Ptr<[::core::mem::MaybeUninit<T>]> {
+                $Ptr::<[T]>::new_zeroed_slice_counted(len)
+            }
+        }
+
+        impl<T, C: $crate::count::Count> $Ptr<[T], C> {
 
             #[doc = concat!("[`", stringify!($Ptr), "::new_uninit_slice`] for any count type.")]
             ///
             /// ```
             #[doc = concat!("use leaksafe::", $path, ";")]
             ///
-            #[doc = concat!("let v = ", stringify!($Ptr), "::<u8, u8>::new_uninit_slice_counted(4);")]
+            #[doc = concat!("let v = ", stringify!($Ptr), "::<[u8], u8>::new_uninit_slice_counted(4);")]
             /// assert_eq!(v.len(), 4);
             /// ```
             pub fn new_uninit_slice_counted(
@@ -156,12 +163,13 @@ macro_rules! impl_std_api {
                 $Ptr::$from_block($crate::rc_box::allocate_for_slice(len, $one, $one))
             }
 
+
             #[doc = concat!("[`", stringify!($Ptr), "::new_zeroed_slice`] for any count type.")]
             ///
             /// ```
             #[doc = concat!("use leaksafe::", $path, ";")]
             ///
-            #[doc = concat!("let v = ", stringify!($Ptr), "::<u16, u8>::new_zeroed_slice_counted(2);")]
+            #[doc = concat!("let v = ", stringify!($Ptr), "::<[u16], u8>::new_zeroed_slice_counted(2);")]
             /// assert_eq!(*unsafe { v.assume_init() }, [0, 0]);
             /// ```
             pub fn new_zeroed_slice_counted(
@@ -212,7 +220,7 @@ macro_rules! impl_std_api {
             /// ```
             #[doc = concat!("use leaksafe::", $path, ";")]
             ///
-            #[doc = concat!("let v = ", stringify!($Ptr), "::<u8>::new_zeroed_slice(2);")]
+            #[doc = concat!("let v = ", stringify!($Ptr), "::<[u8]>::new_zeroed_slice(2);")]
             /// assert_eq!(*unsafe { v.assume_init() }, [0, 0]);
             /// ```
             pub unsafe fn assume_init(self) -> $Ptr<[T], C> {

@@ -162,7 +162,10 @@ impl<T: fmt::Debug, F> fmt::Debug for ExtractIf<'_, T, F> {
         // SAFETY: `[end, old_len)` is never visited, valid.
         let skipped_tail =
             unsafe { slice::from_raw_parts(base.add(self.end), self.old_len - self.end) };
+        // std's field: the next element the predicate will see, if any.
+        let peek = remainder.first();
         f.debug_struct("ExtractIf")
+            .field("peek", &peek)
             .field("retained", &retained)
             .field("remainder", &remainder)
             .field("skipped_tail", &skipped_tail)

@@ -149,7 +149,7 @@ macro_rules! ptr_api_tests {
             // SAFETY: zero bytes are a valid (u64, u8).
             assert_eq!(*unsafe { z.assume_init() }, (0, 0));
             let c = counter();
-            let mut v = $Ptr::<Tracked>::new_uninit_slice(3);
+            let mut v = $Ptr::<[Tracked]>::new_uninit_slice(3);
             for (i, slot) in $Ptr::get_mut(&mut v).unwrap().iter_mut().enumerate() {
                 slot.write(Tracked(i as u32, c.clone()));
             }
@@ -158,15 +158,15 @@ macro_rules! ptr_api_tests {
             assert_eq!(v[2].0, 2);
             drop(v);
             assert_eq!(drops(&c), 3);
-            let e = $Ptr::<String>::new_uninit_slice(0);
+            let e = $Ptr::<[String]>::new_uninit_slice(0);
             // SAFETY: an empty slice has nothing to initialize.
             assert_eq!(unsafe { e.assume_init() }.len(), 0);
-            let zs = $Ptr::<u16, u8>::new_zeroed_slice_counted(5);
+            let zs = $Ptr::<[u16], u8>::new_zeroed_slice_counted(5);
             // SAFETY: zero bytes are valid u16s.
             assert_eq!(*unsafe { zs.assume_init() }, [0; 5]);
             // Never initialized: dropping MaybeUninit drops nothing.
             drop($Ptr::<Tracked>::new_uninit());
-            drop($Ptr::<Tracked>::new_uninit_slice(4));
+            drop($Ptr::<[Tracked]>::new_uninit_slice(4));
             assert_eq!(drops(&c), 3);
         }
 

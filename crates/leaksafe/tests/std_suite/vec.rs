@@ -1636,11 +1636,6 @@ fn extract_if_unconsumed() {
     assert_eq!(vec, [1, 2, 3, 4]);
 }
 
-// leaksafe: `ExtractIf`'s `Debug` does not show std's `peek: Some(next)` field
-#[cfg_attr(
-    not(leaksafe_pending),
-    ignore = "leaksafe: `ExtractIf`'s `Debug` does not show std's `peek: Some(next)` field"
-)]
 #[test]
 fn extract_if_debug() {
     let mut vec = vec![1, 2];
