@@ -23,6 +23,68 @@
 //! assert_eq!(Rc::strong_count(&s), 255);
 //! ```
 //!
+//! # Switching from std
+//! Replace `use std::rc::{Rc, Weak};` with `use leaksafe::rc::{Rc, Weak};`.
+//! `Rc<T>` means `Rc<T, usize>`: the same allocation, layout and overflow
+//! behaviour (abort) as std's.
+//!
+//! **Identical:** `new`, `pin`, `new_cyclic`, `new_uninit`, `new_zeroed`,
+//! `new_uninit_slice`, `new_zeroed_slice`, `assume_init`, `clone`,
+//! `downgrade`/`upgrade`, the counts, `ptr_eq`, `get_mut`, `make_mut` (also on
+//! `[T]`, `str`, `CStr`, `OsStr`, `Path`), `try_unwrap`, `into_inner`,
+//! `unwrap_or_clone`, `into_raw`/`from_raw`/`as_ptr`, `downcast`, every
+//! `From`/`TryFrom`/`Default`/`FromIterator` conversion of std (arrays,
+//! slices, `str`, `String`, `Cow`, `Box`, `Vec`, `CStr`/`CString`,
+//! `OsStr`/`OsString`, `Path`/`PathBuf`, `Rc<str>` to `Rc<[u8]>`, `Rc<[T]>`
+//! to `Rc<[T; N]>`), and the comparison, hashing and formatting traits.
+//!
+//! **Different on stable, with the one-line fix:**
+//!
+//! | std code | on stable you get | write instead |
+//! |---|---|---|
+//! | `let r: Rc<dyn Trait> = Rc::new(x);` | E0308 mismatched types (unsized coercion is reserved to std's pointers) | `let r: Rc<dyn Trait> = Rc::unsize(Rc::new(x), leaksafe::coerce!());` (zero-copy, [below](#unsizing)), or feature `nightly` |
+//! | an `Rc` of borrowed data whose borrow ends before the `Rc` is dropped (`Rc::new(&x)` with `x` declared after the `Rc`) | E0597 "`x` does not live long enough … borrow might be used here, when `r` is dropped and runs the `Drop` code for type `Rc`" (stricter drop check without `#[may_dangle]`) | declare the borrowed data before the `Rc` (or `drop(r)` before it goes), or feature `nightly` |
+//! | `fn f(self: Rc<Self>)` | E0658 "`Rc<S>` cannot be used as the type of `self` without the `arbitrary_self_types` feature" | `fn f(this: Rc<Self>)`, called as `T::f(rc)` |
+//! | a narrower count (no std equivalent) | — | `Rc::<_, u8>::new_counted(x)`: every std constructor whose count nothing else fixes has a `_counted` twin |
+//!
+//! **Not provided**, because std has them unstable or only std can write
+//! them: the allocator parameter (`Rc<T, A>`, `new_in`, …; `allocator_api`
+//! is unstable, and leaksafe's second parameter is the count),
+//! `get_mut_unchecked`, `downcast_unchecked`, `try_new*`, `UniqueRc`,
+//! `is_unique`, `clone_from_ref`, `into_array`, `From<Rc<str>> for
+//! Rc<ByteStr>` (unstable in std); `Default for Pin<Rc<T>>` (the orphan rule:
+//! `Default` and `Pin` are both foreign: write `Rc::pin(T::default())`);
+//! user impls of [`CloneToUninit`] (std's is unstable; leaksafe's is
+//! sealed); `PartialEq`'s `ptr_eq` short-cut for `T: Eq` (needs
+//! specialization; only speed differs). [`Weak::unsize`] starts from a sized
+//! `T` only: a `Weak<dyn A>` to `Weak<dyn B>` would need the alignment of a
+//! value that may be gone (upgrade first).
+//!
+//! # Unsizing
+//! Without the `nightly` feature, `Rc<T>` does not coerce to `Rc<dyn
+//! Trait>` or `Rc<[T; N]>` to `Rc<[T]>`. [`Rc::unsize`] and [`Weak::unsize`]
+//! do it **in place, without copying**: [`coerce!`](crate::coerce) makes a
+//! [`Coercion`] whose only code is the compiler's own coercion of a raw
+//! pointer to the value (so a target the compiler would reject does not
+//! compile, the auto traits and lifetimes are checked, and a slice's length
+//! comes from the array type, never from a cast); the address is checked
+//! unchanged, and the same block is reused with the new type ([`Rc::unsize_pin`]
+//! does the same for `Pin<Rc<T>>`). Counts and
+//! other clones are unaffected.
+//!
+//! ```
+//! use core::fmt::Display;
+//! use leaksafe::rc::{Coercion, Rc, Weak};
+//!
+//! let n = Rc::new(5);
+//! let d: Rc<dyn Display> = Rc::unsize(n.clone(), leaksafe::coerce!());
+//! let s: Rc<[u8]> = Rc::unsize(Rc::new([1, 2, 3]), Coercion::to_slice());
+//! let w: Weak<dyn Display> = Weak::unsize(Rc::downgrade(&n), leaksafe::coerce!());
+//! assert_eq!((d.to_string(), s.len()), ("5".to_owned(), 3));
+//! assert_eq!(w.upgrade().unwrap().to_string(), "5");
+//! assert_eq!(Rc::strong_count(&n), 2); // `d` is the same allocation
+//! ```
+//!
 //! # Constructors and the count type
 //! Rust does not use a type parameter's default for inference, so a `new`
 //! generic over `C` would make a bare `let a = Rc::new(5);` ambiguous. As
@@ -93,8 +155,9 @@
 //!
 //! # Unsized values
 //! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. `CoerceUnsized` is unstable,
-//! so `Rc<Foo>` does not coerce to `Rc<dyn Trait>`; make one from a box
-//! instead (the value is moved into a new block and the box freed):
+//! so `Rc<Foo>` does not coerce to `Rc<dyn Trait>`: use [`Rc::unsize`]
+//! (zero-copy, see [Unsizing](#unsizing)), or make one from a box (the value
+//! is moved into a new block and the box freed):
 //!
 //! ```
 //! use core::fmt::Display;
@@ -106,10 +169,14 @@
 //! let v: Rc<[u32]> = (1..=3).collect();
 //! assert_eq!((&*s, &*v), ("hello", &[1, 2, 3][..]));
 //! ```
+#[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
+pub(crate) mod ecosystem;
+pub(crate) mod make_mut;
 pub(crate) mod std_api;
 mod unsize;
 mod weak;
 
+pub use make_mut::CloneToUninit;
 pub use unsize::Coercion;
 pub use weak::Weak;
 
@@ -519,52 +586,6 @@ impl<T, C: Count> Rc<T, C> {
 }
 
 impl<T: Clone, C: Count> Rc<T, C> {
-    /// A mutable reference to the value, cloning it into a new allocation
-    /// first if other `Rc`s share it. If only [`Weak`]s share it, the value is
-    /// moved to a new allocation and they are disassociated (they can no
-    /// longer upgrade), as std does.
-    ///
-    /// If `Clone` panics, nothing has changed: no count, no pointer.
-    ///
-    /// ```
-    /// use leaksafe::rc::Rc;
-    ///
-    /// let mut a = Rc::<_>::new(1);
-    /// let b = a.clone();
-    /// *Rc::make_mut(&mut a) += 1;
-    /// assert_eq!((*a, *b), (2, 1));
-    /// ```
-    pub fn make_mut(this: &mut Self) -> &mut T {
-        if this.strong_cell().get() != C::ONE {
-            // Other `Rc`s (or a saturated count): clone first (invariant 5);
-            // then replacing `*this` drops our strong reference.
-            let cloned = Self::new_counted((**this).clone());
-            *this = cloned;
-        } else if this.weak_cell().get() != C::ONE {
-            // Only `Weak`s besides us: move the value out to a fresh block.
-            let fresh =
-                rc_box::allocate_uninit::<Cell<C::Int>, T>(Cell::new(C::ONE), Cell::new(C::ONE));
-            // SAFETY: strong is 1, so the value is initialized and ours; it is
-            // copied bitwise into the fresh block, and the old strong count
-            // goes to 0, so the old copy is never read or dropped again.
-            unsafe {
-                ptr::copy_nonoverlapping(
-                    ptr::addr_of!((*this.ptr.as_ptr()).value),
-                    ptr::addr_of_mut!((*fresh.as_ptr()).value),
-                    1,
-                );
-            }
-            this.strong_cell().set(C::ZERO);
-            // Release the strong references' `+ 1`: the old block now belongs
-            // to the `Weak`s (weak >= 2 or saturated, so it is not freed here).
-            let old = mem::replace(&mut this.ptr, fresh);
-            drop(ReleaseImplicitWeak::<T, C>(old));
-        }
-        // SAFETY: `this` is now the only reference (strong 1, weak 1), so
-        // handing out `&mut` for the borrow of `this` is exclusive.
-        unsafe { &mut (*this.ptr.as_ptr()).value }
-    }
-
     /// The value: moved out if this is the only strong reference, cloned
     /// otherwise.
     ///

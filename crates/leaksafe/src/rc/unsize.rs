@@ -30,6 +30,7 @@ use core::any::Any;
 use core::cell::Cell;
 use core::fmt;
 use core::mem;
+use core::pin::Pin;
 use core::ptr::{self, NonNull};
 
 use super::{Rc, RcInner, Weak};
@@ -201,6 +202,9 @@ impl<T, const N: usize> Coercion<[T; N], [T]> {
 /// `coerce!(Target)` names the target; `coerce!()` lets inference find it
 /// (from a type annotation on the result).
 ///
+/// The `unsafe` inside is the macro's own, so it works in crates with
+/// `#![forbid(unsafe_code)]`.
+///
 /// ```
 /// use core::fmt::Debug;
 /// use leaksafe::rc::{Rc, Weak};
@@ -254,8 +258,9 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// assert!(core::ptr::addr_eq(Rc::as_ptr(&d), Rc::as_ptr(&also)));
     /// ```
     pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Rc<U, C> {
-        let value = Rc::into_raw(this);
-        let coerced = coercion.apply(value);
+        // Coerce first: if `apply` panics, `this` is still dropped normally.
+        let coerced = coercion.apply(Rc::as_ptr(&this));
+        let _ = Rc::into_raw(this);
         // SAFETY: `coerced` points to the value of a live block (the strong
         // reference taken from `this` keeps it alive and initialized), with
         // the metadata of that same value as a `U` (module invariant 1), so
@@ -264,6 +269,23 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         // SAFETY: the block pointer is not null; it owns the strong reference
         // `this` owned (module invariant 3).
         Rc::from_inner(unsafe { NonNull::new_unchecked(block) })
+    }
+
+    /// [`Rc::unsize`] for a pinned `Rc`: `Pin<Rc<T>>` to `Pin<Rc<U>>`, as
+    /// std's coercion does (e.g. a boxed-future-like `Pin<Rc<dyn Future>>`).
+    ///
+    /// ```
+    /// use core::fmt::Debug;
+    /// use core::pin::Pin;
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p: Pin<Rc<dyn Debug>> = Rc::unsize_pin(Rc::pin(4), leaksafe::coerce!());
+    /// assert_eq!(format!("{p:?}"), "4");
+    /// ```
+    pub fn unsize_pin<U: ?Sized>(this: Pin<Self>, coercion: Coercion<T, U>) -> Pin<Rc<U, C>> {
+        // SAFETY: unsizing reuses the same allocation: the pinned value is
+        // neither moved nor exposed by value, and the result is pinned again.
+        unsafe { Pin::new_unchecked(Rc::unsize(Pin::into_inner_unchecked(this), coercion)) }
     }
 }
 
@@ -284,8 +306,10 @@ impl<T, C: Count> Weak<T, C> {
     /// ```
     pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Weak<U, C> {
         let dangling = Weak::<T, C>::new_counted().as_ptr();
-        let value = Weak::into_raw(this);
+        let value = this.as_ptr();
+        // Coerce first: if `apply` panics, `this` is still dropped normally.
         let coerced = coercion.apply(value) as *mut RcInner<U, C>;
+        let _ = Weak::into_raw(this);
         let block = if ptr::eq(value, dangling) {
             // `Weak::new`'s sentinel: no block; the same address with `U`'s
             // metadata is `Weak::<U>::new`'s sentinel.

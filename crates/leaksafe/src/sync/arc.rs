@@ -491,67 +491,6 @@ impl<T, C: Count> Arc<T, C> {
 }
 
 impl<T: Clone, C: Count> Arc<T, C> {
-    /// A mutable reference to the value, cloning it first into a new
-    /// allocation if other `Arc`s share it (clone-on-write).
-    ///
-    /// If only `Weak`s share it, the value is moved (not cloned) to a new
-    /// allocation and those `Weak`s can no longer upgrade. If `T::clone`
-    /// panics, nothing changed: counts and pointers are as before.
-    ///
-    /// ```
-    /// use leaksafe::sync::Arc;
-    ///
-    /// let mut data: Arc<i32, u8> = Arc::new_counted(5);
-    /// *Arc::make_mut(&mut data) += 1; // no clone
-    /// let mut other = Arc::clone(&data);
-    /// *Arc::make_mut(&mut data) += 1; // clones
-    /// *Arc::make_mut(&mut other) *= 2; // unique again: no clone
-    /// assert_eq!((*data, *other), (7, 12));
-    /// ```
-    pub fn make_mut(this: &mut Self) -> &mut T {
-        // 1 -> 0 "locks" the strong count against upgrades, as std does.
-        // Acquire: other threads' uses of the value happen-before our writes.
-        if C::atomic_compare_exchange(this.strong(), C::ONE, C::ZERO, Acquire, Relaxed).is_err() {
-            // Another strong reference exists (or the count is saturated):
-            // clone. A panic here leaves everything untouched.
-            let cloned = T::clone(this);
-            *this = Arc::new_counted(cloned);
-        } else if C::atomic_load(this.weak(), Relaxed) != C::ONE {
-            // We were the last strong reference but Weaks remain: move the
-            // value to a fresh block and disassociate them. (Relaxed suffices:
-            // a Weak cannot upgrade now that strong is 0; at worst we take
-            // this path needlessly when the last Weak is just going away.)
-            let fresh = rc_box::allocate_uninit::<C::Atomic, T>(
-                C::atomic_new(C::ONE),
-                C::atomic_new(C::ONE),
-            );
-            // SAFETY: strong is 0 and we hold the (former) last strong
-            // reference, so we own the value: move it bitwise into the fresh
-            // block, then replace `this` without dropping the old Arc (its
-            // strong reference is already released) and release the old
-            // block's shared weak reference.
-            unsafe {
-                let old = this.ptr;
-                ptr::copy_nonoverlapping(
-                    ptr::addr_of!((*old.as_ptr()).value),
-                    ptr::addr_of_mut!((*fresh.as_ptr()).value),
-                    1,
-                );
-                ptr::write(this, Arc::from_block(fresh));
-                drop(Weak::<T, C>::from_block(old));
-            }
-        } else {
-            // We were the sole reference of either kind: restore strong
-            // (Release, as std; no other thread can observe the count before
-            // `this` is shared again, which synchronises by itself).
-            C::atomic_store(this.strong(), C::ONE, Release);
-        }
-        // SAFETY: in all three branches `this` is now the only reference to
-        // its block: a fresh block, or strong == 1 with weak == 1 (no Weak
-        // exists and none can be made without `&this`).
-        unsafe { &mut (*this.ptr.as_ptr()).value }
-    }
-
     /// The inner value if this is the only strong reference, else a clone of
     /// it.
     ///

@@ -27,6 +27,54 @@
 //! assert_eq!(Arc::strong_count(&sticky), 255);
 //! ```
 //!
+//! # Switching from std
+//! Replace `use std::sync::{Arc, Weak};` with `use leaksafe::sync::{Arc,
+//! Weak};` (and `std::task::Wake` with [`leaksafe::sync::Wake`](Wake)).
+//! `Arc<T>` means `Arc<T, usize>`: the same allocation, layout, atomic
+//! orderings and overflow behaviour (abort) as std's.
+//!
+//! **Identical:** everything listed for [`rc`](crate::rc#switching-from-std)
+//! (constructors including the uninitialized ones, counts, `get_mut`,
+//! `make_mut` on sized and unsized values, raw pointers, every std
+//! conversion), plus `downcast` for `Arc<dyn Any + Send + Sync>`, `Error for
+//! Arc<E>`, `Read`/`Write`/`Seek` for `Arc<File>`, `Send`/`Sync`/`UnwindSafe`
+//! with std's bounds, and `Waker::from`.
+//!
+//! **Different on stable, with the one-line fix:**
+//!
+//! | std code | on stable you get | write instead |
+//! |---|---|---|
+//! | `let a: Arc<dyn Trait + Send + Sync> = Arc::new(x);` | E0308 mismatched types | `Arc::unsize(Arc::new(x), leaksafe::coerce!())` (zero-copy, [below](#unsizing)), or feature `nightly` |
+//! | an `Arc` of borrowed data whose borrow ends before the `Arc` is dropped | E0597 "… borrow might be used here, when `a` is dropped and runs the `Drop` code for type `Arc`" (stricter drop check without `#[may_dangle]`) | declare the borrowed data first (or drop the `Arc` first), or feature `nightly` |
+//! | `impl Wake for W { fn wake(self: Arc<Self>) … }` | E0658 "`Arc<W>` cannot be used as the type of `self` without the `arbitrary_self_types` feature" | `fn wake(this: Arc<Self>)` (rename `self` to `this`) |
+//! | `fn f(self: Arc<Self>)` | E0658 | `fn f(this: Arc<Self>)`, called as `T::f(arc)` |
+//! | a narrower count | — | `Arc::<_, u8>::new_counted(x)` and the other `_counted` twins |
+//!
+//! **Not provided:** as for [`rc`](crate::rc#switching-from-std) (the
+//! allocator parameter, `get_mut_unchecked`, `downcast_unchecked`,
+//! `try_new*`, `UniqueArc`, `is_unique`, `clone_from_ref`, `into_array`,
+//! `Default for Pin<Arc<T>>`, user `CloneToUninit` impls), plus
+//! `Error::provide` (unstable), `LocalWake` (unstable), and [`Wake`] for
+//! counts other than `usize` (std's `Waker` holds one pointer; the trait is
+//! for `Arc<W>`).
+//!
+//! # Unsizing
+//! [`Arc::unsize`] and [`Weak::unsize`] unsize in place without copying,
+//! with the compiler-checked [`Coercion`] of [`rc`](crate::rc#unsizing): the
+//! compiler checks the target, including `Send`/`Sync` (`dyn Trait + Send`
+//! needs `T: Send`).
+//!
+//! ```
+//! use core::fmt::Debug;
+//! use leaksafe::sync::Arc;
+//!
+//! let a: Arc<dyn Debug + Send + Sync> = Arc::unsize(Arc::new(vec![1]), leaksafe::coerce!());
+//! let s = Arc::unsize(Arc::new([1u8, 2]), leaksafe::coerce!([u8]));
+//! std::thread::spawn(move || assert_eq!(format!("{a:?} {s:?}"), "[1] [1, 2]"))
+//!     .join()
+//!     .unwrap();
+//! ```
+//!
 //! # Sizes
 //! The block is `#[repr(C)] { strong: C, weak: C, value: T }`:
 //!
@@ -87,12 +135,17 @@
 pub(crate) mod shim;
 
 mod arc;
+#[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
+mod ecosystem;
+mod make_mut;
 mod std_api;
 mod unsize;
+mod wake;
 mod weak;
 
-pub use crate::rc::Coercion;
+pub use crate::rc::{CloneToUninit, Coercion};
 pub use arc::Arc;
+pub use wake::Wake;
 pub use weak::Weak;
 
 use crate::count::CountOps;

@@ -4,6 +4,7 @@
 //! coerces the raw pointer to the value, the address is checked unchanged,
 //! the block pointer is rebuilt from it; no count changes).
 use core::mem;
+use core::pin::Pin;
 use core::ptr::{self, NonNull};
 
 use super::{Arc, Block, Weak};
@@ -28,14 +29,32 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// assert_eq!(Arc::strong_count(&five), 1);
     /// ```
     pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Arc<U, C> {
-        let value = Arc::into_raw(this);
-        let coerced = coercion.apply(value);
+        // Coerce first: if `apply` panics, `this` is still dropped normally.
+        let coerced = coercion.apply(Arc::as_ptr(&this));
+        let _ = Arc::into_raw(this);
         // SAFETY: `coerced` points to the value of a live block (the strong
         // reference taken from `this` keeps it alive), with metadata
         // describing that same value as a `U` (the `Coercion` invariant).
         let block = unsafe { rc_box::inner_from_value_ptr::<C::Atomic, U>(coerced) };
         // SAFETY: not null; it owns the strong reference `this` owned.
         Arc::from_block(unsafe { NonNull::new_unchecked(block) })
+    }
+
+    /// [`Arc::unsize`] for a pinned `Arc`: `Pin<Arc<T>>` to `Pin<Arc<U>>`, as
+    /// std's coercion does (e.g. a boxed-future-like `Pin<Arc<dyn Future>>`).
+    ///
+    /// ```
+    /// use core::fmt::Debug;
+    /// use core::pin::Pin;
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let p: Pin<Arc<dyn Debug + Send + Sync>> = Arc::unsize_pin(Arc::pin(4), leaksafe::coerce!());
+    /// assert_eq!(format!("{p:?}"), "4");
+    /// ```
+    pub fn unsize_pin<U: ?Sized>(this: Pin<Self>, coercion: Coercion<T, U>) -> Pin<Arc<U, C>> {
+        // SAFETY: unsizing reuses the same allocation: the pinned value is
+        // neither moved nor exposed by value, and the result is pinned again.
+        unsafe { Pin::new_unchecked(Arc::unsize(Pin::into_inner_unchecked(this), coercion)) }
     }
 }
 
@@ -53,8 +72,10 @@ impl<T, C: Count> Weak<T, C> {
     /// ```
     pub fn unsize<U: ?Sized>(this: Self, coercion: Coercion<T, U>) -> Weak<U, C> {
         let dangling = Weak::<T, C>::new_counted().as_ptr();
-        let value = Weak::into_raw(this);
+        let value = this.as_ptr();
+        // Coerce first: if `apply` panics, `this` is still dropped normally.
         let coerced = coercion.apply(value) as *mut Block<U, C>;
+        let _ = Weak::into_raw(this);
         let block = if ptr::eq(value, dangling) {
             // The sentinel, now with `U`'s metadata: `Weak::<U>::new`'s.
             coerced
