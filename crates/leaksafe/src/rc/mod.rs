@@ -171,12 +171,16 @@
 //! ```
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 pub(crate) mod ecosystem;
+pub(crate) mod fallible;
 pub(crate) mod make_mut;
 pub(crate) mod std_api;
+pub(crate) mod unique;
 mod unsize;
 mod weak;
 
+pub use fallible::AllocError;
 pub use make_mut::CloneToUninit;
+pub use unique::UniqueRc;
 pub use unsize::Coercion;
 pub use weak::Weak;
 

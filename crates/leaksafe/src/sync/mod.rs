@@ -135,16 +135,21 @@
 pub(crate) mod shim;
 
 mod arc;
+mod borrow;
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 mod ecosystem;
+mod fallible;
 mod make_mut;
 mod std_api;
+mod unique;
 mod unsize;
 mod wake;
 mod weak;
 
-pub use crate::rc::{CloneToUninit, Coercion};
+pub use crate::rc::{AllocError, CloneToUninit, Coercion};
 pub use arc::Arc;
+pub use borrow::ArcBorrow;
+pub use unique::UniqueArc;
 pub use wake::Wake;
 pub use weak::Weak;
 
