@@ -174,12 +174,14 @@ pub(crate) mod ecosystem;
 pub(crate) mod fallible;
 pub(crate) mod make_mut;
 pub(crate) mod std_api;
+pub(crate) mod thin;
 pub(crate) mod unique;
 mod unsize;
 mod weak;
 
 pub use fallible::AllocError;
 pub use make_mut::CloneToUninit;
+pub use thin::{HeaderSlice, ThinRc};
 pub use unique::UniqueRc;
 pub use unsize::Coercion;
 pub use weak::Weak;

@@ -141,14 +141,16 @@ mod ecosystem;
 mod fallible;
 mod make_mut;
 mod std_api;
+mod thin;
 mod unique;
 mod unsize;
 mod wake;
 mod weak;
 
-pub use crate::rc::{AllocError, CloneToUninit, Coercion};
+pub use crate::rc::{AllocError, CloneToUninit, Coercion, HeaderSlice};
 pub use arc::Arc;
 pub use borrow::ArcBorrow;
+pub use thin::ThinArc;
 pub use unique::UniqueArc;
 pub use wake::Wake;
 pub use weak::Weak;
