@@ -361,3 +361,27 @@ fn try_new_succeeds_and_fails() {
     assert_eq!(AllocError.to_string(), "memory allocation failed");
     let _: &dyn std::error::Error = &AllocError;
 }
+
+/// A `try_new` block is an ordinary block: `into_raw`/`from_raw` (which find
+/// the header from the value's address) work on it, also for an over-aligned
+/// value whose block has padding between the counts and the value.
+#[test]
+fn try_new_blocks_round_trip_through_raw_pointers() {
+    #[repr(align(64))]
+    struct Over(u8);
+    let r = leaksafe::rc::Rc::<_, u8>::try_new_counted(Over(7)).unwrap();
+    let w = leaksafe::rc::Rc::downgrade(&r);
+    let p = leaksafe::rc::Rc::into_raw(r);
+    // SAFETY: `p` came from `into_raw` of the same type and count.
+    let r = unsafe { leaksafe::rc::Rc::<Over, u8>::from_raw(p) };
+    let wp = w.into_raw();
+    // SAFETY: `wp` came from `Weak::into_raw` of the same type and count.
+    let w = unsafe { leaksafe::rc::Weak::<Over, u8>::from_raw(wp) };
+    assert_eq!(w.upgrade().unwrap().0, 7);
+    drop(r);
+    let a = Arc::<_, u16>::try_new_counted(Over(9)).unwrap();
+    let p = Arc::into_raw(a);
+    // SAFETY: as above.
+    let a = unsafe { Arc::<Over, u16>::from_raw(p) };
+    assert_eq!(a.0, 9);
+}

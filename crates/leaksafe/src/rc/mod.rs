@@ -172,6 +172,7 @@
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 pub(crate) mod ecosystem;
 pub(crate) mod fallible;
+mod immortal;
 pub(crate) mod make_mut;
 pub(crate) mod std_api;
 pub(crate) mod thin;
@@ -180,6 +181,7 @@ mod unsize;
 mod weak;
 
 pub use fallible::AllocError;
+pub use immortal::SaturatingCount;
 pub use make_mut::CloneToUninit;
 pub use thin::{HeaderSlice, ThinRc};
 pub use unique::UniqueRc;

@@ -139,6 +139,7 @@ mod borrow;
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 mod ecosystem;
 mod fallible;
+mod immortal;
 mod make_mut;
 mod std_api;
 mod thin;
@@ -147,7 +148,7 @@ mod unsize;
 mod wake;
 mod weak;
 
-pub use crate::rc::{AllocError, CloneToUninit, Coercion, HeaderSlice};
+pub use crate::rc::{AllocError, CloneToUninit, Coercion, HeaderSlice, SaturatingCount};
 pub use arc::Arc;
 pub use borrow::ArcBorrow;
 pub use thin::ThinArc;
