@@ -50,7 +50,7 @@
 //! **Not provided**, because std has them unstable or only std can write
 //! them: the allocator parameter (`Rc<T, A>`, `new_in`, …; `allocator_api`
 //! is unstable, and leaksafe's second parameter is the count),
-//! `get_mut_unchecked`, `downcast_unchecked`, `try_new*`, `UniqueRc`,
+//! `get_mut_unchecked`, `downcast_unchecked`, `try_new_uninit` and kin,
 //! `is_unique`, `clone_from_ref`, `into_array`, `From<Rc<str>> for
 //! Rc<ByteStr>` (unstable in std); `Default for Pin<Rc<T>>` (the orphan rule:
 //! `Default` and `Pin` are both foreign: write `Rc::pin(T::default())`);

@@ -52,7 +52,7 @@
 //!
 //! **Not provided:** as for [`rc`](crate::rc#switching-from-std) (the
 //! allocator parameter, `get_mut_unchecked`, `downcast_unchecked`,
-//! `try_new*`, `UniqueArc`, `is_unique`, `clone_from_ref`, `into_array`,
+//! `try_new_uninit` and kin, `is_unique`, `clone_from_ref`, `into_array`,
 //! `Default for Pin<Arc<T>>`, user `CloneToUninit` impls), plus
 //! `Error::provide` (unstable), `LocalWake` (unstable), and [`Wake`] for
 //! counts other than `usize` (std's `Waker` holds one pointer; the trait is
