@@ -33,6 +33,19 @@
 //! is a recorded fact, not undefined behaviour. Payloads should be plain data
 //! (`usize`) for that argument to cover them too.
 //!
+//! # Corrupt slots
+//! A container may also leave a zeroed or garbage slot inside its length.
+//! `Tracked`'s drop and its read check therefore look at the plain-data
+//! fields first (canary, id, and `home`, the *address* of its ledger's
+//! books) and never dereference the ledger handle stored in the value until
+//! the canary is `ALIVE` and a live ledger found by that address, in this
+//! thread's runs or in a process-wide registry of live ledgers, vouches for
+//! the id. Anything else is recorded through that ledger, or through the
+//! ledger of the run in progress on this thread (as a drop of an unknown
+//! value), or, with neither, counted in [`orphan_drops`]. A garbage slot
+//! whose bits happen to equal a live value's canary, home and id is
+//! indistinguishable from it (a bitwise duplicate, reported as such).
+//!
 //! # Planned panics
 //! A planned panic fires once (then the plan is disarmed), and never while the
 //! thread is already unwinding: a second panic during unwinding would abort
@@ -55,8 +68,10 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::mem::ManuallyDrop;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Once};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
+
+use crate::Lie;
 
 const ALIVE: u64 = 0x1ea4_5afe_a11e_0000;
 const DEAD: u64 = 0xdead_dead_dead_dead;
@@ -115,6 +130,88 @@ struct Inner {
     calls: [AtomicUsize; 5],
     /// `usize::MAX` when no failure is planned for that op.
     fail_at: [AtomicUsize; 5],
+    /// The lie of the harness's iterators ([`Lie::code`], 0 = honest).
+    lie: AtomicU8,
+    /// Lying-capable iterators handed out so far.
+    liars: AtomicUsize,
+}
+
+/// Every live ledger, so that a value whose memory may be corrupt is
+/// recorded through a ledger found here, by address, and never through the
+/// handle stored in the value (see [`Tracked`]'s drop).
+static REGISTRY: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
+
+/// Corrupt values that no live ledger could be found for (their `home`
+/// address matched nothing): they are counted here and reported by the next
+/// run that ends on this thread... or by [`orphan_drops`].
+static ORPHANS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// The ledgers of the runs in progress on this thread (innermost last):
+    /// a corrupt value whose home is unknown is recorded in the innermost.
+    static CURRENT: std::cell::RefCell<Vec<Ledger>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Drops and reads of corrupt values (garbage or zeroed memory posing as a
+/// [`Tracked`]) that happened with no run in progress on the thread and no
+/// live ledger at the address the value names. Normally 0.
+pub fn orphan_drops() -> usize {
+    ORPHANS.load(Ordering::SeqCst)
+}
+
+fn addr_of_inner(inner: &Arc<Inner>) -> usize {
+    Arc::as_ptr(inner).addr()
+}
+
+/// The ledger at address `home`, found without dereferencing anything a
+/// value supplied: the run's own ledgers on this thread first, then the
+/// registry of live ledgers.
+fn resolve(home: usize) -> Option<Ledger> {
+    if home == 0 {
+        return None;
+    }
+    let here = CURRENT
+        .try_with(|c| {
+            c.borrow()
+                .iter()
+                .rev()
+                .find(|l| addr_of_inner(&l.inner) == home)
+                .cloned()
+        })
+        .ok()
+        .flatten();
+    if here.is_some() {
+        return here;
+    }
+    let reg = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    reg.iter()
+        .filter(|w| w.as_ptr().addr() == home)
+        .find_map(Weak::upgrade)
+        .map(|inner| Ledger { inner })
+}
+
+/// The innermost run's ledger on this thread, if a run is in progress.
+fn current() -> Option<Ledger> {
+    CURRENT
+        .try_with(|c| c.borrow().last().cloned())
+        .ok()
+        .flatten()
+}
+
+/// Makes `ledger` this thread's innermost run ledger until the guard drops.
+pub(crate) struct CurrentGuard;
+
+impl CurrentGuard {
+    pub(crate) fn enter(ledger: &Ledger) -> CurrentGuard {
+        CURRENT.with(|c| c.borrow_mut().push(ledger.clone()));
+        CurrentGuard
+    }
+}
+
+impl Drop for CurrentGuard {
+    fn drop(&mut self) {
+        let _ = CURRENT.try_with(|c| c.borrow_mut().pop());
+    }
 }
 
 /// The drop ledger: a shared record of every [`Tracked`] value's life.
@@ -174,12 +271,55 @@ impl Ledger {
     /// A new, empty ledger with no failure planned.
     pub fn new() -> Self {
         install_quiet_hook();
-        Ledger {
-            inner: Arc::new(Inner {
-                books: Mutex::new(Books::default()),
-                calls: Default::default(),
-                fail_at: std::array::from_fn(|_| AtomicUsize::new(usize::MAX)),
-            }),
+        let inner = Arc::new(Inner {
+            books: Mutex::new(Books::default()),
+            calls: Default::default(),
+            fail_at: std::array::from_fn(|_| AtomicUsize::new(usize::MAX)),
+            lie: AtomicU8::new(0),
+            liars: AtomicUsize::new(0),
+        });
+        let mut reg = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+        reg.retain(|w| w.strong_count() > 0);
+        reg.push(Arc::downgrade(&inner));
+        drop(reg);
+        Ledger { inner }
+    }
+
+    fn home(&self) -> usize {
+        addr_of_inner(&self.inner)
+    }
+
+    /// Makes every lying-capable iterator handed out from now on
+    /// ([`track_range`](Self::track_range), [`lying`](Self::lying)) tell
+    /// `lie` (`None`: honest). The explorer sets it from the case.
+    pub fn set_lie(&self, lie: Option<Lie>) {
+        self.inner
+            .lie
+            .store(lie.map_or(0, Lie::code), Ordering::SeqCst);
+    }
+
+    /// The lie set by [`set_lie`](Self::set_lie).
+    pub fn lie(&self) -> Option<Lie> {
+        Lie::from_code(self.inner.lie.load(Ordering::SeqCst))
+    }
+
+    /// How many lying-capable iterators were handed out (the explorer tries
+    /// the lies only for scenarios that used one).
+    pub fn liars(&self) -> usize {
+        self.inner.liars.load(Ordering::SeqCst)
+    }
+
+    /// Wraps `items` in an iterator whose `size_hint` and `len` tell this
+    /// ledger's current [`Lie`] (honest when none is set); the items are the
+    /// honest ones. Feed it to the container's `extend`/`insert_many`.
+    pub fn lying<I: IntoIterator>(&self, items: I) -> Lying<I::IntoIter>
+    where
+        I::IntoIter: ExactSizeIterator,
+    {
+        self.inner.liars.fetch_add(1, Ordering::SeqCst);
+        Lying {
+            inner: items.into_iter(),
+            lie: self.lie(),
         }
     }
 
@@ -195,14 +335,16 @@ impl Ledger {
         Tracked {
             canary: ALIVE,
             id,
+            home: self.home(),
             value: ManuallyDrop::new(value),
             ledger: ManuallyDrop::new(self.clone()),
         }
     }
 
-    /// `n` tracked values `0..n`, handy for filling a container.
+    /// `n` tracked values `0..n`, handy for filling a container. Its
+    /// `size_hint` tells the ledger's [`Lie`], if one is set.
     pub fn track_range(&self, n: usize) -> impl Iterator<Item = Tracked<usize>> + '_ {
-        (0..n).map(move |i| self.track(i))
+        self.lying((0..n).map(move |i| self.track(i)))
     }
 
     fn register(&self) -> usize {
@@ -374,6 +516,45 @@ impl Ledger {
     fn record_bad_read(&self, id: usize) {
         self.books().bad_reads.push(id);
     }
+
+    fn record_corrupt_drop(&self) {
+        self.books().unknown_drops += 1;
+    }
+}
+
+/// An iterator whose `size_hint` and `ExactSizeIterator::len` tell a
+/// [`Lie`] (made by [`Ledger::lying`]); the items are `I`'s, honestly.
+#[derive(Clone, Debug)]
+pub struct Lying<I> {
+    inner: I,
+    lie: Option<Lie>,
+}
+
+impl<I: ExactSizeIterator> Iterator for Lying<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.inner.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.inner.len();
+        match self.lie {
+            Some(l) => l.size_hint(n),
+            None => (n, Some(n)),
+        }
+    }
+}
+
+impl<I: ExactSizeIterator> ExactSizeIterator for Lying<I> {
+    fn len(&self) -> usize {
+        let n = self.inner.len();
+        self.lie.map_or(n, |l| l.len(n))
+    }
+}
+
+impl<I: ExactSizeIterator + DoubleEndedIterator> DoubleEndedIterator for Lying<I> {
+    fn next_back(&mut self) -> Option<I::Item> {
+        self.inner.next_back()
+    }
 }
 
 /// A value whose life is recorded in a [`Ledger`].
@@ -388,6 +569,9 @@ impl Ledger {
 pub struct Tracked<T = usize> {
     canary: u64,
     id: usize,
+    /// The address of the ledger's books: compared with the addresses of
+    /// live ledgers, never dereferenced (the value may be garbage).
+    home: usize,
     /// Released by the first drop only.
     value: ManuallyDrop<T>,
     /// Released by the first drop only; a later drop or read of a stale copy
@@ -447,12 +631,26 @@ impl<T> Tracked<T> {
         }
     }
 
+    /// The canary first, then the books of the ledger found at `home`
+    /// (never the handle stored in the value, which may be garbage).
     fn is_valid(&self) -> bool {
-        if self.canary != ALIVE || !self.ledger.is_alive(self.id) {
-            self.ledger.record_bad_read(self.id);
-            false
-        } else {
-            true
+        // Plain-data reads of the slot: harmless whatever its bits.
+        let (canary, id, home) = (self.canary, self.id, self.home);
+        match resolve(home) {
+            Some(l) if canary == ALIVE && l.is_alive(id) => true,
+            Some(l) => {
+                l.record_bad_read(id);
+                false
+            }
+            None => {
+                match current() {
+                    Some(l) => l.record_bad_read(id),
+                    None => {
+                        ORPHANS.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+                false
+            }
         }
     }
 }
@@ -467,20 +665,41 @@ impl<T: Clone> Clone for Tracked<T> {
 
 impl<T> Drop for Tracked<T> {
     fn drop(&mut self) {
-        let first = self.ledger.record_drop(self.id, self.canary);
-        self.canary = DEAD;
-        if !first {
-            // A double drop (or a drop of a corrupt value): recorded above;
-            // releasing anything again would be the very bug we report.
+        // The canary and the plain-data fields first: the slot may hold a
+        // zeroed or garbage value that a broken container left inside its
+        // length, so nothing it holds is dereferenced before the books (of
+        // a ledger found by address, not through the value) vouch for it.
+        let (canary, id, home) = (self.canary, self.id, self.home);
+        let Some(ledger) = resolve(home) else {
+            // Not a value of any live ledger: corrupt memory.
+            match current() {
+                Some(l) => l.record_corrupt_drop(),
+                None => {
+                    ORPHANS.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            return;
+        };
+        if canary != ALIVE && canary != DEAD {
+            ledger.record_corrupt_drop();
             return;
         }
-        // SAFETY: the books just moved this id from alive to dropped, so this
-        // is the first drop of the value: `value` was initialized by `track`
-        // and was never released. Any later drop of this slot (or of a
-        // bitwise copy) takes the `!first` branch and never touches it.
+        let first = ledger.record_drop(id, canary);
+        if !first {
+            // A double drop: recorded above; releasing anything again would
+            // be the very bug we report.
+            return;
+        }
+        self.canary = DEAD;
+        // SAFETY: the canary is ALIVE, the value's home is a live ledger,
+        // and its books just moved this id from alive to dropped, so this is
+        // the first drop of a value made by `track` (or a bitwise copy of
+        // one, whose other copies take the `!first` branch): `value` was
+        // initialized and never released.
         unsafe { ManuallyDrop::drop(&mut self.value) };
-        // SAFETY: as above, the ledger handle is released only here, once.
-        let ledger = unsafe { ManuallyDrop::take(&mut self.ledger) };
+        // SAFETY: as above, the value's own ledger handle (a clone of the
+        // ledger found at `home`) is released only here, once.
+        drop(unsafe { ManuallyDrop::take(&mut self.ledger) });
         let fail = ledger.should_fail(Op::Drop);
         drop(ledger);
         if let Some(p) = fail {

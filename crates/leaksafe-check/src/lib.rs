@@ -14,9 +14,20 @@
 //!   and checks it afterwards; [`explore`] runs it at every injection point
 //!   and every forget point; [`run_random`] samples cases from a seed.
 //! - [`Report`], [`Outcome`], [`Tally`]: results as data, `Display` and JSON.
+//! - [`Lie`]: the iterators the harness hands to user code
+//!   ([`Ledger::track_range`], [`Ledger::lying`], [`Run::lying`]) lie about
+//!   their length as the explorer varies the lie, like a panic point.
+//! - [`Class`] and [`Level`]: every finding is **unsound**, **leak** or
+//!   **contract**; a run fails at the default level only if it is unsound.
 //! - The scenario library ([`library`]): std's `Vec`, `Rc`, `Arc` and
-//!   `thread::scope` (they pass) and leaksafe's types; [`broken`] holds two
-//!   deliberately broken vectors that the explorer must (and does) catch.
+//!   `thread::scope` (they pass) and leaksafe's types, with size/position
+//!   sweeps; [`broken`] holds deliberately broken fixtures, one per class,
+//!   with their fixed twins.
+//! - For crate authors: [`check_tests!`] makes the library ordinary
+//!   `#[test]`s for your type, [`check`] and [`check_isolated`] (a child
+//!   process per scenario) fail with the class, the plan and one command
+//!   that re-runs the case under Miri or AddressSanitizer. The crate's
+//!   README walks through it from zero.
 //!
 //! # Checking your own container
 //! Write a scenario: build the container from tracked values, drive it
@@ -56,8 +67,9 @@
 //!
 //! let scenario = Scenario::new("my::Stack", "pop_all", "user", Proxy::Forward, pop_all);
 //! let reports = explore(&scenario);
-//! // A clean run, 4 predicate and 4 drop injection points, 5 forget points.
-//! assert_eq!(reports.len(), 14);
+//! // A clean run, 4 predicate and 4 drop injection points, 8 lies told by
+//! // `track_range` (see `Lie`), 5 forget points.
+//! assert_eq!(reports.len(), 22);
 //! for r in &reports {
 //!     assert!(r.ok(), "{r}");
 //! }
@@ -91,10 +103,14 @@
 //!
 //! # Results
 //! A [`Report`] per run: the scenario (`target/name`), the [`Plan`] (the
-//! injection point and forget), the [`Outcome`] (passed, injected panic
-//! caught, unexpected panic, violation with its description), the ledger's
-//! [`Summary`] (created, dropped, double drops, bad reads, expected and
-//! unexpected leaks), and for random runs the case seed for [`replay`].
+//! injection point and forget) and the [`Lie`], the [`Outcome`] (passed,
+//! injected panic caught, unexpected panic, violation with its description),
+//! the [`Class`] of its worst finding, the ledger's [`Summary`] (created,
+//! dropped, double drops, bad reads, expected and unexpected leaks), and for
+//! random runs the case seed for [`replay`]. [`Report::ok`] is false only
+//! for an unsound finding; [`Report::ok_at`] takes a stricter [`Level`].
+//! `Report` and [`Tally`] are produced by the library (their fields grow;
+//! build them with the library's functions, not with struct literals).
 //! `Display` renders one line; [`Report::to_json`] / [`reports_to_json`]
 //! and [`Tally::to_json`] give JSON without a serialization dependency.
 //!
@@ -112,19 +128,32 @@
 
 #[doc(hidden)]
 pub mod broken;
+#[doc(hidden)]
+pub mod check;
 mod ledger;
 mod plan;
 mod report;
 mod run;
 pub mod scenarios;
 
-pub use ledger::{InjectedPanic, Ledger, Op, Summary, Tracked, catch, install_quiet_hook, quietly};
-pub use plan::{Forget, Plan, Rng, Side};
-pub use report::{Outcome, Report, Tally, reports_to_json};
+pub use check::{check, check_isolated};
+pub use ledger::{
+    InjectedPanic, Ledger, Lying, Op, Summary, Tracked, catch, install_quiet_hook, orphan_drops,
+    quietly,
+};
+pub use plan::{Forget, Lie, Plan, Rng, Side};
+pub use report::{Class, Level, Outcome, Report, Tally, reports_to_json};
 pub use run::{
     Check, MAX_INJECTION_POINTS, Proxy, Run, Scenario, explore, explore_each, explore_forgets,
-    explore_panics, panic_message, replay, run_random, run_random_each, run_random_in,
+    explore_panics, panic_message, parse_case, replay, run_random, run_random_each, run_random_in,
 };
 pub use scenarios::rc::RcLike;
-pub use scenarios::vec::{VecExtractIf, VecLike, VecMore, VecSplice, vec_scenarios};
+pub use scenarios::vec::{
+    Guarded, VecExtractIf, VecInsert, VecLike, VecMore, VecSplice, insert_scenarios, vec_scenarios,
+};
 pub use scenarios::{leaksafe_library, library, std_library};
+
+/// The README's walk-through, run as doctests so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -145,3 +145,128 @@ impl Rng {
         self.next_u64() % den < num
     }
 }
+
+/// A lie told by the iterators the harness hands to user code
+/// ([`Ledger::track_range`](crate::Ledger::track_range),
+/// [`Ledger::lying`](crate::Ledger::lying) and every iterator the scenario
+/// library feeds to `extend`/`insert_many`/`splice`-style methods).
+///
+/// A lie is about the *claims* only (`size_hint`, `ExactSizeIterator::len`):
+/// the items yielded are always the honest ones, so a scenario's expected
+/// contents stay right and only a container that trusts the claim for
+/// memory safety goes wrong. The explorer runs every lie once per scenario
+/// that created a lying iterator in its clean run (see
+/// [`explore`](crate::explore)); a lie is shown with the plan.
+///
+/// ```
+/// use leaksafe_check::{Ledger, Lie};
+///
+/// let ledger = Ledger::new();
+/// ledger.set_lie(Some(Lie::ExactTooHigh));
+/// let it = ledger.lying(ledger.track_range(3).collect::<Vec<_>>());
+/// assert_eq!(it.size_hint(), (5, Some(5)));
+/// assert_eq!(it.len(), 5);
+/// assert_eq!(it.count(), 3, "yields fewer than it claims");
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lie {
+    /// `size_hint` lower bound above the items left: `(n + 2, None)`.
+    LowerTooHigh,
+    /// `size_hint` upper bound below the items left: `(0, Some(n - 1))`.
+    UpperTooLow,
+    /// No information: `(0, None)` (true, but a container must cope).
+    Unknown,
+    /// Lower bound above the upper bound: `(n + 1, Some(n - 1))`.
+    Inverted,
+    /// An exact claim above the truth (yields fewer than claimed):
+    /// `size_hint` and `len` both `n + 2`.
+    ExactTooHigh,
+    /// An exact claim below the truth (yields more than claimed):
+    /// `size_hint` and `len` both `n - 2`.
+    ExactTooLow,
+    /// Honest `size_hint`, but `ExactSizeIterator::len` says `n + 2`.
+    LenTooHigh,
+    /// Honest `size_hint`, but `ExactSizeIterator::len` says `n - 1`.
+    LenTooLow,
+}
+
+impl Lie {
+    /// Every lie, in the order the explorer tries them.
+    pub const ALL: [Lie; 8] = [
+        Lie::LowerTooHigh,
+        Lie::UpperTooLow,
+        Lie::Unknown,
+        Lie::Inverted,
+        Lie::ExactTooHigh,
+        Lie::ExactTooLow,
+        Lie::LenTooHigh,
+        Lie::LenTooLow,
+    ];
+
+    /// The claimed `size_hint` when `n` items are really left.
+    pub fn size_hint(self, n: usize) -> (usize, Option<usize>) {
+        match self {
+            Lie::LowerTooHigh => (n + 2, None),
+            Lie::UpperTooLow => (0, Some(n.saturating_sub(1))),
+            Lie::Unknown => (0, None),
+            Lie::Inverted => (n + 1, Some(n.saturating_sub(1))),
+            Lie::ExactTooHigh => (n + 2, Some(n + 2)),
+            Lie::ExactTooLow => (n.saturating_sub(2), Some(n.saturating_sub(2))),
+            Lie::LenTooHigh | Lie::LenTooLow => (n, Some(n)),
+        }
+    }
+
+    /// The claimed `ExactSizeIterator::len` when `n` items are really left.
+    pub fn len(self, n: usize) -> usize {
+        match self {
+            Lie::ExactTooHigh | Lie::LenTooHigh => n + 2,
+            Lie::ExactTooLow => n.saturating_sub(2),
+            Lie::LenTooLow => n.saturating_sub(1),
+            _ => n,
+        }
+    }
+
+    /// A short machine name (`lower_too_high`, ...), as in the JSON and in
+    /// `LEAKSAFE_CHECK_CASE`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lie::LowerTooHigh => "lower_too_high",
+            Lie::UpperTooLow => "upper_too_low",
+            Lie::Unknown => "unknown",
+            Lie::Inverted => "inverted",
+            Lie::ExactTooHigh => "exact_too_high",
+            Lie::ExactTooLow => "exact_too_low",
+            Lie::LenTooHigh => "len_too_high",
+            Lie::LenTooLow => "len_too_low",
+        }
+    }
+
+    /// The lie named `name` (see [`name`](Self::name)).
+    pub fn from_name(name: &str) -> Option<Lie> {
+        Lie::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    pub(crate) fn code(self) -> u8 {
+        self as u8 + 1
+    }
+
+    pub(crate) fn from_code(c: u8) -> Option<Lie> {
+        Lie::ALL.get(usize::from(c).checked_sub(1)?).copied()
+    }
+}
+
+impl fmt::Display for Lie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Lie::LowerTooHigh => "iterators claim a lower bound above the truth",
+            Lie::UpperTooLow => "iterators claim an upper bound below the truth",
+            Lie::Unknown => "iterators claim (0, None)",
+            Lie::Inverted => "iterators claim a lower bound above their upper bound",
+            Lie::ExactTooHigh => "iterators yield fewer items than they claim",
+            Lie::ExactTooLow => "iterators yield more items than they claim",
+            Lie::LenTooHigh => "ExactSizeIterator::len claims more than the truth",
+            Lie::LenTooLow => "ExactSizeIterator::len claims less than the truth",
+        })
+    }
+}

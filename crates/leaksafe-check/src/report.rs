@@ -6,7 +6,75 @@
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
-use crate::{InjectedPanic, Plan, Summary};
+use crate::{InjectedPanic, Lie, Plan, Summary};
+
+/// The class of a finding: how bad it is, and whether it fails a run.
+///
+/// Ordered by severity: `Contract < Leak < Unsound`. A report's
+/// [`class`](Report::class) is the most severe of its findings.
+///
+/// ```
+/// use leaksafe_check::{Class, Level};
+///
+/// assert!(Class::Unsound > Class::Leak && Class::Leak > Class::Contract);
+/// assert!(Class::Unsound.fails_at(Level::Sound));
+/// assert!(!Class::Leak.fails_at(Level::Sound));
+/// assert!(Class::Leak.fails_at(Level::LeakFree));
+/// assert!(Class::Contract.fails_at(Level::Contract));
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    /// One of std's stronger, opt-in promises broke (e.g. `retain` keeping
+    /// order after a panic, exact contents after a panic, or a panic of the
+    /// container's own): sound, and not a leak.
+    Contract,
+    /// Values were leaked that nobody declared (sound: leaking on panic is
+    /// allowed, and many real fixes do exactly that).
+    Leak,
+    /// Undefined behaviour in waiting: a double drop, a read of a dropped or
+    /// never-created value, a value present twice, a corrupt slot, an
+    /// overwritten guard value, a crash; and any `Err` of a scenario's own
+    /// [`Run::ensure`](crate::Run::ensure).
+    Unsound,
+}
+
+impl Class {
+    /// `unsound`, `leak` or `contract`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Contract => "contract",
+            Class::Leak => "leak",
+            Class::Unsound => "unsound",
+        }
+    }
+
+    /// Whether a finding of this class fails a run checked at `level`.
+    pub fn fails_at(self, level: Level) -> bool {
+        match level {
+            Level::Sound => self == Class::Unsound,
+            Level::LeakFree => self >= Class::Leak,
+            Level::Contract => true,
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a check demands: which [`Class`]es of finding fail a run.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// Only unsound findings fail (the default: [`Report::ok`]).
+    #[default]
+    Sound,
+    /// Unsound findings and leaks fail.
+    LeakFree,
+    /// Every finding fails, std's stronger promises included.
+    Contract,
+}
 
 /// What happened in one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,18 +145,62 @@ pub struct Report {
     pub reached: bool,
     /// Proxy steps taken (in a clean run: the proxy's length).
     pub steps: usize,
+    /// The lie the harness's iterators told in this run (`None`: honest).
+    pub lie: Option<Lie>,
+    /// The most severe class among the run's findings (`None`: no finding).
+    /// [`ok`](Self::ok) is `false` only for [`Class::Unsound`].
+    pub class: Option<Class>,
 }
 
 impl Report {
-    /// No violation and no unexpected panic.
+    /// Passes at the default [`Level::Sound`]: no unsound finding. A run
+    /// whose only findings are leaks or broken contracts is `ok` (its
+    /// [`outcome`](Self::outcome) still describes them; see [`ok_at`](Self::ok_at)).
     pub fn ok(&self) -> bool {
-        self.outcome.is_ok()
+        self.ok_at(Level::Sound)
+    }
+
+    /// Passes at `level`: no finding of a class that `level` fails.
+    pub fn ok_at(&self, level: Level) -> bool {
+        self.class.is_none_or(|c| !c.fails_at(level))
+    }
+
+    /// The case of this run, as `LEAKSAFE_CHECK_CASE` takes it:
+    /// `scenario@plan` with the plan as `clean`, `Op:k`, `forget:side:n`,
+    /// `Op:k+forget:side:n` or `lie:name`.
+    pub fn case(&self) -> String {
+        format!(
+            "{}@{}",
+            self.scenario,
+            crate::run::case_code(&self.plan, self.lie)
+        )
+    }
+
+    /// One command that re-runs this case alone under Miri (both leak and
+    /// provenance checks; add `-Zmiri-tree-borrows` for the other model) and
+    /// one under AddressSanitizer, for a test named `test` (a test made by
+    /// [`check_tests!`](crate::check_tests), or any test that calls
+    /// [`check`](crate::check)): they catch what the ledger cannot see, such
+    /// as a write past the container's memory.
+    pub fn rerun_commands(&self, test: &str) -> [String; 2] {
+        let case = self.case();
+        [
+            format!(
+                "LEAKSAFE_CHECK_CASE='{case}' MIRIFLAGS='-Zmiri-ignore-leaks -Zmiri-env-forward=LEAKSAFE_CHECK_CASE' cargo +nightly miri test -- '{test}' --exact"
+            ),
+            format!(
+                "LEAKSAFE_CHECK_CASE='{case}' RUSTFLAGS='-Zsanitizer=address' ASAN_OPTIONS=detect_leaks=0 cargo +nightly test --target x86_64-unknown-linux-gnu -- '{test}' --exact"
+            ),
+        ]
     }
 
     /// A line that reproduces this run: the scenario, the plan, and the seed
     /// if it came from a random audit.
     pub fn repro(&self) -> String {
         let mut s = format!("scenario {} with {}", self.scenario, self.plan);
+        if let Some(lie) = self.lie {
+            let _ = write!(s, ", {lie}");
+        }
         if let Some(seed) = self.seed {
             let _ = write!(
                 s,
@@ -108,6 +220,16 @@ impl Report {
         field_str(&mut o, "group", &self.group);
         o.push_str(",\"plan\":");
         plan_json(&mut o, &self.plan);
+        o.push_str(",\"lie\":");
+        match self.lie {
+            Some(l) => json_str(&mut o, l.name()),
+            None => o.push_str("null"),
+        }
+        o.push_str(",\"class\":");
+        match self.class {
+            Some(c) => json_str(&mut o, c.name()),
+            None => o.push_str("null"),
+        }
         o.push_str(",\"seed\":");
         match self.seed {
             Some(s) => {
@@ -143,9 +265,17 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.summary;
+        let lie = match self.lie {
+            Some(l) => format!(", lie {}", l.name()),
+            None => String::new(),
+        };
+        let class = match self.class {
+            Some(c) => format!("{c}: "),
+            None => String::new(),
+        };
         write!(
             f,
-            "{} {} [{}]: {} (created {}, dropped {}, double drops {}, bad reads {}, leaks {} expected / {} unexpected)",
+            "{} {} [{}{lie}]: {class}{} (created {}, dropped {}, double drops {}, bad reads {}, leaks {} expected / {} unexpected)",
             if self.ok() { "ok  " } else { "FAIL" },
             self.scenario,
             self.plan,
@@ -196,8 +326,14 @@ pub struct Tally {
     pub expected_leaks: usize,
     /// Leaks nobody declared, over all runs (must be 0).
     pub unexpected_leaks: usize,
-    /// Runs that failed (violation or unexpected panic).
+    /// Runs that failed at the default level (an unsound finding).
     pub failures: usize,
+    /// Runs whose most severe finding is unsound.
+    pub unsound: usize,
+    /// Runs whose most severe finding is a leak.
+    pub leak: usize,
+    /// Runs whose most severe finding is a broken contract.
+    pub contract: usize,
 }
 
 impl Tally {
@@ -215,6 +351,12 @@ impl Tally {
             t.expected_leaks += r.summary.expected_leaks.min(r.summary.live);
             t.unexpected_leaks += r.summary.unexpected_leaks();
             t.failures += usize::from(!r.ok());
+            match r.class {
+                Some(Class::Unsound) => t.unsound += 1,
+                Some(Class::Leak) => t.leak += 1,
+                Some(Class::Contract) => t.contract += 1,
+                None => {}
+            }
         }
         t.scenarios = names.len();
         t
@@ -235,7 +377,7 @@ impl Tally {
     /// This tally as one JSON object.
     pub fn to_json(&self) -> String {
         format!(
-            "{{\"scenarios\":{},\"runs\":{},\"panics_caught\":{},\"forgets\":{},\"double_drops\":{},\"bad_reads\":{},\"expected_leaks\":{},\"unexpected_leaks\":{},\"failures\":{}}}",
+            "{{\"scenarios\":{},\"runs\":{},\"panics_caught\":{},\"forgets\":{},\"double_drops\":{},\"bad_reads\":{},\"expected_leaks\":{},\"unexpected_leaks\":{},\"failures\":{},\"unsound\":{},\"leak\":{},\"contract\":{}}}",
             self.scenarios,
             self.runs,
             self.panics_caught,
@@ -244,7 +386,10 @@ impl Tally {
             self.bad_reads,
             self.expected_leaks,
             self.unexpected_leaks,
-            self.failures
+            self.failures,
+            self.unsound,
+            self.leak,
+            self.contract
         )
     }
 }
@@ -253,7 +398,7 @@ impl fmt::Display for Tally {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} scenarios, {} runs, {} panics caught, {} forgets, {} double drops, {} bad reads, {} expected / {} unexpected leaks, {} failures",
+            "{} scenarios, {} runs, {} panics caught, {} forgets, {} double drops, {} bad reads, {} expected / {} unexpected leaks, {} failures (runs by class: {} unsound, {} leak, {} contract)",
             self.scenarios,
             self.runs,
             self.panics_caught,
@@ -262,7 +407,10 @@ impl fmt::Display for Tally {
             self.bad_reads,
             self.expected_leaks,
             self.unexpected_leaks,
-            self.failures
+            self.failures,
+            self.unsound,
+            self.leak,
+            self.contract
         )
     }
 }

@@ -19,15 +19,27 @@
 //!
 //! A run is judged by the ledger (no double drop, no read after drop, no
 //! drop of an unknown value, no leak beyond those the scenario declared with
-//! [`Ledger::expect_leaks`]), by the scenario's own checks (its `Err`), and
-//! by panics: a panic that is not the planned one is a failure.
+//! [`Ledger::expect_leaks`]), by the scenario's own checks (its `Err`, and
+//! the findings it [`note`](Run::note)s), and by panics. Each finding has a
+//! [`Class`]: the ledger's double drops, bad reads and corrupt values and a
+//! scenario's `Err` are unsound; unexpected leaks are leaks; broken order or
+//! contents ([`Run::check_ordered`], [`Run::ensure_contract`]) and panics
+//! the plan did not cause are contract findings. The report's class is the
+//! worst; [`Report::ok`] fails only unsound runs.
+//!
+//! When the clean run used a lying-capable iterator, the explorers also run
+//! every [`Lie`] (once each, with no panic and no forget); [`run_random`]
+//! draws a lie for a quarter of such cases.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::{Forget, InjectedPanic, Ledger, Op, Outcome, Plan, Report, Rng, Side, Tracked};
+use crate::ledger::CurrentGuard;
+use crate::{
+    Class, Forget, InjectedPanic, Ledger, Lie, Lying, Op, Outcome, Plan, Report, Rng, Side, Tracked,
+};
 
 /// What a scenario returns: `Err(description)` when a container invariant broke.
 pub type Check = Result<(), String>;
@@ -51,6 +63,9 @@ pub struct Run {
     steps: Cell<usize>,
     forgot: Cell<bool>,
     unexpected: RefCell<Vec<String>>,
+    findings: RefCell<Vec<(Class, String)>>,
+    /// This thread records corrupt values in `ledger` while the run lives.
+    _current: CurrentGuard,
 }
 
 impl fmt::Debug for Run {
@@ -64,18 +79,60 @@ impl fmt::Debug for Run {
 }
 
 impl Run {
-    fn new(plan: Plan) -> Self {
+    fn new(plan: Plan, lie: Option<Lie>) -> Self {
         let ledger = Ledger::new();
         if let Some((op, k)) = plan.inject {
             ledger.fail_at(op, k);
         }
+        ledger.set_lie(lie);
+        let current = CurrentGuard::enter(&ledger);
         Run {
             ledger,
             plan,
             steps: Cell::new(0),
             forgot: Cell::new(false),
             unexpected: RefCell::new(Vec::new()),
+            findings: RefCell::new(Vec::new()),
+            _current: current,
         }
+    }
+
+    /// The lie the harness's iterators tell in this run (`None`: honest).
+    pub fn lie(&self) -> Option<Lie> {
+        self.ledger.lie()
+    }
+
+    /// [`Ledger::lying`]: `items` behind this run's lie, to feed to the
+    /// container's `extend`/`insert_many`-style methods.
+    pub fn lying<I: IntoIterator>(&self, items: I) -> Lying<I::IntoIter>
+    where
+        I::IntoIter: ExactSizeIterator,
+    {
+        self.ledger.lying(items)
+    }
+
+    /// Records a finding of class `class` without ending the scenario (an
+    /// `Err` from the scenario is always [`Class::Unsound`]).
+    pub fn note(&self, class: Class, msg: impl Into<String>) {
+        self.findings.borrow_mut().push((class, msg.into()));
+    }
+
+    /// Records `msg()` as a [`Class::Contract`] finding unless `cond`; the
+    /// scenario goes on either way.
+    pub fn ensure_contract(&self, cond: bool, msg: impl FnOnce() -> String) -> Check {
+        if !cond {
+            self.note(Class::Contract, msg());
+        }
+        Ok(())
+    }
+
+    /// Records `msg()` as a [`Class::Leak`] finding unless `cond` (elements
+    /// lost from the container); the scenario goes on either way.
+    pub fn ensure_leak(&self, cond: bool, msg: impl FnOnce() -> String) -> Check {
+        if !cond {
+            self.note(Class::Leak, msg());
+        }
+        Ok(())
     }
 
     /// The run's ledger: track values with it, tick it from user code.
@@ -203,7 +260,7 @@ impl Run {
         for (i, x) in xs.iter().enumerate() {
             if x.try_get().is_none() {
                 return Err(format!(
-                    "element {i} (id {}) was already dropped: use after free",
+                    "element {i} (id {}) was already dropped or never written: use after free",
                     x.id()
                 ));
             }
@@ -216,19 +273,24 @@ impl Run {
         Ok(())
     }
 
-    /// [`check_alive`](Self::check_alive), and the elements are in creation
-    /// order (what every order-preserving operation keeps).
+    /// [`check_alive`](Self::check_alive) (an `Err`: unsound), and the
+    /// elements are in creation order (what every order-preserving operation
+    /// keeps; a break is recorded as a [`Class::Contract`] finding, and the
+    /// scenario goes on).
     pub fn check_ordered<T>(&self, xs: &[Tracked<T>]) -> Check {
         self.check_alive(xs)?;
-        match xs.windows(2).position(|w| w[0].id() >= w[1].id()) {
-            Some(i) => Err(format!(
-                "elements {i} and {} out of order (ids {} then {})",
-                i + 1,
-                xs[i].id(),
-                xs[i + 1].id()
-            )),
-            None => Ok(()),
+        if let Some(i) = xs.windows(2).position(|w| w[0].id() >= w[1].id()) {
+            self.note(
+                Class::Contract,
+                format!(
+                    "elements {i} and {} out of order (ids {} then {})",
+                    i + 1,
+                    xs[i].id(),
+                    xs[i + 1].id()
+                ),
+            );
         }
+        Ok(())
     }
 }
 
@@ -277,6 +339,7 @@ impl fmt::Debug for Scenario {
 struct Bounds {
     calls: [usize; 5],
     steps: usize,
+    liars: usize,
 }
 
 impl Scenario {
@@ -304,19 +367,28 @@ impl Scenario {
 
     /// Runs the scenario once under `plan` and reports.
     pub fn run(&self, plan: Plan) -> Report {
-        self.run_inner(plan, None).0
+        self.run_inner(plan, None, None).0
     }
 
-    fn run_inner(&self, plan: Plan, seed: Option<u64>) -> (Report, Bounds) {
-        let run = Run::new(plan);
+    /// Runs the scenario once under `plan`, the harness's iterators telling
+    /// `lie`, and reports.
+    pub fn run_lying(&self, plan: Plan, lie: Option<Lie>) -> Report {
+        self.run_inner(plan, lie, None).0
+    }
+
+    fn run_inner(&self, plan: Plan, lie: Option<Lie>, seed: Option<u64>) -> (Report, Bounds) {
+        if ANNOUNCE.load(std::sync::atomic::Ordering::Relaxed) {
+            announce(self, &plan, lie);
+        }
+        let run = Run::new(plan, lie);
         let result = catch_unwind(AssertUnwindSafe(|| (self.body)(&run)));
         let ledger = run.ledger.clone();
         ledger.disarm();
         let mut panics = run.unexpected.take();
-        let mut problems = Vec::new();
+        let mut problems: Vec<(Class, String)> = Vec::new();
         match result {
             Ok(Ok(())) => {}
-            Ok(Err(v)) => problems.push(v),
+            Ok(Err(v)) => problems.push((Class::Unsound, v)),
             Err(e) => {
                 if e.downcast_ref::<InjectedPanic>().is_none() {
                     panics.push(panic_message(&*e));
@@ -326,37 +398,57 @@ impl Scenario {
         let calls = Op::ALL.map(|op| ledger.calls(op));
         let steps = run.steps.get();
         let forgot = run.forgot.get();
+        let noted = run.findings.take();
         drop(run);
         let summary = ledger.summary();
         if summary.double_drops > 0 {
-            problems.push(format!(
-                "double drop of value ids {:?}",
-                ledger.double_drop_ids()
+            problems.push((
+                Class::Unsound,
+                format!("double drop of value ids {:?}", ledger.double_drop_ids()),
             ));
         }
         if summary.bad_reads > 0 {
-            problems.push(format!(
-                "use after free: read of dropped value ids {:?}",
-                ledger.bad_read_ids()
+            problems.push((
+                Class::Unsound,
+                format!(
+                    "use after free: read of dropped value ids {:?}",
+                    ledger.bad_read_ids()
+                ),
             ));
         }
         if summary.unknown_drops > 0 {
-            problems.push(format!(
-                "{} drops of values never created (corrupt memory)",
-                summary.unknown_drops
+            problems.push((
+                Class::Unsound,
+                format!(
+                    "{} drops of values never created (corrupt memory: a zeroed, garbage or uninitialized slot)",
+                    summary.unknown_drops
+                ),
             ));
         }
+        problems.extend(noted);
         if summary.unexpected_leaks() > 0 {
-            problems.push(format!(
-                "{} unexpected leaks (live ids {:?}, {} declared)",
-                summary.unexpected_leaks(),
-                ledger.live_ids(),
-                summary.expected_leaks
+            problems.push((
+                Class::Leak,
+                format!(
+                    "{} unexpected leaks (live ids {:?}, {} declared)",
+                    summary.unexpected_leaks(),
+                    ledger.live_ids(),
+                    summary.expected_leaks
+                ),
             ));
         }
+        // A panic the plan did not cause is sound (a container may refuse a
+        // lying iterator by panicking), but std would not: a contract.
+        let class = problems
+            .iter()
+            .map(|p| p.0)
+            .chain((!panics.is_empty()).then_some(Class::Contract))
+            .max();
         let injected = ledger.injected();
         let outcome = if !problems.is_empty() {
-            Outcome::Violation(problems.join("; "))
+            let mut ps: Vec<String> = problems.into_iter().map(|p| p.1).collect();
+            ps.extend(panics.iter().map(|m| format!("unexpected panic: {m}")));
+            Outcome::Violation(ps.join("; "))
         } else if !panics.is_empty() {
             Outcome::UnexpectedPanic(panics.join("; "))
         } else if let Some(p) = injected.first() {
@@ -375,8 +467,26 @@ impl Scenario {
             forgot,
             reached: plan.inject.is_some_and(|(op, k)| ledger.reached(op, k)),
             steps,
+            lie,
+            class,
         };
-        (report, Bounds { calls, steps })
+        let liars = ledger.liars();
+        (
+            report,
+            Bounds {
+                calls,
+                steps,
+                liars,
+            },
+        )
+    }
+
+    /// A random case: a plan, and a lie for a scenario that uses the
+    /// harness's iterators (drawn from the same generator, after the plan).
+    fn random_case(&self, rng: &mut Rng, b: &Bounds) -> (Plan, Option<Lie>) {
+        let plan = self.random_plan(rng, b);
+        let lie = (b.liars > 0 && rng.chance(1, 4)).then(|| Lie::ALL[rng.below(Lie::ALL.len())]);
+        (plan, lie)
     }
 
     fn random_plan(&self, rng: &mut Rng, b: &Bounds) -> Plan {
@@ -406,6 +516,27 @@ impl Scenario {
     }
 }
 
+/// In a child process of [`check_isolated`](crate::check_isolated): every
+/// case is announced on stderr before it runs, so that the parent can name
+/// the case that crashed the child.
+pub(crate) static ANNOUNCE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// The prefix of an announcement line.
+pub(crate) const ANNOUNCE_PREFIX: &str = "leaksafe-check: running case ";
+
+fn announce(s: &Scenario, plan: &Plan, lie: Option<Lie>) {
+    use std::io::Write as _;
+    // Straight to the file descriptor (not captured by the test harness),
+    // unbuffered, so the line is out before the case can crash.
+    let line = format!(
+        "{ANNOUNCE_PREFIX}{}@{}\n",
+        s.full_name(),
+        case_code(plan, lie)
+    );
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
 /// The largest injection point the explorer tries (a guard against a
 /// scenario that never stops calling user code).
 pub const MAX_INJECTION_POINTS: usize = 100_000;
@@ -418,9 +549,9 @@ pub fn explore_each(s: &Scenario, mut each: impl FnMut(Report)) {
     forgets_each(s, steps, &mut each);
 }
 
-/// The clean run and every injection point; returns the proxy's length.
+/// The clean run, every injection point and every lie; returns the proxy's length.
 fn explore_panics_each(s: &Scenario, each: &mut impl FnMut(Report)) -> usize {
-    let (clean, b) = s.run_inner(Plan::none(), None);
+    let (clean, b) = s.run_inner(Plan::none(), None, None);
     each(clean);
     for op in Op::ALL {
         for k in 0..MAX_INJECTION_POINTS {
@@ -429,6 +560,11 @@ fn explore_panics_each(s: &Scenario, each: &mut impl FnMut(Report)) -> usize {
                 break;
             }
             each(r);
+        }
+    }
+    if b.liars > 0 {
+        for lie in Lie::ALL {
+            each(s.run_lying(Plan::none(), Some(lie)));
         }
     }
     b.steps
@@ -447,7 +583,7 @@ fn forgets_each(s: &Scenario, steps: usize, each: &mut impl FnMut(Report)) {
     }
 }
 
-/// The clean run and every injection point of `s`, no forgets.
+/// The clean run, every injection point and every [`Lie`] of `s`, no forgets.
 ///
 /// Forgetting a proxy leaks on purpose (memory too, which Miri reports), so
 /// this half of [`explore`] is the one to run in a leak-checked test.
@@ -471,7 +607,7 @@ pub fn explore_panics(s: &Scenario) -> Vec<Report> {
 
 /// Every forget point of `s` (none if it has no proxy), no injections.
 pub fn explore_forgets(s: &Scenario) -> Vec<Report> {
-    let steps = s.run_inner(Plan::none(), None).1.steps;
+    let steps = s.run_inner(Plan::none(), None, None).1.steps;
     let mut out = Vec::new();
     forgets_each(s, steps, &mut |r| out.push(r));
     out
@@ -479,7 +615,9 @@ pub fn explore_forgets(s: &Scenario) -> Vec<Report> {
 
 /// Explores `s` exhaustively and returns every report: a clean run first;
 /// then, for each [`Op`], one run per injection point `k = 0, 1, 2, ...`
-/// until a run completes without reaching `k`; then, for a scenario with a
+/// until a run completes without reaching `k`; then, if the clean run used
+/// a lying-capable iterator of the harness ([`Ledger::track_range`],
+/// [`Ledger::lying`]), one run per [`Lie`]; then, for a scenario with a
 /// proxy, one run per forget point (after `0..=n` steps from the front, and
 /// `1..=n` from the back for a double-ended proxy), `n` being the proxy's
 /// length in the clean run.
@@ -519,9 +657,9 @@ pub fn run_random_each(
         let case_seed = master.next_u64();
         let i = pick(case_seed, scenarios.len());
         let s = &scenarios[i];
-        let b = *bounds[i].get_or_insert_with(|| s.run_inner(Plan::none(), None).1);
-        let plan = s.random_plan(&mut Rng::new(case_seed), &b);
-        each(s.run_inner(plan, Some(case_seed)).0);
+        let b = *bounds[i].get_or_insert_with(|| s.run_inner(Plan::none(), None, None).1);
+        let (plan, lie) = s.random_case(&mut Rng::new(case_seed), &b);
+        each(s.run_inner(plan, lie, Some(case_seed)).0);
     }
 }
 
@@ -560,7 +698,69 @@ pub fn replay(case_seed: u64, scenario: &str) -> Option<Report> {
         .into_iter()
         .chain(crate::broken::scenarios());
     let s = all.into_iter().find(|s| s.full_name() == scenario)?;
-    let b = s.run_inner(Plan::none(), None).1;
-    let plan = s.random_plan(&mut Rng::new(case_seed), &b);
-    Some(s.run_inner(plan, Some(case_seed)).0)
+    let b = s.run_inner(Plan::none(), None, None).1;
+    let (plan, lie) = s.random_case(&mut Rng::new(case_seed), &b);
+    Some(s.run_inner(plan, lie, Some(case_seed)).0)
+}
+
+/// `plan` and `lie` as the case part of `LEAKSAFE_CHECK_CASE` (see
+/// [`Report::case`]).
+pub(crate) fn case_code(plan: &Plan, lie: Option<Lie>) -> String {
+    let mut parts = Vec::new();
+    if let Some((op, k)) = plan.inject {
+        parts.push(format!("{op}:{k}"));
+    }
+    if let Some(g) = plan.forget {
+        parts.push(format!("forget:{}:{}", g.side, g.after));
+    }
+    if let Some(l) = lie {
+        parts.push(format!("lie:{}", l.name()));
+    }
+    if parts.is_empty() {
+        "clean".to_owned()
+    } else {
+        parts.join("+")
+    }
+}
+
+/// Parses the case part of [`Report::case`] back into a plan and a lie.
+///
+/// ```
+/// use leaksafe_check::{Lie, Op, Plan, Side, parse_case};
+///
+/// assert_eq!(parse_case("clean"), Some((Plan::none(), None)));
+/// assert_eq!(parse_case("Drop:3"), Some((Plan::inject(Op::Drop, 3), None)));
+/// assert_eq!(parse_case("forget:back:2"), Some((Plan::forget(Side::Back, 2), None)));
+/// assert_eq!(parse_case("lie:inverted"), Some((Plan::none(), Some(Lie::Inverted))));
+/// assert_eq!(parse_case("bogus"), None);
+/// ```
+pub fn parse_case(code: &str) -> Option<(Plan, Option<Lie>)> {
+    let mut plan = Plan::none();
+    let mut lie = None;
+    if code == "clean" {
+        return Some((plan, lie));
+    }
+    for part in code.split('+') {
+        let f: Vec<&str> = part.split(':').collect();
+        match f.as_slice() {
+            ["forget", side, n] => {
+                let side = match *side {
+                    "front" => Side::Front,
+                    "back" => Side::Back,
+                    _ => return None,
+                };
+                plan.forget = Some(Forget {
+                    side,
+                    after: n.parse().ok()?,
+                });
+            }
+            ["lie", name] => lie = Some(Lie::from_name(name)?),
+            [op, k] => {
+                let op = Op::ALL.into_iter().find(|o| o.to_string() == *op)?;
+                plan.inject = Some((op, k.parse().ok()?));
+            }
+            _ => return None,
+        }
+    }
+    Some((plan, lie))
 }

@@ -48,7 +48,7 @@ fn leaky_explore_vec() {
     assert_eq!(failures(&all), Vec::<String>::new());
     let t = Tally::of(&all);
     println!("vec: {t}");
-    assert_eq!(t.scenarios, 15, "{t}");
+    assert_eq!(t.scenarios, 23, "{t}");
     assert!(t.forgets > 20 && t.expected_leaks > 0, "{t}");
 }
 
@@ -98,6 +98,6 @@ fn leaky_explore_thread() {
     let t = Tally::of(&all);
     println!("thread: {t}");
     let pool = !cfg!(miri) || std::env::var_os("LEAKSAFE_POOL_LOCKED_QUEUES").is_some();
-    assert_eq!(t.scenarios, if pool { 7 } else { 3 }, "{t}");
+    assert_eq!(t.scenarios, if pool { 9 } else { 4 }, "{t}");
     assert!(t.forgets > 0 && t.panics_caught > 0, "{t}");
 }

@@ -135,6 +135,8 @@ pub struct Record {
     pub unexpected_leaks: usize,
     /// Why the check failed, if it did.
     pub failure: Option<String>,
+    /// The finding's class (`unsound`, `leak`, `contract`), if any.
+    pub class: Option<String>,
     /// For a random case: the harness call that replays exactly this run.
     pub replay: Option<String>,
     /// Not a run: the audit process itself failed (crashed, or could not start).
@@ -184,6 +186,14 @@ impl Row {
     fn cut_short(&self, cases: u64) -> bool {
         self.explored
             .is_some_and(|e| self.random < cases || e.explored < e.scenarios)
+    }
+
+    /// The most severe class among the failures (`-` when none).
+    fn class(&self) -> &str {
+        ["unsound", "leak", "contract"]
+            .into_iter()
+            .find(|c| self.failures.iter().any(|f| f.class.as_deref() == Some(*c)))
+            .unwrap_or("-")
     }
 
     /// Every check held, and something was actually checked.
@@ -325,6 +335,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                     "budget_ended": r.cut_short(args.cases),
                     "seconds": r.elapsed.as_secs_f64(),
                     "ok": r.ok(),
+                    "class": r.class(),
                     "failures_total": r.failures.len(),
                     // The first few: each carries its own replay; the rest
                     // are reproduced by the same command.
@@ -332,6 +343,7 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                         "scenario": f.scenario,
                         "point": f.point,
                         "reason": f.failure,
+                        "class": f.class,
                         "replay": f.replay,
                     })).collect::<Vec<_>>(),
                     "reproduce": if r.ok() { None } else { Some(repro(*t)) },
@@ -380,7 +392,13 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
                 );
             }
             for f in r.failures.iter().take(3) {
-                println!("{} {}, {}", s.bad("FAILED"), f.scenario, f.point);
+                println!(
+                    "{} {}, {} [{}]",
+                    s.bad("FAILED"),
+                    f.scenario,
+                    f.point,
+                    f.class.as_deref().unwrap_or("-")
+                );
                 println!(
                     "       {}",
                     f.failure.as_deref().unwrap_or("ledger check failed")
@@ -460,6 +478,7 @@ fn print_table(rows: &[(Target, Row)], cases: u64, s: &Style) {
         Column::new(["bad", "reads"], rows, n(|r| r.bad_reads)),
         Column::new(["leaks", "exp."], rows, n(|r| r.expected_leaks)),
         Column::new(["leaks", "unexp"], rows, n(|r| r.unexpected_leaks)),
+        Column::new(["", "class"], rows, |r| r.class().to_string()),
     ];
     let type_width = rows
         .iter()

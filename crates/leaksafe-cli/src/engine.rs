@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use leaksafe_check::{Report, Scenario, explore_each, run_random_each};
+use leaksafe_check::{Level, Report, Scenario, explore_each, run_random_each};
 
 use crate::audit::{Record, Target};
 
@@ -72,11 +72,17 @@ pub fn scenarios(target: Target) -> Vec<Scenario> {
 
 fn record(r: Report) -> Record {
     Record {
-        failure: (!r.ok()).then(|| r.outcome.to_string()),
+        // The audit holds leaksafe's own types to every class (leak-free,
+        // std's contracts); the class says how bad a failure is.
+        failure: (!r.ok_at(Level::Contract)).then(|| r.outcome.to_string()),
+        class: r.class.map(|c| c.name().to_string()),
         replay: r
             .seed
             .map(|seed| format!("leaksafe_check::replay({seed}, \"{}\")", r.scenario)),
-        point: r.plan.to_string(),
+        point: match r.lie {
+            Some(lie) => format!("{}, lie {}", r.plan, lie.name()),
+            None => r.plan.to_string(),
+        },
         panicked: r.panicked,
         forgot: r.forgot,
         double_drops: r.summary.double_drops,
@@ -145,6 +151,7 @@ pub fn worker(target: Target, seed: u64, cases: u64, millis: Option<u64>) -> Exi
             "expected_leaks": r.expected_leaks,
             "unexpected_leaks": r.unexpected_leaks,
             "failure": r.failure,
+            "class": r.class,
             "replay": r.replay,
         });
         let _ = writeln!(out, "{line}");
@@ -196,6 +203,7 @@ fn parse(line: &str) -> Option<Line> {
             expected_leaks: n("expected_leaks"),
             unexpected_leaks: n("unexpected_leaks"),
             failure: s("failure"),
+            class: s("class"),
             replay: s("replay"),
             process: false,
         },
@@ -352,6 +360,8 @@ fn crashed(failure: String, runs: usize, last: Option<String>) -> Record {
             None => "before any run completed".to_string(),
         },
         failure: Some(failure),
+        // A crash of the process is unsound.
+        class: Some("unsound".to_string()),
         process: true,
         ..Record::default()
     }

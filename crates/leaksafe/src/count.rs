@@ -91,9 +91,9 @@ mod ops {
     /// the crate).
     pub trait CountOps: Sized + 'static {
         /// The raw integer stored in the header.
-        type Int: Copy + Eq + Ord + core::fmt::Debug + 'static;
+        type Int: Copy + Eq + Ord + core::fmt::Debug + 'static + crate::rc_box::CountInt;
         /// The atomic integer of the same width (from `sync::shim`).
-        type Atomic: Send + Sync + 'static;
+        type Atomic: Send + Sync + 'static + crate::rc_box::CountCell;
 
         /// The largest value of `Int`.
         const MAX: Self::Int;

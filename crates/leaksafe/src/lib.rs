@@ -63,6 +63,9 @@ pub mod vec;
 
 pub use count::Count;
 
+#[cfg(all(doctest, feature = "std"))]
+mod compile_fail;
+
 /// The README's examples, run as doctests so they cannot go stale.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

@@ -13,28 +13,61 @@
 //!
 //! # Invariants of a pointer `*mut Inner<K, T>` produced here
 //! - It points to a live allocation from the global allocator with layout
-//!   [`inner_layout`]`(Layout::for_value(value))` — never zero-sized, because
-//!   the header is not.
+//!   [`inner_layout`]`(L)`, where `L` is the layout of the value it was
+//!   allocated for — never zero-sized, because the header is not.
 //! - `strong` and `weak` are initialized with the values the caller passed; the
-//!   value is fully initialized.
+//!   value is fully initialized (except inside `new_cyclic` before its closure
+//!   returns, and inside [`from_iter_exact`] before the last element is written).
+//! - **The offset marker.** Let `hs = size_of::<K>()` and `h = 2 * hs` (the
+//!   header). The value sits at `round_up(h, align)`. Either that is `h` and
+//!   the `hs` bytes before the value are the `weak` count, which is at least 1
+//!   while anyone can call `from_raw` (the raw pointer owns a strong or weak
+//!   reference), or it is larger and [`allocate_for_layout`] wrote two `K`s
+//!   into the padding: `0` right before the value (a value `weak` never has in
+//!   a live block) and `log2(align)` before that. For the real counts `hs` is
+//!   a power of two, so a padded block has `align >= 2h` and at least `h` bytes
+//!   of padding: both slots fit and are aligned for `K`. Nothing else writes
+//!   the padding (the value is only written at its own offset).
 //! - On a panic while writing the value (a `Clone` or an iterator), the guard
 //!   [`PartialSliceGuard`] drops the elements already written and frees the
 //!   block: nothing leaks and nothing is dropped twice.
 //!
-//! # Unsized values and raw pointers
-//! `from_raw` gets a pointer to the value and must find the header. Stable
-//! Rust has no `align_of_val_raw`, so [`data_offset`] calls `align_of_val` on a
-//! reference to the value. For a slice, `str` or `dyn Trait` this reads only
-//! the pointer's metadata (length or vtable). The caller must guarantee that
-//! the allocation is live (a strong or weak reference keeps it); the value
-//! itself may already be dropped for `Weak::from_raw` — the reference is never
-//! read through, which is what std did before `align_of_val_raw` existed.
-//! The same holds for [`value_layout_of`], used to free the block.
+//! # Never a reference to the value from a raw pointer
+//! `from_raw` (for `Rc`, `Arc` and both `Weak`s) gets a pointer to the value
+//! and must find the header. It may run inside the value's own `Drop` (std
+//! documents `Weak::from_raw` as valid after the value was dropped), where a
+//! protected `&mut T` is live: making a `&T` there is undefined behaviour under
+//! Stacked and Tree Borrows. So [`data_offset`] never makes one: with feature
+//! `nightly` it asks `align_of_val_raw`; on stable it reads the offset marker
+//! above — memory of the block's header and padding, never of the value.
+//!
+//! Freeing needs the value's layout. Every path that knows it passes it to
+//! [`deallocate_with`]: the partial-slice guard (`Layout::array`), the
+//! `new_cyclic` panic paths (`Layout::new::<T>()`), `try_unwrap`/`make_mut`
+//! (sized `T`), and the last strong reference, which computes the layout
+//! **before** dropping the value and frees with it when no `Weak` is left.
+//! Only a `Weak` that outlives the value has to compute it afterwards
+//! ([`deallocate`]): with feature `nightly` from the raw pointer
+//! (`size_of_val_raw`/`align_of_val_raw`); on stable from a `&T` to the
+//! dropped value, which is never read through and aliases nothing (the strong
+//! count is 0, so no `Rc`/`Arc` and no borrow of the value exists, and no
+//! `Drop` of it is running: the weak count cannot reach 0 during it, because
+//! the strong references' shared weak reference is released only afterwards).
+//! That `&T` is accepted by Stacked and Tree Borrows; Miri's
+//! `-Zmiri-recursive-validation` rejects it only for a `T` whose dropped state
+//! is not a valid `T` (one holding a `Box`). An uninitialised value never
+//! reaches that path: `new_cyclic`'s panic path frees with the known layout,
+//! and on stable leaks the block instead if the closure kept a clone of its
+//! `Weak` (freeing later would need the layout of an uninitialised `T`).
 use alloc::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::cell::Cell;
 use core::mem::{self, ManuallyDrop};
 use core::ptr::{self, NonNull};
+
+use crate::sync::shim::Ordering::Relaxed;
+use crate::sync::shim::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize};
 
 /// The heap block: two counts, then the value.
 #[repr(C)]
@@ -68,18 +101,117 @@ pub(crate) fn data_offset_align<K>(align: usize) -> usize {
     (header + align - 1) & !(align - 1)
 }
 
-/// The offset of the value behind `ptr` within its `Inner<K, T>`.
+/// A count cell (`Cell` of the integer for `Rc`, the atomic for `Arc`) that
+/// can also hold the small numbers of the offset marker (module docs).
+/// (`pub` in a private module: a bound of the sealed `CountOps`.)
+pub trait CountCell: Sized {
+    /// A cell holding `v`.
+    fn small(v: u8) -> Self;
+    /// Whether the cell holds 0 (a Relaxed load for atomics: the marker was
+    /// written before the block was shared, and a `weak` count read here is
+    /// only compared with 0, which it cannot be while the caller's reference
+    /// lives).
+    fn is_zero(&self) -> bool;
+    /// The value, truncated to `u32` (only marker values, at most 63, are read).
+    fn get_small(&self) -> u32;
+}
+
+/// The integers of the counts, for `CountCell for Cell<_>`.
+pub trait CountInt: Copy {
+    /// `v` as this integer.
+    fn from_u8(v: u8) -> Self;
+    /// Whether it is 0.
+    fn is_zero(self) -> bool;
+    /// Truncated to `u32`.
+    fn low_u32(self) -> u32;
+}
+
+impl<I: CountInt> CountCell for Cell<I> {
+    #[inline]
+    fn small(v: u8) -> Self {
+        Cell::new(I::from_u8(v))
+    }
+    #[inline]
+    fn is_zero(&self) -> bool {
+        self.get().is_zero()
+    }
+    #[inline]
+    fn get_small(&self) -> u32 {
+        self.get().low_u32()
+    }
+}
+
+macro_rules! count_cell {
+    ($($int:ty => $atomic:ty),* $(,)?) => {$(
+        impl CountInt for $int {
+            #[inline]
+            fn from_u8(v: u8) -> Self {
+                <$int>::from(v)
+            }
+            #[inline]
+            fn is_zero(self) -> bool {
+                self == 0
+            }
+            #[inline]
+            #[allow(clippy::cast_possible_truncation)]
+            fn low_u32(self) -> u32 {
+                self as u32
+            }
+        }
+        impl CountCell for $atomic {
+            #[inline]
+            fn small(v: u8) -> Self {
+                <$atomic>::new(<$int>::from(v))
+            }
+            #[inline]
+            fn is_zero(&self) -> bool {
+                self.load(Relaxed) == 0
+            }
+            #[inline]
+            #[allow(clippy::cast_possible_truncation)]
+            fn get_small(&self) -> u32 {
+                self.load(Relaxed) as u32
+            }
+        }
+    )*};
+}
+count_cell!(u8 => AtomicU8, u16 => AtomicU16, u32 => AtomicU32, u64 => AtomicU64, usize => AtomicUsize);
+
+/// The offset of the value behind `ptr` within its `Inner<K, T>`, without
+/// making a reference to the value (module docs, "Never a reference").
 ///
 /// # Safety
-/// `ptr` points to the `value` field of a live `Inner<K, T>` allocation (the
-/// value may have been dropped; only the metadata is read, see module docs).
+/// `ptr` points to the `value` field of a live `Inner<K, T>` allocation made
+/// here, with the provenance of the whole block (as `into_raw` returns it),
+/// and the caller owns a strong or weak reference to it (so `weak >= 1`). The
+/// value may be dropped, being dropped, or uninitialised.
 #[inline]
-pub(crate) unsafe fn data_offset<K, T: ?Sized>(ptr: *const T) -> usize {
-    // SAFETY: the caller guarantees `ptr` is non-null, aligned and inside a
-    // live allocation of at least `size_of_val` bytes; `align_of_val` reads
-    // only the metadata (a `Sized` alignment, a slice's element type, a vtable).
-    let align = unsafe { mem::align_of_val(&*ptr) };
-    data_offset_align::<K>(align)
+pub(crate) unsafe fn data_offset<K: CountCell, T: ?Sized>(ptr: *const T) -> usize {
+    #[cfg(feature = "nightly")]
+    {
+        // SAFETY: the metadata of `ptr` is that of a value in a live block (the
+        // caller); `align_of_val_raw` reads only the metadata.
+        data_offset_align::<K>(unsafe { mem::align_of_val_raw(ptr) })
+    }
+    #[cfg(not(feature = "nightly"))]
+    {
+        let hs = mem::size_of::<K>();
+        let value = ptr.cast::<u8>();
+        // SAFETY: the `hs` bytes before the value are, in a live block, either
+        // the `weak` count or the marker's zero slot, both an initialized `K`
+        // aligned for `K` (module docs, "The offset marker"); the block's
+        // provenance covers them. Only a shared reference to that `K` is made
+        // (interior-mutable: it asserts nothing about other accesses).
+        let last = unsafe { &*value.sub(hs).cast::<K>() };
+        if !last.is_zero() {
+            // The weak count: no padding, the value follows the header.
+            return 2 * hs;
+        }
+        // SAFETY: a zero there is the marker, so the block is padded and the
+        // slot before it holds `log2(align)` (module docs).
+        let shift = unsafe { &*value.sub(2 * hs).cast::<K>() }.get_small();
+        data_offset_align::<K>(1 << shift)
+    }
 }
 
 /// The header pointer of the allocation whose `value` field is at `ptr`.
@@ -87,7 +219,9 @@ pub(crate) unsafe fn data_offset<K, T: ?Sized>(ptr: *const T) -> usize {
 /// # Safety
 /// As [`data_offset`].
 #[inline]
-pub(crate) unsafe fn inner_from_value_ptr<K, T: ?Sized>(ptr: *const T) -> *mut Inner<K, T> {
+pub(crate) unsafe fn inner_from_value_ptr<K: CountCell, T: ?Sized>(
+    ptr: *const T,
+) -> *mut Inner<K, T> {
     // SAFETY: forwarded to the caller.
     let offset = unsafe { data_offset::<K, T>(ptr) };
     // SAFETY: the value lies `offset` bytes after the start of the same
@@ -96,30 +230,63 @@ pub(crate) unsafe fn inner_from_value_ptr<K, T: ?Sized>(ptr: *const T) -> *mut I
     unsafe { ptr.byte_sub(offset) as *mut Inner<K, T> }
 }
 
-/// The layout of the value in the allocation `inner`.
+/// The layout of the value behind `value`, from the pointer where the
+/// language allows it (module docs, "Never a reference").
 ///
 /// # Safety
-/// `inner` is a live allocation made here (the value may have been dropped;
-/// only the metadata is read, see module docs).
+/// `value` is the value field of a live block made here. Without feature
+/// `nightly`, the value must also be initialized or dropped (never
+/// uninitialised), no `&mut` to it may be live, and a `&T` to it must not be
+/// invalid for the aliasing model (true once the strong count is 0).
 #[inline]
-pub(crate) unsafe fn value_layout_of<K, T: ?Sized>(inner: *const Inner<K, T>) -> Layout {
-    // SAFETY: `inner` is live, so projecting to its field is in bounds and the
-    // reference is aligned and dereferenceable; `for_value` reads only metadata.
-    unsafe { Layout::for_value(&*ptr::addr_of!((*inner).value)) }
+pub(crate) unsafe fn value_layout_raw<T: ?Sized>(value: *const T) -> Layout {
+    #[cfg(feature = "nightly")]
+    {
+        // SAFETY: the metadata is a live value's (caller); these read only it.
+        // They describe a value that was allocated, so they form a valid layout.
+        unsafe {
+            Layout::from_size_align_unchecked(
+                mem::size_of_val_raw(value),
+                mem::align_of_val_raw(value),
+            )
+        }
+    }
+    #[cfg(not(feature = "nightly"))]
+    {
+        // SAFETY: the caller's contract: the reference is aligned,
+        // dereferenceable, aliases no live `&mut`, and `for_value` reads only
+        // the metadata.
+        unsafe { Layout::for_value(&*value) }
+    }
 }
 
-/// Frees the block without touching the counts or the value.
+/// Frees the block, whose value has layout `value_layout`, without touching
+/// the counts or the value.
 ///
 /// # Safety
-/// `inner` was allocated here and is not used again; the value was dropped or
-/// moved out.
+/// `inner` was allocated here for a value of layout `value_layout` and is not
+/// used again; the value was dropped, moved out or never written.
 #[inline]
-pub(crate) unsafe fn deallocate<K, T: ?Sized>(inner: *mut Inner<K, T>) {
-    // SAFETY: forwarded to the caller.
-    let layout = inner_layout::<K>(unsafe { value_layout_of(inner) });
+pub(crate) unsafe fn deallocate_with<K, T: ?Sized>(inner: *mut Inner<K, T>, value_layout: Layout) {
+    let layout = inner_layout::<K>(value_layout);
     // SAFETY: the block was allocated by the global allocator with this layout
     // (invariant 1); nothing else refers to it any more (caller).
     unsafe { dealloc(inner.cast::<u8>(), layout) }
+}
+
+/// Frees the block of a dropped value, computing its layout with
+/// [`value_layout_raw`].
+///
+/// # Safety
+/// As [`deallocate_with`] and [`value_layout_raw`]: the value was dropped or
+/// moved out (never left uninitialised).
+#[inline]
+pub(crate) unsafe fn deallocate<K, T: ?Sized>(inner: *mut Inner<K, T>) {
+    // SAFETY: the block is live; the projection makes no reference; the
+    // layout query is forwarded to the caller's contract.
+    let value_layout = unsafe { value_layout_raw(ptr::addr_of!((*inner).value)) };
+    // SAFETY: forwarded to the caller.
+    unsafe { deallocate_with(inner, value_layout) }
 }
 
 /// Allocates a block for a value of layout `value_layout` and writes the two
@@ -129,7 +296,7 @@ pub(crate) unsafe fn deallocate<K, T: ?Sized>(inner: *mut Inner<K, T>) {
 /// # Safety
 /// `mem_to_inner` returns a pointer to the same address whose metadata
 /// describes a value of layout `value_layout`.
-pub(crate) unsafe fn allocate_for_layout<K, T: ?Sized>(
+pub(crate) unsafe fn allocate_for_layout<K: CountCell, T: ?Sized>(
     value_layout: Layout,
     strong: K,
     weak: K,
@@ -142,6 +309,27 @@ pub(crate) unsafe fn allocate_for_layout<K, T: ?Sized>(
     if mem.is_null() {
         handle_alloc_error(layout);
     }
+    let hs = mem::size_of::<K>();
+    let offset = data_offset_align::<K>(value_layout.align());
+    if offset != 2 * hs {
+        // The offset marker (module docs). With the real counts the padding
+        // always holds both slots; only a model checker's larger atomics
+        // could make it too small.
+        assert!(
+            offset - 2 * hs >= 2 * hs && offset % mem::align_of::<K>() == 0,
+            "Rc/Arc: the padding cannot hold the offset marker"
+        );
+        // `align` is a power of two, so its log2 fits in a `u8`.
+        #[allow(clippy::cast_possible_truncation)]
+        let shift = value_layout.align().trailing_zeros() as u8;
+        // SAFETY: both slots lie in the padding between the header and the
+        // value (checked above), inside the fresh block, aligned for `K`
+        // (`offset` and `hs` are multiples of `align_of::<K>()`).
+        unsafe {
+            mem.add(offset - hs).cast::<K>().write(K::small(0));
+            mem.add(offset - 2 * hs).cast::<K>().write(K::small(shift));
+        }
+    }
     let inner = mem_to_inner(mem);
     // SAFETY: the block is fresh, aligned for `Inner<K, T>` and large enough;
     // the header fields are at the offsets of the repr(C) struct.
@@ -153,7 +341,11 @@ pub(crate) unsafe fn allocate_for_layout<K, T: ?Sized>(
 }
 
 /// Allocates a block for a sized value and moves it in.
-pub(crate) fn allocate_value<K, T>(strong: K, weak: K, value: T) -> NonNull<Inner<K, T>> {
+pub(crate) fn allocate_value<K: CountCell, T>(
+    strong: K,
+    weak: K,
+    value: T,
+) -> NonNull<Inner<K, T>> {
     // SAFETY: a thin cast of the memory is an `Inner<K, T>` of `Layout::new::<T>()`.
     let inner =
         unsafe { allocate_for_layout::<K, T>(Layout::new::<T>(), strong, weak, |m| m.cast()) };
@@ -164,13 +356,17 @@ pub(crate) fn allocate_value<K, T>(strong: K, weak: K, value: T) -> NonNull<Inne
 
 /// Allocates a block for a sized value that is not yet written (the
 /// `new_cyclic` path).
-pub(crate) fn allocate_uninit<K, T>(strong: K, weak: K) -> NonNull<Inner<K, T>> {
+pub(crate) fn allocate_uninit<K: CountCell, T>(strong: K, weak: K) -> NonNull<Inner<K, T>> {
     // SAFETY: as in `allocate_value`.
     unsafe { allocate_for_layout::<K, T>(Layout::new::<T>(), strong, weak, |m| m.cast()) }
 }
 
 /// Allocates a block for `[T; len]` with the value uninitialized.
-pub(crate) fn allocate_for_slice<K, T>(len: usize, strong: K, weak: K) -> NonNull<Inner<K, [T]>> {
+pub(crate) fn allocate_for_slice<K: CountCell, T>(
+    len: usize,
+    strong: K,
+    weak: K,
+) -> NonNull<Inner<K, [T]>> {
     let value = Layout::array::<T>(len).expect("Rc/Arc slice size overflows isize::MAX");
     // SAFETY: the fat pointer built from `m` has the same address and length
     // `len`, matching the layout.
@@ -191,25 +387,28 @@ fn slice_elems<K, T>(inner: NonNull<Inner<K, [T]>>) -> *mut T {
 
 /// Frees a slice block whose first `written` elements were written, dropping
 /// them, if the filling code panics.
-struct PartialSliceGuard<K, T> {
+struct PartialSliceGuard<K: CountCell, T> {
     inner: NonNull<Inner<K, [T]>>,
     written: usize,
 }
 
-impl<K, T> Drop for PartialSliceGuard<K, T> {
+impl<K: CountCell, T> Drop for PartialSliceGuard<K, T> {
     fn drop(&mut self) {
         let elems = slice_elems(self.inner);
         // SAFETY: exactly the first `written` elements were initialized and are
         // dropped once here; the counts were written by `allocate_for_layout`
         // and are dropped with the header (they may own nothing, but run their
         // drop for form); the block is then freed with the layout it was
-        // allocated with (its metadata is still the full length).
+        // allocated with (`Layout::array` of the full length, which
+        // `allocate_for_slice` checked), never one computed from the
+        // partly uninitialised slice.
         unsafe {
             ptr::drop_in_place(ptr::slice_from_raw_parts_mut(elems, self.written));
             let inner = self.inner.as_ptr();
             ptr::drop_in_place(ptr::addr_of_mut!((*inner).strong));
             ptr::drop_in_place(ptr::addr_of_mut!((*inner).weak));
-            deallocate(inner);
+            let len = ptr::addr_of!((*inner).value).len();
+            deallocate_with(inner, Layout::array::<T>(len).unwrap_unchecked());
         }
     }
 }
@@ -221,7 +420,7 @@ impl<K, T> Drop for PartialSliceGuard<K, T> {
 /// # Panics
 /// If the iterator yields fewer than `len` elements (it is a bug of the
 /// caller); extra elements are not taken.
-pub(crate) fn from_iter_exact<K, T>(
+pub(crate) fn from_iter_exact<K: CountCell, T>(
     iter: impl Iterator<Item = T>,
     len: usize,
     strong: K,
@@ -245,7 +444,11 @@ pub(crate) fn from_iter_exact<K, T>(
 }
 
 /// A block holding a bitwise copy of `src`.
-pub(crate) fn from_slice_copy<K, T: Copy>(src: &[T], strong: K, weak: K) -> NonNull<Inner<K, [T]>> {
+pub(crate) fn from_slice_copy<K: CountCell, T: Copy>(
+    src: &[T],
+    strong: K,
+    weak: K,
+) -> NonNull<Inner<K, [T]>> {
     let inner = allocate_for_slice::<K, T>(src.len(), strong, weak);
     // SAFETY: the destination has room for `src.len()` elements and is a fresh
     // allocation, so the ranges do not overlap; `T: Copy`.
@@ -255,7 +458,7 @@ pub(crate) fn from_slice_copy<K, T: Copy>(src: &[T], strong: K, weak: K) -> NonN
 
 /// A block holding the elements of `v`, moved (the vector's buffer is freed,
 /// its elements are not dropped).
-pub(crate) fn from_vec<K, T>(v: Vec<T>, strong: K, weak: K) -> NonNull<Inner<K, [T]>> {
+pub(crate) fn from_vec<K: CountCell, T>(v: Vec<T>, strong: K, weak: K) -> NonNull<Inner<K, [T]>> {
     let mut v = ManuallyDrop::new(v);
     let len = v.len();
     let inner = allocate_for_slice::<K, T>(len, strong, weak);
@@ -273,7 +476,11 @@ pub(crate) fn from_vec<K, T>(v: Vec<T>, strong: K, weak: K) -> NonNull<Inner<K, 
 /// A block holding the value of `b`, moved bitwise (works for any `T:
 /// ?Sized`, including `dyn Trait`); the box's memory is freed without
 /// dropping the value.
-pub(crate) fn from_box<K, T: ?Sized>(b: Box<T>, strong: K, weak: K) -> NonNull<Inner<K, T>> {
+pub(crate) fn from_box<K: CountCell, T: ?Sized>(
+    b: Box<T>,
+    strong: K,
+    weak: K,
+) -> NonNull<Inner<K, T>> {
     let value_layout = Layout::for_value::<T>(&b);
     let src = Box::into_raw(b);
     // SAFETY: the pointer built from `m` carries the metadata of `src`, so it

@@ -273,3 +273,56 @@ macro_rules! impl_shared_traits {
 }
 
 pub(crate) use impl_shared_traits;
+
+/// `Drop` for `$Ty<T, C>` (an `Rc`, `Arc` or one of their `Weak`s), calling
+/// its inherent `release`, and — with feature `nightly` — std's unsized
+/// coercions for it.
+///
+/// With `nightly` the `Drop` is `unsafe impl<#[may_dangle] T>`, as std's: the
+/// drop check then lets `T` hold references that dangle by the time the
+/// pointer is dropped, because `release` never reads the value — it drops it
+/// (the `PhantomData` of the block tells the drop check that a `T` is owned
+/// and dropped) and otherwise touches only the counts and, through the raw
+/// layout queries (`rc_box::value_layout_raw`), the value's metadata. Without
+/// `nightly` the attribute does not exist and the drop check is stricter than
+/// std's (the type docs say what error that gives and how to fix it).
+macro_rules! impl_drop {
+    ($Ty:ident) => {
+        #[cfg(not(feature = "nightly"))]
+        impl<T: ?Sized, C: $crate::count::Count> Drop for $Ty<T, C> {
+            #[inline]
+            fn drop(&mut self) {
+                self.release()
+            }
+        }
+
+        // SAFETY: `release` never accesses a `T` other than by dropping it
+        // in place (see the macro's docs): that is what `#[may_dangle]`
+        // requires, together with the `PhantomData` owning a `T`.
+        #[cfg(feature = "nightly")]
+        unsafe impl<#[may_dangle] T: ?Sized, C: $crate::count::Count> Drop for $Ty<T, C> {
+            #[inline]
+            fn drop(&mut self) {
+                self.release()
+            }
+        }
+
+        /// `$Ty<T, C>` coerces to `$Ty<U, C>` when `T: Unsize<U>` (for example
+        /// to `$Ty<dyn Trait, C>`), as std's (feature `nightly`).
+        #[cfg(feature = "nightly")]
+        impl<T: ?Sized + ::core::marker::Unsize<U>, U: ?Sized, C: $crate::count::Count>
+            ::core::ops::CoerceUnsized<$Ty<U, C>> for $Ty<T, C>
+        {
+        }
+
+        /// Methods taking `self: $Ty<Self>` can be called on `dyn Trait`
+        /// (feature `nightly`).
+        #[cfg(feature = "nightly")]
+        impl<T: ?Sized + ::core::marker::Unsize<U>, U: ?Sized, C: $crate::count::Count>
+            ::core::ops::DispatchFromDyn<$Ty<U, C>> for $Ty<T, C>
+        {
+        }
+    };
+}
+
+pub(crate) use impl_drop;

@@ -220,7 +220,7 @@ macro_rules! per_count {
                 let p = Arc::into_raw(a.clone());
                 assert_eq!(p, Arc::as_ptr(&a));
                 // SAFETY: `p` came from `into_raw` of an `Arc<Tracked, C>`.
-                let b = unsafe { Arc::<Tracked, C>::from_raw(p) };
+                let b = unsafe { Arc::<Tracked, C>::from_raw_counted(p) };
                 assert!(Arc::ptr_eq(&a, &b));
                 drop((a, b));
                 ledger.assert_all_dropped();
@@ -228,7 +228,7 @@ macro_rules! per_count {
                 let s: Arc<str, C> = Arc::from("hello");
                 let p = Arc::into_raw(s);
                 // SAFETY: `p` came from `into_raw` of an `Arc<str, C>`.
-                let s = unsafe { Arc::<str, C>::from_raw(p) };
+                let s = unsafe { Arc::<str, C>::from_raw_counted(p) };
                 assert_eq!(&*s, "hello");
             }
 
@@ -239,7 +239,7 @@ macro_rules! per_count {
                 let p = Weak::into_raw(w);
                 assert_eq!(p, Arc::as_ptr(&a));
                 // SAFETY: `p` came from `Weak::into_raw` of a `Weak<u32, C>`.
-                let w = unsafe { Weak::<u32, C>::from_raw(p) };
+                let w = unsafe { Weak::<u32, C>::from_raw_counted(p) };
                 assert_eq!(*w.upgrade().unwrap(), 6);
                 assert_eq!(w.as_ptr(), Arc::as_ptr(&a));
             }
@@ -268,7 +268,7 @@ macro_rules! per_count {
                 let dangling: Weak<u8, C> = Weak::new_counted();
                 let p = Weak::into_raw(dangling);
                 // SAFETY: `p` came from `Weak::into_raw`.
-                let back = unsafe { Weak::<u8, C>::from_raw(p) };
+                let back = unsafe { Weak::<u8, C>::from_raw_counted(p) };
                 assert!(back.upgrade().is_none());
             }
 
@@ -302,7 +302,7 @@ macro_rules! per_count {
                 assert_eq!(w.upgrade().unwrap().len(), 2);
                 let p = Arc::into_raw(it);
                 // SAFETY: `p` came from `into_raw` of an `Arc<[Tracked], C>`.
-                let it = unsafe { Arc::<[Tracked], C>::from_raw(p) };
+                let it = unsafe { Arc::<[Tracked], C>::from_raw_counted(p) };
                 drop((s, v, it));
                 assert!(w.upgrade().is_none());
                 ledger.assert_all_dropped();
@@ -323,7 +323,7 @@ macro_rules! per_count {
                 let wd = Arc::downgrade(&d);
                 let p = Arc::into_raw(d);
                 // SAFETY: `p` came from `into_raw` of this same type.
-                let d = unsafe { Arc::<dyn Any + Send + Sync, C>::from_raw(p) };
+                let d = unsafe { Arc::<dyn Any + Send + Sync, C>::from_raw_counted(p) };
                 drop(d);
                 assert!(wd.upgrade().is_none());
                 ledger.assert_all_dropped();
@@ -671,7 +671,7 @@ fn u16_holds_full_range_under_threads() {
     // from raw pointers is not possible, so use increment/decrement API).
     for _ in 0..65534 {
         // SAFETY: each call releases one of the references forgotten above.
-        unsafe { Arc::<Tracked, u16>::decrement_strong_count(Arc::as_ptr(&a)) };
+        unsafe { Arc::<Tracked, u16>::decrement_strong_count_counted(Arc::as_ptr(&a)) };
     }
     assert_eq!(Arc::strong_count(&a), 1);
     drop(a);
@@ -684,12 +684,12 @@ fn increment_decrement_strong_count() {
     let a: Arc<Tracked, u8> = Arc::new_counted(ledger.track(0));
     let p = Arc::into_raw(a);
     // SAFETY: `p` came from `into_raw` and its reference is still held.
-    unsafe { Arc::<Tracked, u8>::increment_strong_count(p) };
+    unsafe { Arc::<Tracked, u8>::increment_strong_count_counted(p) };
     // SAFETY: as above; two references are now held through `p`.
-    let a = unsafe { Arc::<Tracked, u8>::from_raw(p) };
+    let a = unsafe { Arc::<Tracked, u8>::from_raw_counted(p) };
     assert_eq!(Arc::strong_count(&a), 2);
     // SAFETY: releases the reference added by `increment_strong_count`.
-    unsafe { Arc::<Tracked, u8>::decrement_strong_count(p) };
+    unsafe { Arc::<Tracked, u8>::decrement_strong_count_counted(p) };
     assert_eq!(Arc::strong_count(&a), 1);
     drop(a);
     ledger.assert_all_dropped();

@@ -262,3 +262,106 @@ fn joiner_sees_result_and_is_woken() {
         task.join().unwrap();
     });
 }
+
+/// The join's waiting protocol (issue 16 §3): the queue entry's taker and
+/// the joiner race to claim a task; exactly one runs the closure; if the
+/// joiner loses, it *blocks* (`Sleep::block`, no work taken) and is woken
+/// by the finish; the record is freed exactly once, by whichever of the
+/// finish / stale-entry release / join comes last; and the runner's writes
+/// are visible to the joiner.
+#[test]
+fn claim_inline_or_block_runs_once_and_frees_once() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            TaskState::new(),
+            AtomicUsize::new(0), // runs of the closure
+            AtomicUsize::new(0), // frees
+            UnsafeCell::new(None::<usize>),
+        ));
+        let s2 = Arc::clone(&shared);
+        // The thread that takes the queue entry (`job::execute`).
+        let taker = thread::spawn(move || {
+            let (sleep, state, runs, frees, result) = &*s2;
+            if state.claim() {
+                runs.fetch_add(1, Ordering::Relaxed);
+                // SAFETY: written once, before `finish` publishes it.
+                result.with_mut(|p| unsafe { *p = Some(7) });
+                match state.finish() {
+                    Finished::HandleGone => {
+                        frees.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Finished::WakeJoiner => sleep.notify_all(),
+                    Finished::HandleAlive => {}
+                }
+            } else if state.release_queue() {
+                // Stale entry, and the joiner already let go.
+                frees.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        // The joiner (`PoolHandle::join`).
+        let (sleep, state, runs, frees, result) = &*shared;
+        let got = if state.claim() {
+            runs.fetch_add(1, Ordering::Relaxed);
+            if state.finish_inline() {
+                frees.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(7)
+        } else {
+            while !state.is_done() {
+                state.arm();
+                sleep.block(|| state.is_done());
+            }
+            // SAFETY: DONE was seen with Acquire; the task no longer writes.
+            let got = result.with(|p| unsafe { *p });
+            frees.fetch_add(1, Ordering::Relaxed);
+            got
+        };
+        assert_eq!(got, Some(7));
+        taker.join().unwrap();
+        assert_eq!(runs.load(Ordering::Relaxed), 1);
+        assert_eq!(frees.load(Ordering::Relaxed), 1);
+    });
+}
+
+/// A blocked joiner does not swallow a wake-up meant for a thread looking
+/// for work: `new_work`'s `notify_one` reaches the idle worker, not the
+/// joiner blocked on its latch (a loom deadlock otherwise).
+#[test]
+fn blocked_joiner_does_not_take_new_work_wake_ups() {
+    loom::model(|| {
+        let shared = Arc::new((Sleep::new(), TaskState::new(), Queue(AtomicUsize::new(0))));
+        let s2 = Arc::clone(&shared);
+        // An idle worker: waits for one job, runs it (it finishes the task).
+        let worker = thread::spawn(move || {
+            let (sleep, state, queue) = &*s2;
+            let ran = std::cell::Cell::new(false);
+            sleep.wait_until(
+                &|| ran.get(),
+                &mut || {
+                    if queue.try_take() {
+                        if state.finish() == Finished::WakeJoiner {
+                            sleep.notify_all();
+                        }
+                        ran.set(true);
+                        true
+                    } else {
+                        false
+                    }
+                },
+                &|| queue.has_work(),
+                &|| {},
+            );
+        });
+        let (sleep, state, queue) = &*shared;
+        // The task was claimed by a thief already (so the joiner blocks),
+        // and its remaining work is queued now.
+        assert!(state.claim());
+        queue.push(sleep);
+        while !state.is_done() {
+            state.arm();
+            sleep.block(|| state.is_done());
+        }
+        worker.join().unwrap();
+    });
+}

@@ -4,9 +4,11 @@
 //! `Arc`, `Condvar` come from the `sync::shim`, and the scope spawns
 //! loom threads (`thread::scope::native`). So this checks the real protocol,
 //! not a copy: the last thread's decrement and notify vs the owner starting to
-//! wait, the two sides of a packet racing to drop an unjoined result, and
-//! nested spawns. Data the threads write is a `loom::cell::UnsafeCell`, so a
-//! missing happens-before edge between a thread and `scope` returning is a
+//! wait, the two sides of a packet racing to drop an unjoined result, nested
+//! spawns, and the end of the scope dropping results that hold handles (one
+//! of whose `Drop` spawns a thread that joins through another packet). Data
+//! the threads write is a `loom::cell::UnsafeCell`, so a missing
+//! happens-before edge between a thread and `scope` returning is a
 //! reported causality violation. (The packet's own result slot is a
 //! `core::cell::UnsafeCell`, which loom does not track; its accesses are ordered
 //! by the same atomics that are explored here.)
@@ -162,5 +164,61 @@ fn forgotten_result_whose_drop_spawns() {
         });
         // SAFETY: the scope waited for the thread spawned by the drop.
         assert_eq!(cell.with(|p| unsafe { *p }), 5);
+    });
+}
+
+/// A forgotten result holding the scope and another thread's handle; its
+/// `Drop` spawns a thread that joins through that handle, while the owner
+/// goes on dropping the other doomed result (`Scope::finish`, invariant 6).
+/// The join must get the defined answer, the second result must be dropped
+/// once, and the scope must wait for the joining thread.
+struct JoinOnDrop<'scope, 'env> {
+    s: &'scope leaksafe::thread::Scope<'scope, 'env>,
+    h: Option<leaksafe::thread::ScopedJoinHandle<'scope, CountDrop<'env>>>,
+    cell: &'env UnsafeCell<u32>,
+}
+impl Drop for JoinOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        let (h, cell) = (self.h.take().unwrap(), self.cell);
+        drop(self.s.spawn(move || {
+            let e = h.join().err().unwrap();
+            let dropped = e.downcast_ref() == Some(&leaksafe::thread::SCOPE_DROPPED_RESULT);
+            // SAFETY: only this thread writes `cell` before `scope` returns.
+            cell.with_mut(|p| unsafe { *p = if dropped { 1 } else { 2 } });
+        }));
+    }
+}
+
+#[test]
+fn forgotten_result_whose_drop_joins_through_another_packet() {
+    loom::model(|| {
+        let cell = UnsafeCell::new(0u32);
+        let drops = AtomicUsize::new(0);
+        scope(|s| {
+            let hb = s.spawn(|| CountDrop(&drops));
+            let c = &cell;
+            mem::forget(s.spawn(move || JoinOnDrop {
+                s,
+                h: Some(hb),
+                cell: c,
+            }));
+        });
+        assert_eq!(drops.load(Relaxed), 1);
+        // SAFETY: the scope waited for the joining thread.
+        assert_eq!(cell.with(|p| unsafe { *p }), 1);
+    });
+}
+
+/// A forgotten result holding a live handle: dropping it (in `finish`)
+/// releases the other packet, whose result `finish` took in the same round.
+#[test]
+fn forgotten_result_holding_a_handle() {
+    loom::model(|| {
+        let drops = AtomicUsize::new(0);
+        scope(|s| {
+            let hb = s.spawn(|| CountDrop(&drops));
+            mem::forget(s.spawn(move || hb));
+        });
+        assert_eq!(drops.load(Relaxed), 1);
     });
 }

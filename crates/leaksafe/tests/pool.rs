@@ -289,8 +289,8 @@ fn panic_then_reuse() {
         assert_eq!(panic_message(&*r.0.unwrap_err()), "joined");
         assert_eq!(r.1, 5);
 
-        // An unjoined panic (handle dropped, guard dropped) makes scope panic
-        // after every task finished.
+        // An unjoined panic (handle dropped, guard dropped) makes scope
+        // re-raise the task's own payload after every task finished.
         let finished = AtomicUsize::new(0);
         let r = catch_unwind(AssertUnwindSafe(|| {
             pool.scope(|s| {
@@ -308,10 +308,12 @@ fn panic_then_reuse() {
                 }
             })
         }));
-        assert_eq!(
-            panic_message(&*r.unwrap_err()),
-            "a scoped pool task panicked"
-        );
+        let want = if round % 2 == 0 {
+            "dropped handle"
+        } else {
+            "dropped guard"
+        };
+        assert_eq!(panic_message(&*r.unwrap_err()), want);
         assert_eq!(finished.load(Ordering::Relaxed), 4);
     }
     let v: Vec<usize> = pool.scope(|s| {
@@ -726,4 +728,54 @@ fn map_chunks_nests() {
             .unwrap()
     });
     assert_eq!(in_task, SMALL.div_ceil(7));
+}
+
+/// A payload of a type of the user's own.
+#[derive(Debug, PartialEq)]
+struct MyPanic(u32);
+
+/// Unjoined task panics: `scope` re-raises the original payload (of the
+/// first to reach the scope), after every task finished, and drops the
+/// others; for a handle dropped before the task ended, dropped after, a
+/// guard dropped, and a task run inline by the guard's drop.
+#[test]
+fn scope_reraises_an_unjoined_tasks_own_payload() {
+    let _g = shared();
+    for threads in [1, 2] {
+        let pool = ThreadPool::new(threads);
+        for case in 0..4 {
+            let finished = AtomicUsize::new(0);
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                pool.scope(|s| {
+                    let finished = &finished;
+                    let boom = move || -> () { std::panic::panic_any(MyPanic(case)) };
+                    match case {
+                        0 => drop(s.spawn(boom)),
+                        1 => {
+                            let h = s.spawn(boom);
+                            while !h.is_finished() {
+                                std::thread::yield_now();
+                            }
+                            drop(h);
+                        }
+                        2 => drop(s.spawn_guard(boom)),
+                        _ => {
+                            // A second unjoined panic: its payload is dropped.
+                            drop(s.spawn_guard(boom));
+                            drop(s.spawn_guard(|| -> () { std::panic::panic_any(MyPanic(99)) }));
+                        }
+                    }
+                    for _ in 0..4 {
+                        s.spawn(move || {
+                            std::thread::yield_now();
+                            finished.fetch_add(1, Ordering::Relaxed)
+                        });
+                    }
+                })
+            }));
+            let payload = r.expect_err("an unjoined panic surfaces");
+            assert_eq!(payload.downcast_ref::<MyPanic>(), Some(&MyPanic(case)));
+            assert_eq!(finished.load(Ordering::Relaxed), 4);
+        }
+    }
 }

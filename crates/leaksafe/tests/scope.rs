@@ -673,3 +673,288 @@ fn builder_panic_before_spawn_leaves_scope_consistent() {
     });
     assert!(r, "std accepted a thread name with a NUL byte");
 }
+
+// ------------------------- handles and guards inside forgotten results (#16)
+
+/// A forgotten result holds a live handle to another thread's packet.
+#[test]
+fn forgotten_result_holding_a_handle() {
+    scope(|s| {
+        let hb = s.spawn(|| vec![7u8; 64]);
+        let ha = s.spawn(move || hb);
+        mem::forget(ha);
+    });
+}
+
+/// A forgotten result holds a live guard; dropping it joins through the
+/// other thread's packet.
+#[test]
+fn forgotten_result_holding_a_guard() {
+    scope(|s| {
+        let gb = s.spawn_guard(|| vec![7u8; 64]);
+        let ha = s.spawn(move || gb);
+        mem::forget(ha);
+    });
+}
+
+/// A result holding the scope and a handle; its `Drop` spawns a thread that
+/// joins through the handle.
+struct JoinOnDrop<'scope, 'env> {
+    s: &'scope Scope<'scope, 'env>,
+    h: Option<leaksafe::thread::ScopedJoinHandle<'scope, Vec<u8>>>,
+    seen: &'env Mutex<Vec<Result<usize, String>>>,
+}
+impl Drop for JoinOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        let h = self.h.take().unwrap();
+        let seen = self.seen;
+        self.s.spawn(move || {
+            let r = h.join().map(|v| v.len()).map_err(|e| panic_message(&*e));
+            seen.lock().unwrap().push(r);
+        });
+    }
+}
+
+#[test]
+fn forgotten_result_whose_drop_joins_through_another_packet() {
+    let seen = Mutex::new(Vec::new());
+    scope(|s| {
+        let hb = s.spawn(|| vec![7u8; 64]);
+        let seen = &seen;
+        let ha = s.spawn(move || JoinOnDrop {
+            s,
+            h: Some(hb),
+            seen,
+        });
+        mem::forget(ha);
+    });
+    // The thread spawned by the drop ran and joined before `scope` returned.
+    // `finish` took B's result before running A's drop, so the join gets the
+    // defined answer.
+    assert_eq!(
+        seen.into_inner().unwrap(),
+        [Err(leaksafe::thread::SCOPE_DROPPED_RESULT.to_string())]
+    );
+}
+
+/// A result holding a handle to a *newer* packet: A's thread spawns C and
+/// returns C's handle, and A's handle is forgotten.
+#[test]
+fn forgotten_result_holding_a_newer_handle() {
+    let ledger = Ledger::new();
+    scope(|s| {
+        let l = &ledger;
+        mem::forget(s.spawn(move || {
+            let hc = s.spawn(move || l.track(1));
+            (l.track(0), hc)
+        }));
+    });
+    ledger.assert_all_dropped();
+}
+
+/// A thread whose result is its own handle (handed to it through a shared
+/// slot), forgotten by nobody but never joined.
+#[test]
+fn result_holding_its_own_handle() {
+    type Slot<'scope> = Mutex<Option<leaksafe::thread::ScopedJoinHandle<'scope, Own<'scope>>>>;
+    #[allow(dead_code)] // held only to be dropped
+    struct Own<'scope>(Option<leaksafe::thread::ScopedJoinHandle<'scope, Own<'scope>>>);
+    let ledger = Ledger::new();
+    scope(|s| {
+        let slot: std::sync::Arc<Slot<'_>> = std::sync::Arc::new(Mutex::new(None));
+        let slot2 = slot.clone();
+        let t = ledger.track(0);
+        let h = s.spawn(move || {
+            let _t = t;
+            loop {
+                if let Some(h) = slot2.lock().unwrap().take() {
+                    return Own(Some(h));
+                }
+                yield_now();
+            }
+        });
+        *slot.lock().unwrap() = Some(h);
+    });
+    ledger.assert_all_dropped();
+}
+
+/// A chain: each result holds the handle of the previous thread; only the
+/// last handle is forgotten. Every result is dropped exactly once.
+#[test]
+fn forgotten_chain_of_handles_in_results() {
+    #[allow(dead_code)] // held only to be dropped
+    struct Link<'scope>(
+        leaksafe_check::Tracked,
+        Option<leaksafe::thread::ScopedJoinHandle<'scope, Link<'scope>>>,
+    );
+    const N: usize = if cfg!(miri) { 4 } else { 20 };
+    let ledger = Ledger::new();
+    scope(|s| {
+        let l = &ledger;
+        let mut prev = None;
+        for i in 0..N {
+            let before = prev.take();
+            prev = Some(s.spawn(move || Link(l.track(i), before)));
+        }
+        mem::forget(prev);
+    });
+    ledger.assert_sound();
+    ledger.assert_all_dropped();
+}
+
+/// A result holding a guard and a handle whose drops join on the owner
+/// thread, in the middle of the scope's reclaim: the join of a result the
+/// scope already took is `SCOPE_DROPPED_RESULT`, not a panic of the scope.
+#[test]
+fn guard_in_forgotten_result_joins_without_scope_panic() {
+    struct JoinNow<'scope>(
+        Option<leaksafe::thread::JoinGuard<'scope, u32>>,
+        Option<leaksafe::thread::ScopedJoinHandle<'scope, u32>>,
+        &'scope Mutex<Vec<String>>,
+    );
+    impl Drop for JoinNow<'_> {
+        fn drop(&mut self) {
+            let e = self.0.take().unwrap().join().unwrap_err();
+            self.2.lock().unwrap().push(panic_message(&*e));
+            let e = self.1.take().unwrap().join().unwrap_err();
+            self.2.lock().unwrap().push(panic_message(&*e));
+        }
+    }
+    let seen = Mutex::new(Vec::new());
+    scope(|s| {
+        let g = s.spawn_guard(|| 1);
+        let h = s.spawn(|| 2);
+        let seen = &seen;
+        mem::forget(s.spawn(move || JoinNow(Some(g), Some(h), seen)));
+    });
+    let want = leaksafe::thread::SCOPE_DROPPED_RESULT.to_string();
+    assert_eq!(seen.into_inner().unwrap(), [want.clone(), want]);
+}
+
+/// A panicked thread whose handle is inside a forgotten result: nobody saw
+/// the payload, so `scope` panics as for any unjoined panic.
+#[test]
+fn panicked_thread_with_handle_in_forgotten_result_makes_scope_panic() {
+    let msg = expect_panic(|| {
+        scope(|s| {
+            let hb = s.spawn(|| -> u32 { panic!("boom") });
+            mem::forget(s.spawn(move || hb));
+        })
+    });
+    assert_eq!(msg, "a scoped thread panicked");
+}
+
+/// Results whose `Drop` spawns threads that take handles to each other:
+/// every thread spawned while results are dropped is joined before `scope`
+/// returns, and writes borrowed data.
+#[test]
+fn reclaim_spawns_are_joined_before_scope_returns() {
+    struct Respawn<'scope, 'env> {
+        s: &'scope Scope<'scope, 'env>,
+        h: Option<leaksafe::thread::ScopedJoinHandle<'scope, u32>>,
+        count: &'env AtomicUsize,
+        depth: u32,
+    }
+    impl Drop for Respawn<'_, '_> {
+        fn drop(&mut self) {
+            let (s, count, depth) = (self.s, self.count, self.depth);
+            let h = self.h.take();
+            // A new thread joins the old handle (maybe after the scope took
+            // its result) and returns a new result with a handle of its own.
+            mem::forget(s.spawn(move || {
+                nap();
+                let _ = h.map(|h| h.join());
+                count.fetch_add(1, SeqCst);
+                (depth > 0).then(|| Respawn {
+                    s,
+                    h: Some(s.spawn(move || depth)),
+                    count,
+                    depth: depth - 1,
+                })
+            }));
+        }
+    }
+    let count = Box::new(AtomicUsize::new(0));
+    scope(|s| {
+        let count = &*count;
+        let h = s.spawn(|| 9);
+        mem::forget(s.spawn(move || Respawn {
+            s,
+            h: Some(h),
+            count,
+            depth: 2,
+        }));
+    });
+    assert_eq!(count.load(SeqCst), 3);
+    drop(count);
+}
+
+// ------------------------------------ `leaksafe::thread` ⊇ `std::thread`
+
+/// Ordinary `std::thread` code, with only `use leaksafe::thread;`: every
+/// stable item of `std::thread`, and `Builder` both unscoped and scoped.
+mod std_thread_superset {
+    use leaksafe::thread;
+    use std::time::Duration;
+
+    #[test]
+    fn free_items_and_types() {
+        let me: thread::Thread = thread::current();
+        let id: thread::ThreadId = me.id();
+        let h: thread::JoinHandle<thread::ThreadId> = thread::spawn(|| {
+            thread::yield_now();
+            thread::sleep(Duration::from_millis(1));
+            thread::park_timeout(Duration::from_millis(1));
+            assert!(!thread::panicking());
+            thread::current().id()
+        });
+        let r: thread::Result<thread::ThreadId> = h.join();
+        assert_ne!(r.unwrap(), id);
+        assert!(thread::available_parallelism().unwrap().get() >= 1);
+
+        // park/unpark through a `Thread`.
+        let parker = thread::spawn(thread::park);
+        parker.thread().unpark();
+        parker.join().unwrap();
+
+        thread_local!(static LOCAL: std::cell::Cell<u32> = const { std::cell::Cell::new(1) });
+        let key: &'static thread::LocalKey<std::cell::Cell<u32>> = &LOCAL;
+        let got: Result<u32, thread::AccessError> = key.try_with(|c| c.get());
+        assert_eq!(got.unwrap(), 1);
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn deprecated_items() {
+        thread::sleep_ms(0);
+        thread::park_timeout_ms(0);
+    }
+
+    #[test]
+    fn builder_both_ways() {
+        // Unscoped, as std: `io::Result<std::thread::JoinHandle<T>>`.
+        let b: thread::Builder = thread::Builder::new().name("un".into()).stack_size(1 << 20);
+        let h: std::io::Result<std::thread::JoinHandle<Option<String>>> =
+            b.spawn(|| thread::current().name().map(String::from));
+        assert_eq!(h.unwrap().join().unwrap().as_deref(), Some("un"));
+
+        // Scoped, as std: `spawn_scoped(s, f)` in `thread::scope`.
+        let mut v = vec![1, 2, 3];
+        let n = thread::scope(|s: &thread::Scope<'_, '_>| {
+            let h: thread::ScopedJoinHandle<'_, usize> = thread::Builder::new()
+                .name("scoped".into())
+                .spawn_scoped(s, || v.len())
+                .unwrap();
+            s.spawn(|| assert_eq!(v[0], 1));
+            h.join().unwrap()
+        });
+        v.push(n as i32);
+        assert_eq!(v, [1, 2, 3, 3]);
+
+        let x = 5;
+        let rx = &x;
+        // SAFETY: joined before `x` is dropped.
+        let h = unsafe { thread::Builder::new().spawn_unchecked(move || *rx * 2) }.unwrap();
+        assert_eq!(h.join().unwrap(), 10);
+    }
+}

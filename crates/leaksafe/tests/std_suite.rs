@@ -50,5 +50,7 @@ mod rc;
 mod sync;
 #[path = "std_suite/thread.rs"]
 mod thread;
+#[path = "std_suite/thread_integration.rs"]
+mod thread_integration;
 #[path = "std_suite/vec.rs"]
 mod vec;

@@ -1,6 +1,10 @@
 //! The std `Vec` API added for the drop-in work (issue 17 §1): each new
 //! method and conversion checked against std's behaviour, element drops
 //! counted with the ledger.
+//!
+//! It compares with std's newest `Vec` API (stable in 1.86 to 1.95), so it
+//! needs a toolchain that has it; the library itself keeps the crate's MSRV.
+#![allow(clippy::incompatible_msrv)]
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -269,4 +273,217 @@ fn auto_traits_match_std() {
     // `PhantomData<T>` too).
     unpin::<Vec<i32>>();
     unpin::<vec::IntoIter<i32>>();
+}
+
+/// Every stable inherent method of std 1.95's `Vec<T>`, named with std's
+/// exact signature (as a fn pointer where it is not generic, by a call where
+/// it is), and std's `const fn`s used in a `const fn`. The same body is
+/// compiled for std's `Vec` and for leaksafe's, so a missing method or a
+/// different signature is a compile error here.
+macro_rules! std_vec_signatures {
+    ($V:ident) => {
+        use std::collections::TryReserveError;
+        use std::mem::MaybeUninit;
+
+        type T = String;
+
+        pub const fn const_fns(v: &$V<T>, m: &mut $V<T>) -> (usize, usize, bool, *const T) {
+            let _: &[T] = v.as_slice();
+            let _: &mut [T] = m.as_mut_slice();
+            let _: *mut T = m.as_mut_ptr();
+            (v.len(), v.capacity(), v.is_empty(), v.as_ptr())
+        }
+
+        pub const NEW: fn() -> $V<T> = $V::new;
+
+        pub fn signatures() {
+            let _: fn() -> $V<T> = $V::new;
+            let _: fn(usize) -> $V<T> = $V::with_capacity;
+            let _: unsafe fn(*mut T, usize, usize) -> $V<T> = $V::from_raw_parts;
+            let _: fn($V<T>) -> (*mut T, usize, usize) = $V::into_raw_parts;
+            let _: fn(&$V<T>) -> usize = $V::capacity;
+            let _: fn(&mut $V<T>, usize) = $V::reserve;
+            let _: fn(&mut $V<T>, usize) = $V::reserve_exact;
+            let _: fn(&mut $V<T>, usize) -> Result<(), TryReserveError> = $V::try_reserve;
+            let _: fn(&mut $V<T>, usize) -> Result<(), TryReserveError> = $V::try_reserve_exact;
+            let _: fn(&mut $V<T>) = $V::shrink_to_fit;
+            let _: fn(&mut $V<T>, usize) = $V::shrink_to;
+            let _: fn($V<T>) -> Box<[T]> = $V::into_boxed_slice;
+            let _: fn(&mut $V<T>, usize) = $V::truncate;
+            let _: fn(&$V<T>) -> &[T] = $V::as_slice;
+            let _: fn(&mut $V<T>) -> &mut [T] = $V::as_mut_slice;
+            let _: fn(&$V<T>) -> *const T = $V::as_ptr;
+            let _: fn(&mut $V<T>) -> *mut T = $V::as_mut_ptr;
+            let _: unsafe fn(&mut $V<T>, usize) = $V::set_len;
+            let _: fn(&mut $V<T>, usize) -> T = $V::swap_remove;
+            let _: fn(&mut $V<T>, usize, T) = $V::insert;
+            let _: fn(&mut $V<T>, usize, T) -> &mut T = $V::insert_mut;
+            let _: fn(&mut $V<T>, usize) -> T = $V::remove;
+            let _: fn(&mut $V<T>, T) = $V::push;
+            let _: fn(&mut $V<T>, T) -> &mut T = $V::push_mut;
+            let _: fn(&mut $V<T>) -> Option<T> = $V::pop;
+            let _: fn(&mut $V<T>, &mut $V<T>) = $V::append;
+            let _: fn(&mut $V<T>) = $V::clear;
+            let _: fn(&$V<T>) -> usize = $V::len;
+            let _: fn(&$V<T>) -> bool = $V::is_empty;
+            let _: fn(&mut $V<T>, usize) -> $V<T> = $V::split_off;
+            let _: fn($V<T>) -> &'static mut [T] = $V::leak;
+            let _: fn(&mut $V<T>) -> &mut [MaybeUninit<T>] = $V::spare_capacity_mut;
+            let _: fn(&mut $V<T>, usize, T) = $V::resize;
+            let _: fn(&mut $V<T>, &[T]) = $V::extend_from_slice;
+            let _: fn($V<[T; 3]>) -> $V<T> = $V::into_flattened;
+            let _: fn(&mut $V<T>) = $V::dedup;
+
+            // The generic ones, called.
+            let mut v: $V<T> = $V::new();
+            v.retain(|_: &T| true);
+            v.retain_mut(|_: &mut T| true);
+            v.dedup_by_key(|x: &mut T| x.len());
+            v.dedup_by(|_: &mut T, _: &mut T| false);
+            let _: Option<T> = v.pop_if(|_: &mut T| true);
+            let _: std::vec::Vec<T> = v.drain(..).collect();
+            v.resize_with(2, T::new);
+            v.extend_from_within(..1);
+            let _: std::vec::Vec<T> = v.splice(0..1, [T::new()]).collect();
+            let _: std::vec::Vec<T> = v.extract_if(.., |_: &mut T| true).collect();
+        }
+    };
+}
+
+mod std_signatures {
+    use std::vec::Vec;
+    std_vec_signatures!(Vec);
+}
+
+mod leaksafe_signatures {
+    use leaksafe::vec::Vec;
+    std_vec_signatures!(Vec);
+}
+
+#[test]
+fn every_stable_std_method_with_std_signature() {
+    std_signatures::signatures();
+    leaksafe_signatures::signatures();
+    let (mut a, mut b) = (leaksafe_signatures::NEW(), Vec::new());
+    assert_eq!(leaksafe_signatures::const_fns(&a, &mut b).0, 0);
+    a.push(String::new());
+    let (mut c, mut d) = (std_signatures::NEW(), std::vec::Vec::new());
+    c.push(String::new());
+    assert_eq!(std_signatures::const_fns(&c, &mut d).0, 1);
+}
+
+/// Every stable trait impl std 1.95 has for or into its `Vec` (in `alloc`
+/// and `std`), checked as a bound, for std's `Vec` (with std's `Rc`/`Arc`)
+/// and for leaksafe's (with leaksafe's). Leaves out only `Write for
+/// Cursor<Vec<u8>>`, which the orphan rule reserves to std (see the `vec`
+/// module docs).
+macro_rules! std_vec_traits {
+    ($V:ident, $Drain:ty, $Rc:ty, $Arc:ty) => {
+        use std::borrow::{Borrow, BorrowMut, Cow};
+        use std::collections::{BinaryHeap, VecDeque};
+        use std::ffi::CString;
+        use std::fmt::Debug;
+        use std::hash::Hash;
+        use std::num::NonZero;
+        use std::ops::{Deref, DerefMut, Index, IndexMut, Range};
+        use std::panic::{RefUnwindSafe, UnwindSafe};
+
+        fn is<X>()
+        where
+            X: Deref<Target = [u8]> + DerefMut + Clone + Hash + Debug + Default,
+            X: Index<usize, Output = u8> + IndexMut<Range<usize>, Output = [u8]>,
+            X: FromIterator<u8> + IntoIterator<Item = u8> + Extend<u8> + for<'a> Extend<&'a u8>,
+            for<'a> &'a X: IntoIterator<Item = &'a u8>,
+            for<'a> &'a mut X: IntoIterator<Item = &'a mut u8>,
+            X: PartialEq + Eq + PartialOrd + Ord,
+            X: PartialEq<$V<u8>> + PartialEq<[u8]> + PartialEq<[u8; 2]>,
+            X: for<'a> PartialEq<&'a [u8]> + for<'a> PartialEq<&'a mut [u8]>,
+            X: for<'a> PartialEq<&'a [u8; 2]>,
+            [u8]: PartialEq<X>,
+            for<'a> &'a [u8]: PartialEq<X>,
+            for<'a> &'a mut [u8]: PartialEq<X>,
+            for<'a> Cow<'a, [u8]>: PartialEq<X>,
+            VecDeque<u8>: PartialEq<X>,
+            X: AsRef<X> + AsMut<X> + AsRef<[u8]> + AsMut<[u8]> + Borrow<[u8]> + BorrowMut<[u8]>,
+            X: for<'a> From<&'a [u8]> + for<'a> From<&'a mut [u8]>,
+            X: for<'a> From<&'a [u8; 2]> + for<'a> From<&'a mut [u8; 2]> + From<[u8; 2]>,
+            X: for<'a> From<Cow<'a, [u8]>> + From<Box<[u8]>> + for<'a> From<&'a str>,
+            X: From<String> + From<CString> + From<BinaryHeap<u8>> + From<VecDeque<u8>>,
+            Box<[u8]>: From<X>,
+            Box<[u8; 2]>: TryFrom<X>,
+            [u8; 2]: TryFrom<X>,
+            for<'a> Cow<'a, [u8]>: From<X>,
+            $Rc: From<X>,
+            $Arc: From<X>,
+            BinaryHeap<u8>: From<X>,
+            VecDeque<u8>: From<X>,
+            String: TryFrom<X>,
+            X: std::io::Write,
+            X: Send + Sync + Unpin + UnwindSafe + RefUnwindSafe,
+        {
+        }
+
+        fn borrowed<'a, X: 'a>()
+        where
+            Cow<'a, [u8]>: From<&'a X>,
+        {
+        }
+
+        fn iters<I, D>()
+        where
+            I: DoubleEndedIterator<Item = u8> + ExactSizeIterator + std::iter::FusedIterator,
+            I: Debug + Default + Clone + AsRef<[u8]> + Send + Sync + UnwindSafe + RefUnwindSafe,
+            D: DoubleEndedIterator<Item = u8> + ExactSizeIterator + std::iter::FusedIterator,
+            D: Debug + AsRef<[u8]> + Send + Sync,
+        {
+        }
+
+        pub fn traits() {
+            iters::<<$V<u8> as IntoIterator>::IntoIter, $Drain>();
+            let mut v: $V<u8> = $V::new();
+            let mut it = v.clone().into_iter();
+            let _: (&[u8], &mut [u8]) = (it.clone().as_slice(), it.as_mut_slice());
+            let mut d = v.drain(..);
+            let _: &[u8] = d.as_slice();
+            let _ = (d.next_back(), d.len(), format!("{d:?}"));
+            drop(d);
+            let s = v.splice(.., [1u8]);
+            let _ = format!("{s:?}");
+            let _: (Option<u8>, usize) = {
+                let mut s = s;
+                (s.next_back(), s.len())
+            };
+            let e = v.extract_if(.., |_| true);
+            let _ = format!("{e:?}");
+            is::<$V<u8>>();
+            borrowed::<$V<u8>>();
+            let _ = |v: $V<NonZero<u8>>| CString::from(v);
+        }
+    };
+}
+
+mod std_traits {
+    use std::vec::Vec;
+    std_vec_traits!(
+        Vec,
+        std::vec::Drain<'static, u8>,
+        std::rc::Rc<[u8]>,
+        std::sync::Arc<[u8]>
+    );
+}
+
+mod leaksafe_traits {
+    use leaksafe::vec::Vec;
+    std_vec_traits!(
+        Vec,
+        leaksafe::vec::Drain<'static, u8>,
+        leaksafe::rc::Rc<[u8]>,
+        leaksafe::sync::Arc<[u8]>
+    );
+}
+
+#[test]
+fn every_stable_std_trait_impl() {
+    std_traits::traits();
+    leaksafe_traits::traits();
 }

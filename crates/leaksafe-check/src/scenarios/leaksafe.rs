@@ -11,8 +11,8 @@ use leaksafe::thread::{PoolScope, ThreadPool};
 use super::rc::{RcLike, arc_scenarios, rc_scenarios};
 use super::thread::{guard_body, scope_bodies};
 use super::vec::{
-    VecExtractIf, VecLike, VecMore, VecSplice, extract_if_scenarios, more_scenarios,
-    splice_scenarios, vec_scenarios,
+    VecExtractIf, VecInsert, VecLike, VecMore, VecSplice, extract_if_scenarios, insert_scenarios,
+    more_scenarios, splice_scenarios, vec_scenarios,
 };
 use crate::{Check, Op, Proxy, Run, Scenario, Tracked};
 
@@ -56,6 +56,18 @@ impl VecLike for LVec {
     }
     fn into_iter_vec(self) -> Self::IntoIter {
         IntoIterator::into_iter(self)
+    }
+    fn clone_from_vec(&mut self, src: &Self) {
+        Clone::clone_from(self, src)
+    }
+}
+
+impl VecInsert for LVec {
+    fn insert(&mut self, index: usize, x: Tracked) {
+        LVec::insert(self, index, x)
+    }
+    fn insert_many(&mut self, index: usize, it: &mut dyn ExactSizeIterator<Item = Tracked>) {
+        self.splice(index..index, it);
     }
 }
 
@@ -241,6 +253,7 @@ pub fn library() -> Vec<Scenario> {
     v.extend(splice_scenarios::<LVec>("leaksafe::vec::Vec", "vec"));
     v.extend(extract_if_scenarios::<LVec>("leaksafe::vec::Vec", "vec"));
     v.extend(more_scenarios::<LVec>("leaksafe::vec::Vec", "vec"));
+    v.extend(insert_scenarios::<LVec>("leaksafe::vec::Vec", "vec"));
     rc_library!(v, rc_scenarios, LRc, "leaksafe::rc::Rc", "rc");
     rc_library!(v, arc_scenarios, LArc, "leaksafe::sync::Arc", "arc");
     for (target, borrow, moved, guard) in [
@@ -280,5 +293,6 @@ pub fn library() -> Vec<Scenario> {
         Proxy::None,
         pool_map_chunks,
     ));
+    v.extend(super::thread::leaksafe_nested_scenarios());
     v
 }

@@ -25,6 +25,10 @@ pub fn std_library() -> Vec<Scenario> {
         "std::vec::Vec",
         "vec",
     ));
+    v.extend(vec::insert_scenarios::<std::vec::Vec<crate::Tracked>>(
+        "std::vec::Vec",
+        "vec",
+    ));
     v.extend(rc::rc_scenarios::<std::rc::Rc<crate::Tracked>>(
         "std::rc::Rc",
         "rc",

@@ -10,14 +10,82 @@
 //! - in a clean run, the exact expected contents;
 //! - a forgotten proxy may leak only what it had not handed out yet
 //!   (declared with [`Ledger::expect_leaks`](crate::Ledger::expect_leaks));
-//!   anything else live at the end is an unexpected leak.
+//!   anything else live at the end is an unexpected leak;
+//! - after a forget, the container is reused: `push`, `extend`, `insert`
+//!   (with [`VecInsert`]) and a clear (`truncate(0)`);
+//! - around the container, in the scenario's stack frame, guard words
+//!   ([`Guarded`]): a write past an inline buffer (a container that trusted
+//!   a lying iterator) overwrites them and is reported as unsound. A write
+//!   past a heap buffer is out of the harness's sight: re-run the case under
+//!   Miri or AddressSanitizer ([`Report::rerun_commands`](crate::Report::rerun_commands)).
+//!
+//! Every iterator fed to the container (`extend`, `splice`, `insert_many`)
+//! is a [`Run::lying`] one, and the explorer runs each [`Lie`](crate::Lie).
+//!
+//! Classes: a dead or duplicated element is unsound (`Err`); elements out of
+//! order and wrong contents are contract findings; values lost are leaks (the
+//! ledger's unexpected leaks).
+//!
+//! Sweeps (`*_sweep`) run every size `0..=SWEEP` and every position in one
+//! scenario, so that a bug needing two elements after the insertion point,
+//! or a panic at the second of three elements, is reached.
 
 use std::ops::Range;
 
-use crate::{Check, Op, Proxy, Run, Scenario, Tracked};
+use crate::{Check, Class, Op, Proxy, Run, Scenario, Tracked};
 
 /// Elements per scenario (tiny under Miri).
 pub const N: usize = if cfg!(miri) { 6 } else { 8 };
+
+/// The largest size the sweeps try (every size `0..=SWEEP`, every position).
+pub const SWEEP: usize = if cfg!(miri) { 2 } else { 4 };
+
+const GUARD: u64 = 0x6ea2_d0f5_a11e_6ea2;
+
+/// A container between two runs of guard words, laid out in that order
+/// (`repr(C)`): a write past an inline buffer at the end of `V` lands in
+/// `back` (one past its start, in `front`), which [`intact`](Self::intact) sees.
+#[repr(C)]
+pub struct Guarded<V> {
+    front: [u64; 8],
+    /// The container.
+    pub v: V,
+    back: [u64; 32],
+}
+
+impl<V> Guarded<V> {
+    /// `v` between fresh guard words.
+    pub fn new(v: V) -> Self {
+        Guarded {
+            front: [GUARD; 8],
+            v,
+            back: [GUARD; 32],
+        }
+    }
+
+    /// Whether every guard word still holds its value.
+    pub fn intact(&self) -> bool {
+        // Volatile: the compiler may not assume the words are unchanged just
+        // because safe code never wrote them.
+        self.front
+            .iter()
+            .chain(&self.back)
+            // SAFETY: a reference to an initialized `u64` of `self`.
+            .all(|w| unsafe { std::ptr::read_volatile(w) } == GUARD)
+    }
+
+    /// Records an unsound finding in `r` if a guard word was overwritten.
+    pub fn check(&self, r: &Run) -> Check {
+        if !self.intact() {
+            r.note(
+                Class::Unsound,
+                "guard value overwritten: the container wrote past its own memory \
+                 (re-run this case under Miri or AddressSanitizer)",
+            );
+        }
+        Ok(())
+    }
+}
 
 /// The vector operations the scenarios use, over [`Tracked`] elements.
 ///
@@ -94,6 +162,22 @@ pub trait VecLike: Sized {
     fn drain(&mut self, r: Range<usize>) -> Self::Drain<'_>;
     /// `IntoIterator::into_iter`.
     fn into_iter_vec(self) -> Self::IntoIter;
+    /// `Clone::clone_from` (by default `*self = src.clone_vec()`; override it
+    /// if your type has its own).
+    fn clone_from_vec(&mut self, src: &Self) {
+        *self = src.clone_vec();
+    }
+}
+
+/// `insert` and an `insert_many`-style bulk insert, for vectors that have
+/// them (the scenarios sweep every index of every small size).
+pub trait VecInsert: VecLike {
+    /// `Vec::insert`.
+    fn insert(&mut self, index: usize, x: Tracked);
+    /// Inserts every item of `it` at `index`, in order (smallvec's
+    /// `insert_many`; `Vec::splice(index..index, it)`). `it` is a
+    /// [`Lying`](crate::Lying) iterator: its `size_hint` and `len` may lie.
+    fn insert_many(&mut self, index: usize, it: &mut dyn ExactSizeIterator<Item = Tracked>);
 }
 
 /// `Vec::splice`, for vectors that have it.
@@ -173,6 +257,18 @@ impl VecLike for Vec<Tracked> {
     fn into_iter_vec(self) -> Self::IntoIter {
         IntoIterator::into_iter(self)
     }
+    fn clone_from_vec(&mut self, src: &Self) {
+        Clone::clone_from(self, src)
+    }
+}
+
+impl VecInsert for Vec<Tracked> {
+    fn insert(&mut self, index: usize, x: Tracked) {
+        Vec::insert(self, index, x)
+    }
+    fn insert_many(&mut self, index: usize, it: &mut dyn ExactSizeIterator<Item = Tracked>) {
+        self.splice(index..index, it);
+    }
 }
 
 impl VecMore for Vec<Tracked> {
@@ -213,19 +309,40 @@ fn values<V: VecLike>(v: &V) -> Vec<usize> {
         .collect()
 }
 
-/// After the operation: still usable, still consistent.
+/// After the operation (or a forgotten proxy): still usable, still
+/// consistent: `push`, `extend`, then a clear.
 fn reuse<V: VecLike>(r: &Run, v: &mut V) -> Check {
+    let l = r.ledger();
     let before = v.as_slice().len();
-    v.push(r.ledger().track(1000));
-    r.ensure(v.as_slice().len() == before + 1, || {
+    v.push(l.track(1000));
+    r.ensure_contract(v.as_slice().len() == before + 1, || {
         "push after the operation did not grow the vector".into()
     })?;
+    r.check_alive(v.as_slice())?;
+    v.extend_iter(&mut r.lying([l.track(1001), l.track(1002)]));
+    r.ensure_contract(v.as_slice().len() == before + 3, || {
+        "extend after the operation did not grow the vector by 2".into()
+    })?;
+    r.check_alive(v.as_slice())?;
+    v.truncate(0);
+    r.ensure_contract(v.as_slice().is_empty(), || {
+        "clear after the operation left elements".into()
+    })?;
+    v.push(l.track(1003));
     r.check_alive(v.as_slice())
+}
+
+/// [`reuse`], then an `insert` at the front (forget-then-reuse of a vector
+/// that has `insert`).
+fn reuse_insert<V: VecInsert>(r: &Run, v: &mut V) -> Check {
+    v.insert(0, r.ledger().track(1004));
+    r.check_alive(v.as_slice())?;
+    reuse(r, v)
 }
 
 fn expect_values<V: VecLike>(r: &Run, v: &V, want: &[usize]) -> Check {
     let got = values(v);
-    r.ensure(got == want, || {
+    r.ensure_contract(got == want, || {
         format!("contents {got:?}, expected {want:?}")
     })
 }
@@ -334,20 +451,22 @@ pub fn dedup<V: VecLike>(r: &Run) -> Check {
 /// `extend` from a user iterator whose `next` can panic.
 pub fn extend<V: VecLike>(r: &Run) -> Check {
     let l = r.ledger();
-    let mut v: V = filled(r, 2);
+    let mut g = Guarded::new(filled::<V>(r, 2));
     let done = r.catch(|| {
-        let mut it = (0..N).map(|i| {
+        let mut it = r.lying((0..N).map(|i| {
             l.tick(Op::Next);
             l.track(10 + i)
-        });
-        v.extend_iter(&mut it)
+        }));
+        g.v.extend_iter(&mut it)
     });
-    r.check_ordered(v.as_slice())?;
+    g.check(r)?;
+    r.check_ordered(g.v.as_slice())?;
     if done.is_some() && r.plan().inject.is_none() {
         let want: Vec<usize> = (0..2).chain(10..10 + N).collect();
-        expect_values(r, &v, &want)?;
+        expect_values(r, &g.v, &want)?;
     }
-    reuse(r, &mut v)
+    reuse(r, &mut g.v)?;
+    g.check(r)
 }
 
 /// `extend_from_slice` (clones, which can panic).
@@ -394,10 +513,10 @@ pub fn splice<V: VecSplice>(r: &Run) -> Check {
     let mut v: V = filled(r, N);
     let (a, b) = (2, N - 2);
     let done = r.catch(|| {
-        let with = Box::new((0..3).map(move |i| {
+        let with = Box::new(r.lying((0..3).map(move |i| {
             l.tick(Op::Next);
             l.track(100 + i)
-        }));
+        })));
         r.consume_de(v.splice(a..b, with))
     });
     r.check_alive(v.as_slice())?;
@@ -486,6 +605,194 @@ pub fn extend_from_within<V: VecMore>(r: &Run) -> Check {
     reuse(r, &mut v)
 }
 
+/// `into_iter()`, one element taken from the front and one from the back,
+/// then the iterator dropped: its `Drop` drops the rest (a destructor that
+/// can panic: every element must still be dropped once, or leaked).
+pub fn into_iter_rest<V: VecLike>(r: &Run) -> Check {
+    let v: V = filled(r, N);
+    r.catch(|| {
+        let mut it = v.into_iter_vec();
+        let a = it.next();
+        let b = it.next_back();
+        drop((a, b));
+        drop(it);
+    });
+    Ok(())
+}
+
+/// `clone_from` into vectors shorter, as long as and longer than the
+/// source (clones and drops, which can panic, at every index).
+pub fn clone_from<V: VecLike>(r: &Run) -> Check {
+    let l = r.ledger();
+    let src: V = filled(r, SWEEP);
+    for n in [0, SWEEP, SWEEP + 2] {
+        let mut dst = V::new();
+        for i in 0..n {
+            dst.push(l.track(100 + i));
+        }
+        let done = r.catch(|| dst.clone_from_vec(&src));
+        r.check_alive(dst.as_slice())?;
+        r.check_ordered(src.as_slice())?;
+        if done.is_some() {
+            expect_values(r, &dst, &values(&src))?;
+        }
+        reuse(r, &mut dst)?;
+    }
+    Ok(())
+}
+
+/// `truncate` of every size `0..=SWEEP` to every length (drops that can
+/// panic at every position).
+pub fn truncate_sweep<V: VecLike>(r: &Run) -> Check {
+    for n in 0..=SWEEP {
+        for k in 0..=n {
+            let mut v: V = filled(r, n);
+            let done = r.catch(|| v.truncate(k));
+            r.check_ordered(v.as_slice())?;
+            if done.is_some() {
+                r.ensure_contract(v.as_slice().len() == k, || {
+                    format!("truncate({k}) of {n} left {}", v.as_slice().len())
+                })?;
+            }
+            reuse(r, &mut v)?;
+        }
+    }
+    Ok(())
+}
+
+/// `drain(a..b)` of every range of every size `0..=SWEEP`, one element
+/// taken (if any), then dropped (the drain's `Drop` drops the rest and
+/// moves the tail: start, middle and end ranges, empty and full).
+pub fn drain_sweep<V: VecLike>(r: &Run) -> Check {
+    for n in 0..=SWEEP {
+        for a in 0..=n {
+            for b in a..=n {
+                let mut v: V = filled(r, n);
+                let first = v.as_slice().first().map(Tracked::id);
+                let done = r.catch(|| {
+                    let mut d = v.drain(a..b);
+                    let x = d.next().map(|x| x.id());
+                    drop(d);
+                    x
+                });
+                r.check_ordered(v.as_slice())?;
+                if let Some(x) = done {
+                    r.ensure_contract(x == (a < b).then(|| first.unwrap_or(0) + a), || {
+                        format!("drain({a}..{b}) of {n} yielded the wrong element")
+                    })?;
+                    r.ensure_contract(v.as_slice().len() == n - (b - a), || {
+                        format!("drain({a}..{b}) of {n} left {}", v.as_slice().len())
+                    })?;
+                }
+                reuse(r, &mut v)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `extend` of every size `0..=SWEEP` by every count `0..=SWEEP` from a
+/// lying-capable iterator whose `next` can panic; guard words around the
+/// vector catch a write past an inline buffer.
+pub fn extend_sweep<V: VecLike>(r: &Run) -> Check {
+    let l = r.ledger();
+    for n in 0..=SWEEP {
+        for m in 0..=SWEEP {
+            let mut g = Guarded::new(filled::<V>(r, n));
+            let done = r.catch(|| {
+                let mut it = r.lying((0..m).map(|i| {
+                    l.tick(Op::Next);
+                    l.track(100 + i)
+                }));
+                g.v.extend_iter(&mut it)
+            });
+            g.check(r)?;
+            r.check_ordered(g.v.as_slice())?;
+            if done.is_some() {
+                let want: Vec<usize> = (0..n).chain(100..100 + m).collect();
+                expect_values(r, &g.v, &want)?;
+            }
+            reuse(r, &mut g.v)?;
+            g.check(r)?;
+        }
+    }
+    Ok(())
+}
+
+/// `insert` at every index of every size `0..=SWEEP`, then the forget-then-
+/// reuse checks with an insert.
+pub fn insert_sweep<V: VecInsert>(r: &Run) -> Check {
+    let l = r.ledger();
+    for n in 0..=SWEEP {
+        for i in 0..=n {
+            let mut v: V = filled(r, n);
+            v.insert(i, l.track(100));
+            let mut want: Vec<usize> = (0..n).collect();
+            want.insert(i, 100);
+            r.check_alive(v.as_slice())?;
+            expect_values(r, &v, &want)?;
+            reuse_insert(r, &mut v)?;
+        }
+    }
+    Ok(())
+}
+
+/// `insert_many` at every index of every size `0..=SWEEP`, of `0..=3` items
+/// from a lying-capable `ExactSizeIterator` whose `next` can panic, between
+/// guard words.
+pub fn insert_many_sweep<V: VecInsert>(r: &Run) -> Check {
+    let l = r.ledger();
+    for n in 0..=SWEEP {
+        for i in 0..=n {
+            for m in 0..=3 {
+                let mut g = Guarded::new(filled::<V>(r, n));
+                let done = r.catch(|| {
+                    let mut it = r.lying((0..m).map(|k| {
+                        l.tick(Op::Next);
+                        l.track(100 + k)
+                    }));
+                    g.v.insert_many(i, &mut it)
+                });
+                g.check(r)?;
+                r.check_alive(g.v.as_slice())?;
+                if done.is_some() {
+                    let mut want: Vec<usize> = (0..n).collect();
+                    want.splice(i..i, 100..100 + m);
+                    expect_values(r, &g.v, &want)?;
+                }
+                reuse_insert(r, &mut g.v)?;
+                g.check(r)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `drain(1..N-1)` forgotten at every point (the explorer's forget), then
+/// the vector reused with `insert` too: `push`, `insert`, `extend`, clear.
+pub fn drain_reuse<V: VecInsert>(r: &Run) -> Check {
+    let mut v: V = filled(r, N);
+    r.catch(|| r.consume_de(v.drain(1..N - 1)));
+    r.check_ordered(v.as_slice())?;
+    if r.forgot() {
+        r.ledger().expect_leaks(N - 1 - r.steps());
+    }
+    reuse_insert(r, &mut v)
+}
+
+/// The scenarios of [`VecInsert`] for `target`.
+pub fn insert_scenarios<V: VecInsert + 'static>(
+    target: &'static str,
+    group: &'static str,
+) -> Vec<Scenario> {
+    let s = |name, proxy, body| Scenario::new(target, name, group, proxy, body);
+    vec![
+        s("insert_sweep", Proxy::None, insert_sweep::<V>),
+        s("insert_many_sweep", Proxy::None, insert_many_sweep::<V>),
+        s("drain_reuse", Proxy::DoubleEnded, drain_reuse::<V>),
+    ]
+}
+
 /// The scenarios of [`VecMore`] for `target`.
 pub fn more_scenarios<V: VecMore + 'static>(
     target: &'static str,
@@ -516,6 +823,11 @@ pub fn vec_scenarios<V: VecLike + 'static>(
         s("extend_from_slice", Proxy::None, extend_from_slice::<V>),
         s("clone", Proxy::None, clone::<V>),
         s("truncate", Proxy::None, truncate::<V>),
+        s("into_iter_rest", Proxy::None, into_iter_rest::<V>),
+        s("clone_from", Proxy::None, clone_from::<V>),
+        s("truncate_sweep", Proxy::None, truncate_sweep::<V>),
+        s("drain_sweep", Proxy::None, drain_sweep::<V>),
+        s("extend_sweep", Proxy::None, extend_sweep::<V>),
     ]
 }
 

@@ -166,7 +166,7 @@ impl Drop for FreeOnUnwind {
 
 /// A fresh block shaped like `src` (layout and metadata), counts written,
 /// value uninitialized.
-fn allocate_like<K, T: ?Sized + CloneToUninit>(
+fn allocate_like<K: rc_box::CountCell, T: ?Sized + CloneToUninit>(
     src: *const T,
     layout: Layout,
     strong: K,
@@ -184,7 +184,7 @@ fn allocate_like<K, T: ?Sized + CloneToUninit>(
 
 /// A new block with counts `strong`/`weak` holding a clone of `src`. If the
 /// clone panics, the block is freed and nothing else changes.
-pub(crate) fn clone_to_new_block<K, T: ?Sized + CloneToUninit>(
+pub(crate) fn clone_to_new_block<K: rc_box::CountCell, T: ?Sized + CloneToUninit>(
     src: &T,
     strong: K,
     weak: K,
@@ -208,7 +208,7 @@ pub(crate) fn clone_to_new_block<K, T: ?Sized + CloneToUninit>(
 /// # Safety
 /// `src` points to a live value the caller owns and will neither use nor
 /// drop again.
-pub(crate) unsafe fn move_to_new_block<K, T: ?Sized + CloneToUninit>(
+pub(crate) unsafe fn move_to_new_block<K: rc_box::CountCell, T: ?Sized + CloneToUninit>(
     src: *const T,
     strong: K,
     weak: K,
@@ -258,6 +258,9 @@ impl<T: ?Sized + CloneToUninit, C: Count> Rc<T, C> {
             *this = Rc::from_inner(fresh);
         } else if this.weak_cell().get() != C::ONE {
             // Only `Weak`s besides us: move the value out to a fresh block.
+            // Its layout is read now, while the value is live: the old block
+            // is freed with it, never by looking at the moved-out value.
+            let layout = Layout::for_value::<T>(this);
             // SAFETY: strong is 1, so the value is initialized and ours; the
             // old strong count goes to 0 right after, so the old copy is
             // never read or dropped again.
@@ -268,7 +271,7 @@ impl<T: ?Sized + CloneToUninit, C: Count> Rc<T, C> {
             // Release the strong references' `+ 1`: the old block now belongs
             // to the `Weak`s (weak >= 2 or saturated, so it is not freed here).
             let old = mem::replace(&mut this.ptr, fresh);
-            drop(ReleaseImplicitWeak::<T, C>(old));
+            drop(ReleaseImplicitWeak::<T, C>(old, layout));
         }
         // SAFETY: `this` is now the only reference (strong 1, weak 1), so
         // handing out `&mut` for the borrow of `this` is exclusive.

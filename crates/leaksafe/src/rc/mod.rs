@@ -154,10 +154,13 @@
 //! std's `Rc` does.
 //!
 //! # Unsized values
-//! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. `CoerceUnsized` is unstable,
-//! so `Rc<Foo>` does not coerce to `Rc<dyn Trait>`: use [`Rc::unsize`]
-//! (zero-copy, see [Unsizing](#unsizing)), or make one from a box (the value
-//! is moved into a new block and the box freed):
+//! `Rc<[T]>`, `Rc<str>` and `Rc<dyn Trait>` work. With feature `nightly` (on
+//! a nightly toolchain) `Rc<Foo>` coerces to `Rc<dyn Trait>` as std's does,
+//! and `self: Rc<Self>` methods dispatch on `dyn Trait` (the calling crate
+//! also needs `#![feature(arbitrary_self_types)]` for such methods, which std's
+//! own `Rc` is exempt from). `CoerceUnsized` is unstable, so on stable use
+//! [`Rc::unsize`] (zero-copy, see [Unsizing](#unsizing)), or make one from a
+//! box (the value is moved into a new block and the box freed):
 //!
 //! ```
 //! use core::fmt::Display;
@@ -188,6 +191,7 @@ pub use unique::UniqueRc;
 pub use unsize::Coercion;
 pub use weak::Weak;
 
+use alloc::alloc::Layout;
 use core::cell::Cell;
 use core::marker::PhantomData;
 use core::mem::{self, ManuallyDrop};
@@ -215,6 +219,36 @@ type RcInner<T, C> = Inner<Cell<<C as CountOps>::Int>, T>;
 /// assert_eq!(*also, 5);
 /// assert_eq!(Rc::strong_count(&five), 2);
 /// ```
+///
+/// # Drop check: stricter than std's without feature `nightly`
+/// std's `Rc` marks its `Drop` `#[may_dangle]` (unstable), so the borrow
+/// checker lets the value hold references that are already dead when the
+/// `Rc` is dropped. With feature `nightly` (on a nightly toolchain) this `Rc`
+/// does the same. On stable, dropping a `Rc` counts as a use of everything
+/// its value borrows, so this std code is rejected:
+///
+#[cfg_attr(not(feature = "nightly"), doc = "```compile_fail,E0597")]
+#[cfg_attr(feature = "nightly", doc = "```")]
+/// use leaksafe::rc::Rc;
+///
+/// let r;
+/// let x = 5;
+/// r = Rc::new(&x);
+/// assert_eq!(**r, 5);
+/// ```
+/// ```text
+/// error[E0597]: `x` does not live long enough
+///   |     let x = 5;
+///   |         - binding `x` declared here
+///   |     r = Rc::new(&x);
+///   |                 ^^ borrowed value does not live long enough
+///   | }
+///   | - `x` dropped here while still borrowed
+///   |   borrow might be used here, when `r` is dropped and runs the `Drop` code for type `leaksafe::rc::Rc`
+/// ```
+/// The fix: let the borrowed value outlive the `Rc` — declare it first
+/// (`let x = 5; let r = Rc::new(&x);`), or `drop(r)` before `x` goes out of
+/// scope. The same holds for a [`Weak`] to such a value.
 pub struct Rc<T: ?Sized, C: Count = usize> {
     ptr: NonNull<RcInner<T, C>>,
     /// Owns a `T` for drop check; `NonNull` makes `Rc` `!Send + !Sync`.
@@ -262,8 +296,11 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         C::to_usize(this.strong_cell().get())
     }
 
-    /// The number of [`Weak`]s to this allocation, or the count's maximum once
-    /// it saturated.
+    /// The number of [`Weak`]s to this allocation: the weak count minus the
+    /// one reference all `Rc`s share, as std computes it — also once the count
+    /// saturated (then `MAX - 1` of `C`'s integer). [`Weak::weak_count`],
+    /// `Arc::weak_count` and `sync::Weak::weak_count` follow the same rule, so
+    /// the same history reads the same through all four.
     ///
     /// ```
     /// use leaksafe::rc::Rc;
@@ -274,13 +311,9 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     #[inline]
     pub fn weak_count(this: &Self) -> usize {
-        let w = this.weak_cell().get();
-        if C::is_saturated(w) {
-            C::to_usize(w)
-        } else {
-            // Invariant 3: the `+ 1` of the strong references.
-            C::to_usize(w) - 1
-        }
+        // Invariant 3: the `+ 1` of the strong references (held while `this`
+        // lives, so the count is at least 1).
+        C::to_usize(this.weak_cell().get()) - 1
     }
 
     /// Makes a [`Weak`] pointer to this allocation.
@@ -335,8 +368,8 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::into_raw(Rc::<_>::new(String::from("x")));
-    /// let back: Rc<String> = unsafe { Rc::from_raw(p) };
+    /// let p = Rc::into_raw(Rc::new(String::from("x")));
+    /// let back = unsafe { Rc::from_raw(p) };
     /// assert_eq!(*back, "x");
     /// ```
     #[inline]
@@ -346,15 +379,24 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         p
     }
 
-    /// Rebuilds an `Rc` from a pointer returned by [`Rc::into_raw`].
+    /// [`Rc::from_raw`] for any count type `C` (std's name builds the
+    /// default `usize` count, so that `Rc::from_raw(p)` infers as in std).
     ///
     /// # Safety
     /// `ptr` came from `Rc::<U, C>::into_raw` with the **same count type `C`**
     /// and `U` of the same size and alignment as `T` (or `U = T`), and that raw
     /// pointer still owns its strong reference (each `into_raw` is matched by at
     /// most one `from_raw`).
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::<_, u8>::new_counted(5));
+    /// let a = unsafe { Rc::<i32, u8>::from_raw_counted(p) };
+    /// assert_eq!(*a, 5);
+    /// ```
     #[inline]
-    pub unsafe fn from_raw(ptr: *const T) -> Self {
+    pub unsafe fn from_raw_counted(ptr: *const T) -> Self {
         // SAFETY: the caller guarantees `ptr` is the value field of a live
         // block of this count type (the strong reference keeps it live).
         let inner = unsafe { rc_box::inner_from_value_ptr::<Cell<C::Int>, T>(ptr) };
@@ -362,8 +404,7 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         Self::from_inner(unsafe { NonNull::new_unchecked(inner) })
     }
 
-    /// Increments the strong count of the `Rc` behind `ptr` (like cloning it
-    /// and forgetting the clone).
+    /// [`Rc::increment_strong_count`] for any count type `C`.
     ///
     /// # Safety
     /// `ptr` came from [`Rc::into_raw`] with the same `T` and `C`, and the
@@ -372,28 +413,28 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// ```
     /// use leaksafe::rc::Rc;
     ///
-    /// let p = Rc::into_raw(Rc::<_>::new(1));
+    /// let p = Rc::into_raw(Rc::<_, u16>::new_counted(1));
     /// unsafe {
-    ///     Rc::<i32>::increment_strong_count(p);
-    ///     let a: Rc<i32> = Rc::from_raw(p);
+    ///     Rc::<i32, u16>::increment_strong_count_counted(p);
+    ///     let a = Rc::<i32, u16>::from_raw_counted(p);
     ///     assert_eq!(Rc::strong_count(&a), 2);
-    ///     Rc::<i32>::decrement_strong_count(p);
+    ///     Rc::<i32, u16>::decrement_strong_count_counted(p);
     /// }
     /// ```
-    pub unsafe fn increment_strong_count(ptr: *const T) {
+    pub unsafe fn increment_strong_count_counted(ptr: *const T) {
         // SAFETY: forwarded to the caller; the rebuilt `Rc` is not dropped.
-        let rc = ManuallyDrop::new(unsafe { Self::from_raw(ptr) });
+        let rc = ManuallyDrop::new(unsafe { Self::from_raw_counted(ptr) });
         C::cell_inc(rc.strong_cell());
     }
 
-    /// Decrements the strong count of the `Rc` behind `ptr` (like rebuilding
-    /// it with `from_raw` and dropping it).
+    /// [`Rc::decrement_strong_count`] for any count type `C`.
     ///
     /// # Safety
-    /// As [`Rc::from_raw`]: `ptr` owns the strong reference being released.
-    pub unsafe fn decrement_strong_count(ptr: *const T) {
+    /// As [`Rc::from_raw_counted`]: `ptr` owns the strong reference being
+    /// released.
+    pub unsafe fn decrement_strong_count_counted(ptr: *const T) {
         // SAFETY: forwarded to the caller.
-        drop(unsafe { Self::from_raw(ptr) });
+        drop(unsafe { Self::from_raw_counted(ptr) });
     }
 
     /// Whether this is the only reference, strong or weak (a saturated count
@@ -426,6 +467,69 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         } else {
             None
         }
+    }
+}
+
+impl<T: ?Sized> Rc<T> {
+    /// Rebuilds an `Rc` from a pointer returned by [`Rc::into_raw`], with
+    /// `usize` counts, as `std::rc::Rc::from_raw` (so `Rc::from_raw(p)` needs
+    /// no annotation). For another count type use [`Rc::from_raw_counted`].
+    ///
+    /// # Safety
+    /// `ptr` came from `Rc::<U>::into_raw` (`usize` counts) with `U` of the
+    /// same size and alignment as `T` (or `U = T`), and that raw pointer still
+    /// owns its strong reference (each `into_raw` is matched by at most one
+    /// `from_raw`).
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::new(String::from("x")));
+    /// let back = unsafe { Rc::from_raw(p) };
+    /// assert_eq!(*back, "x");
+    /// ```
+    #[inline]
+    pub unsafe fn from_raw(ptr: *const T) -> Self {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::from_raw_counted(ptr) }
+    }
+
+    /// Increments the strong count of the `Rc` behind `ptr` (like cloning it
+    /// and forgetting the clone), as `std::rc::Rc::increment_strong_count`;
+    /// see [`Rc::increment_strong_count_counted`] for other count types.
+    ///
+    /// # Safety
+    /// `ptr` came from [`Rc::into_raw`] with the same `T` (`usize` counts),
+    /// and the allocation still has a strong reference.
+    ///
+    /// ```
+    /// use leaksafe::rc::Rc;
+    ///
+    /// let p = Rc::into_raw(Rc::new(1));
+    /// unsafe {
+    ///     Rc::increment_strong_count(p);
+    ///     let a = Rc::from_raw(p);
+    ///     assert_eq!(Rc::strong_count(&a), 2);
+    ///     Rc::decrement_strong_count(p);
+    /// }
+    /// ```
+    #[inline]
+    pub unsafe fn increment_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::increment_strong_count_counted(ptr) }
+    }
+
+    /// Decrements the strong count of the `Rc` behind `ptr` (like rebuilding
+    /// it with `from_raw` and dropping it), as
+    /// `std::rc::Rc::decrement_strong_count`; see
+    /// [`Rc::decrement_strong_count_counted`] for other count types.
+    ///
+    /// # Safety
+    /// As [`Rc::from_raw`]: `ptr` owns the strong reference being released.
+    #[inline]
+    pub unsafe fn decrement_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::decrement_strong_count_counted(ptr) }
     }
 }
 
@@ -533,8 +637,13 @@ impl<T, C: Count> Rc<T, C> {
         // strong references' `+ 1` (invariant 3) on success.
         let inner =
             rc_box::allocate_uninit::<Cell<C::Int>, T>(Cell::new(C::ZERO), Cell::new(C::ONE));
-        let weak = Weak::from_inner(inner);
+        // If `data_fn` panics, the guard releases the weak reference with the
+        // known layout: the value is uninitialised, so no code may compute its
+        // layout from it (`rc_box`, "Never a reference").
+        let guard = UninitGuard::<T, C>(inner);
+        let weak = ManuallyDrop::new(Weak::from_inner(inner));
         let data = data_fn(&weak);
+        mem::forget(guard);
         // SAFETY: the block is live (held by `weak`); the value field is
         // uninitialized and nothing reads it while strong is 0.
         unsafe { ptr::addr_of_mut!((*inner.as_ptr()).value).write(data) };
@@ -542,7 +651,6 @@ impl<T, C: Count> Rc<T, C> {
         let strong = unsafe { &(*inner.as_ptr()).strong };
         // Strong is 0 here: `upgrade` never increments a zero count.
         strong.set(C::ONE);
-        mem::forget(weak);
         Self::from_inner(inner)
     }
 
@@ -571,7 +679,7 @@ impl<T, C: Count> Rc<T, C> {
         this.strong_cell().set(C::ZERO);
         // Release the strong references' `+ 1` on the weak count (frees the
         // block if no `Weak` is left).
-        drop(ReleaseImplicitWeak::<T, C>(this.ptr));
+        drop(ReleaseImplicitWeak::<T, C>(this.ptr, Layout::new::<T>()));
         Ok(value)
     }
 
@@ -621,17 +729,19 @@ impl<T: ?Sized, C: Count> Clone for Rc<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Rc<T, C> {
+impl<T: ?Sized, C: Count> Rc<T, C> {
     /// Drops the value when the last `Rc` goes (never, once saturated), and
     /// frees the block when no `Weak` is left either.
     #[inline]
-    fn drop(&mut self) {
+    fn release(&mut self) {
         if C::cell_dec(self.strong_cell()) {
             // SAFETY: strong just reached 0.
             unsafe { self.drop_slow() };
         }
     }
 }
+
+crate::shared_impls::impl_drop!(Rc);
 
 impl<T: ?Sized, C: Count> Rc<T, C> {
     /// The last strong reference is gone: drop the value, then release the
@@ -642,20 +752,28 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// The strong count just reached 0 through `self`.
     #[inline(never)]
     unsafe fn drop_slow(&mut self) {
+        // SAFETY: the block is live (invariant 1); no reference is made.
+        let value = unsafe { ptr::addr_of_mut!((*self.ptr.as_ptr()).value) };
+        // The layout, taken while the value is still alive (so stable Rust may
+        // ask a `&T` for it), frees the block if no `Weak` is left.
+        // SAFETY: strong reached 0: the value is initialized and no borrow of
+        // it exists (a borrow needs an `Rc`).
+        let layout = unsafe { rc_box::value_layout_raw(value) };
         // Releases the `+ 1` after the value's destructor ran (invariant 3) —
         // also if that destructor panics, so the block is not leaked on unwind
         // (as std).
-        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr);
+        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr, layout);
         // SAFETY: strong reached 0: the value is initialized and nobody else
         // will use it (invariant 2); it is dropped in place once.
-        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+        unsafe { ptr::drop_in_place(value) };
     }
 }
 
 /// Releases the weak reference that all strong references share (invariant
-/// 3) when dropped, freeing the block if it was the last weak reference.
-/// Unlike dropping a `Weak`, no dangling check: the block is real.
-struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<RcInner<T, C>>);
+/// 3) when dropped, freeing the block — whose value has the layout carried
+/// here — if it was the last weak reference. Unlike dropping a `Weak`, no
+/// dangling check: the block is real.
+struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<RcInner<T, C>>, Layout);
 
 impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
     #[inline]
@@ -666,9 +784,36 @@ impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
         let weak = unsafe { &(*inner).weak };
         if C::cell_dec(weak) {
             // SAFETY: weak reached 0: no `Rc` and no `Weak` remains, and the
-            // value was dropped or moved out; the block is freed once.
-            unsafe { rc_box::deallocate(inner) };
+            // value (of layout `self.1`) was dropped or moved out; the block
+            // is freed once.
+            unsafe { rc_box::deallocate_with(inner, self.1) };
         }
+    }
+}
+
+/// `new_cyclic`'s guard against a panicking closure: releases the weak
+/// reference the closure was lent, with the layout of the (uninitialised)
+/// sized value. If the closure kept clones of that `Weak`, the last of them
+/// would free the block through [`Weak`]'s generic path, which on stable must
+/// not see an uninitialised value (`rc_box`, "Never a reference"): then the
+/// block is leaked instead (with feature `nightly`, freed normally).
+struct UninitGuard<T, C: Count>(NonNull<RcInner<T, C>>);
+
+impl<T, C: Count> Drop for UninitGuard<T, C> {
+    fn drop(&mut self) {
+        let inner = self.0.as_ptr();
+        // SAFETY: the block is live: the lent weak reference keeps it so.
+        let weak = unsafe { &(*inner).weak };
+        if weak.get() == C::ONE {
+            // SAFETY: the lent `Weak` was the only reference and is gone (it
+            // was never cloned): free with the layout it was allocated for.
+            unsafe { rc_box::deallocate_with(inner, Layout::new::<T>()) };
+        } else if cfg!(feature = "nightly") {
+            // Clones remain; the last one frees with the raw layout queries.
+            C::cell_dec(weak);
+        }
+        // Otherwise (stable, clones remain): keep our weak reference: the
+        // block is leaked, never freed with a layout read from a `&T`.
     }
 }
 

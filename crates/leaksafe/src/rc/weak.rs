@@ -104,7 +104,8 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     }
 
     /// The number of `Weak`s to the allocation; 0 if dangling or if no
-    /// [`Rc`] is left (as std). The count's maximum once saturated.
+    /// [`Rc`] is left (as std). Otherwise the weak count minus the reference
+    /// the `Rc`s share, saturated or not (the rule of [`Rc::weak_count`]).
     ///
     /// ```
     /// use leaksafe::rc::Rc;
@@ -118,7 +119,6 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
         match self.counts() {
             None => 0,
             Some((s, _)) if s.get() == C::ZERO => 0,
-            Some((_, w)) if C::is_saturated(w.get()) => C::to_usize(w.get()),
             Some((_, w)) => C::to_usize(w.get()) - 1,
         }
     }
@@ -167,7 +167,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     ///
     /// let a = Rc::<_>::new(3);
     /// let p = Weak::into_raw(Rc::downgrade(&a));
-    /// let w: Weak<i32> = unsafe { Weak::from_raw(p) };
+    /// let w = unsafe { Weak::from_raw(p) };
     /// assert_eq!(*w.upgrade().unwrap(), 3);
     /// ```
     pub fn into_raw(self) -> *const T {
@@ -176,12 +176,23 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
         p
     }
 
-    /// Rebuilds a `Weak` from a pointer returned by [`Weak::into_raw`].
+    /// [`Weak::from_raw`] for any count type `C` (std's name builds the
+    /// default `usize` count, so that `Weak::from_raw(p)` infers as in std).
     ///
     /// # Safety
     /// `ptr` came from `Weak::<T, C>::into_raw` with the **same count type**,
-    /// and that raw pointer still owns its weak reference.
-    pub unsafe fn from_raw(ptr: *const T) -> Self {
+    /// and that raw pointer still owns its weak reference. The value may have
+    /// been dropped, and this may be called from inside its `Drop`.
+    ///
+    /// ```
+    /// use leaksafe::rc::{Rc, Weak};
+    ///
+    /// let a = Rc::<_, u8>::new_counted(3);
+    /// let p = Weak::into_raw(Rc::downgrade(&a));
+    /// let w = unsafe { Weak::<i32, u8>::from_raw_counted(p) };
+    /// assert_eq!(*w.upgrade().unwrap(), 3);
+    /// ```
+    pub unsafe fn from_raw_counted(ptr: *const T) -> Self {
         if is_dangling(ptr) {
             // Only `Weak::new` makes this address; the cast keeps the metadata.
             // SAFETY: `usize::MAX` is not null.
@@ -189,10 +200,35 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
         }
         // SAFETY: the caller guarantees `ptr` is the value field of a block of
         // this count type kept live by the weak reference it owns (the value
-        // may be dropped: see `rc_box::data_offset`).
+        // may be dropped or being dropped: `data_offset` reads no part of it).
         let inner = unsafe { rc_box::inner_from_value_ptr::<Cell<C::Int>, T>(ptr) };
         // SAFETY: a block pointer is never null.
         Self::from_inner(unsafe { NonNull::new_unchecked(inner) })
+    }
+}
+
+impl<T: ?Sized> Weak<T> {
+    /// Rebuilds a `Weak` from a pointer returned by [`Weak::into_raw`], with
+    /// `usize` counts, as `std::rc::Weak::from_raw` (no annotation needed);
+    /// see [`Weak::from_raw_counted`] for other count types.
+    ///
+    /// # Safety
+    /// `ptr` came from `Weak::<T>::into_raw` (`usize` counts) and that raw
+    /// pointer still owns its weak reference. The value may have been
+    /// dropped, and this may be called from inside its `Drop`.
+    ///
+    /// ```
+    /// use leaksafe::rc::{Rc, Weak};
+    ///
+    /// let a = Rc::new(3);
+    /// let p = Weak::into_raw(Rc::downgrade(&a));
+    /// let w = unsafe { Weak::from_raw(p) };
+    /// assert_eq!(*w.upgrade().unwrap(), 3);
+    /// ```
+    #[inline]
+    pub unsafe fn from_raw(ptr: *const T) -> Self {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::from_raw_counted(ptr) }
     }
 }
 
@@ -243,10 +279,11 @@ impl<T: ?Sized, C: Count> Clone for Weak<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
+impl<T: ?Sized, C: Count> Weak<T, C> {
     /// Frees the block if this was the last weak reference (counting the one
     /// the strong references share); never once the weak count saturated.
-    fn drop(&mut self) {
+    #[inline]
+    fn release(&mut self) {
         let Some((_, weak)) = self.counts() else {
             return;
         };
@@ -258,6 +295,8 @@ impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
         }
     }
 }
+
+crate::shared_impls::impl_drop!(Weak);
 
 impl<T, C: Count> Default for Weak<T, C> {
     /// [`Weak::new`].

@@ -5,6 +5,7 @@
 //! initialized; `self.ptr` is never the dangling `Weak::new` pointer. Counts
 //! and value are reached through the raw pointer only (invariant 4).
 
+use alloc::alloc::Layout;
 use core::any::Any;
 use core::marker::PhantomData;
 use core::mem::{self, ManuallyDrop};
@@ -40,6 +41,39 @@ use crate::rc_box;
 /// }
 /// assert_eq!(Arc::strong_count(&five), 1);
 /// ```
+///
+/// # Drop check: stricter than std's without feature `nightly`
+/// std's `Arc` marks its `Drop` `#[may_dangle]` (unstable), so the borrow
+/// checker lets the value hold references that are already dead when the
+/// `Arc` is dropped. With feature `nightly` (on a nightly toolchain) this `Arc`
+/// does the same. On stable, dropping a `Arc` counts as a use of everything
+/// its value borrows, so this std code is rejected:
+///
+#[cfg_attr(not(feature = "nightly"), doc = "```compile_fail,E0597")]
+#[cfg_attr(feature = "nightly", doc = "```")]
+/// use leaksafe::sync::Arc;
+///
+/// let r;
+/// let x = 5;
+/// r = Arc::new(&x);
+/// assert_eq!(**r, 5);
+/// ```
+/// ```text
+/// error[E0597]: `x` does not live long enough
+///   |     let x = 5;
+///   |         - binding `x` declared here
+///   |     r = Arc::new(&x);
+///   |                 ^^ borrowed value does not live long enough
+///   | }
+///   | - `x` dropped here while still borrowed
+///   |   borrow might be used here, when `r` is dropped and runs the `Drop` code for type `leaksafe::sync::Arc`
+/// ```
+/// The fix: let the borrowed value outlive the `Arc` — declare it first
+/// (`let x = 5; let r = Arc::new(&x);`), or `drop(r)` before `x` goes out of
+/// scope. The same holds for a [`Weak`] to such a value.
+///
+/// With feature `nightly`, `Arc<T>` also coerces to `Arc<dyn Trait>` and
+/// `self: Arc<Self>` methods dispatch on `dyn Trait`, as std's.
 pub struct Arc<T: ?Sized, C: Count = usize> {
     ptr: NonNull<Block<T, C>>,
     /// Owns a `T` for dropck (and a block, for variance).
@@ -105,8 +139,9 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// The number of [`Weak`] pointers to this allocation.
     ///
     /// Like std, a snapshot: another thread may change it at any time.
-    /// A saturated weak count reports its maximum minus the one weak reference
-    /// all strong references share.
+    /// The weak count minus the one weak reference all strong references
+    /// share, as std — also once the count saturated (`MAX - 1`), the rule of
+    /// `rc::Rc::weak_count`, so both read the same for the same history.
     ///
     /// ```
     /// use leaksafe::sync::Arc;
@@ -185,7 +220,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     ///
     /// let x: Arc<str, u16> = Arc::from("hello");
     /// let p = Arc::into_raw(x);
-    /// let x = unsafe { Arc::<str, u16>::from_raw(p) };
+    /// let x = unsafe { Arc::<str, u16>::from_raw_counted(p) };
     /// assert_eq!(&*x, "hello");
     /// ```
     #[must_use = "losing the pointer will leak memory"]
@@ -195,24 +230,25 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
         p
     }
 
-    /// Rebuilds an `Arc` from a pointer returned by [`into_raw`](Self::into_raw).
+    /// [`Arc::from_raw`] for any count type `C` (std's name builds the
+    /// default `usize` count, so that `Arc::from_raw(p)` infers as in std).
     ///
     /// # Safety
     /// `ptr` was returned by `Arc::<U, C>::into_raw` where `U` has the same
     /// size and alignment as `T` (in practice `U == T`, or the same unsized
     /// type), with the **same** count type `C`; each pointer is given back at
     /// most once per `into_raw` (or per
-    /// [`increment_strong_count`](Self::increment_strong_count)).
+    /// [`increment_strong_count_counted`](Self::increment_strong_count_counted)).
     ///
     /// ```
     /// use leaksafe::sync::Arc;
     ///
     /// let x: Arc<u32, u8> = Arc::new_counted(7);
     /// let p = Arc::into_raw(x);
-    /// let x = unsafe { Arc::<u32, u8>::from_raw(p) };
+    /// let x = unsafe { Arc::<u32, u8>::from_raw_counted(p) };
     /// assert_eq!(*x, 7);
     /// ```
-    pub unsafe fn from_raw(ptr: *const T) -> Self {
+    pub unsafe fn from_raw_counted(ptr: *const T) -> Self {
         // SAFETY: by the caller's contract `ptr` is the value field of a live
         // block of this layout (the strong reference keeps it live).
         let block = unsafe { rc_box::inner_from_value_ptr::<C::Atomic, T>(ptr) };
@@ -221,7 +257,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
         Self::from_block(unsafe { NonNull::new_unchecked(block) })
     }
 
-    /// Adds one to the strong count of the `Arc` whose value is at `ptr`.
+    /// [`Arc::increment_strong_count`] for any count type `C`.
     ///
     /// # Safety
     /// `ptr` was obtained from [`into_raw`](Self::into_raw) (same `T`, same
@@ -232,27 +268,26 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     ///
     /// let five: Arc<i32, u8> = Arc::new_counted(5);
     /// let p = Arc::into_raw(five);
-    /// unsafe { Arc::<i32, u8>::increment_strong_count(p) };
-    /// let five = unsafe { Arc::<i32, u8>::from_raw(p) };
+    /// unsafe { Arc::<i32, u8>::increment_strong_count_counted(p) };
+    /// let five = unsafe { Arc::<i32, u8>::from_raw_counted(p) };
     /// assert_eq!(2, Arc::strong_count(&five));
-    /// unsafe { Arc::<i32, u8>::decrement_strong_count(p) };
+    /// unsafe { Arc::<i32, u8>::decrement_strong_count_counted(p) };
     /// ```
-    pub unsafe fn increment_strong_count(ptr: *const T) {
+    pub unsafe fn increment_strong_count_counted(ptr: *const T) {
         // SAFETY: the caller holds a strong reference through `ptr`; it is
         // borrowed here (ManuallyDrop: not released).
-        let arc = ManuallyDrop::new(unsafe { Self::from_raw(ptr) });
+        let arc = ManuallyDrop::new(unsafe { Self::from_raw_counted(ptr) });
         let _new: ManuallyDrop<Self> = ManuallyDrop::new(Arc::clone(&arc));
     }
 
-    /// Subtracts one from the strong count, dropping the value if it was the
-    /// last strong reference.
+    /// [`Arc::decrement_strong_count`] for any count type `C`.
     ///
     /// # Safety
     /// `ptr` was obtained from [`into_raw`](Self::into_raw) (same `T`, same
     /// `C`) and the reference released here is one the caller holds.
-    pub unsafe fn decrement_strong_count(ptr: *const T) {
+    pub unsafe fn decrement_strong_count_counted(ptr: *const T) {
         // SAFETY: forwarded to the caller: this releases one held reference.
-        drop(unsafe { Self::from_raw(ptr) });
+        drop(unsafe { Self::from_raw_counted(ptr) });
     }
 
     /// A mutable reference to the value if no other `Arc` or `Weak` points to
@@ -304,12 +339,81 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// initialized and not dropped yet; `self` is not used afterwards.
     #[inline(never)]
     unsafe fn drop_slow(&mut self) {
+        // SAFETY: the block is live; no reference is made.
+        let value = unsafe { ptr::addr_of_mut!((*self.ptr.as_ptr()).value) };
+        // The layout, taken while the value is still alive (so stable Rust may
+        // ask a `&T` for it), frees the block if no `Weak` is left.
+        // SAFETY: strong reached zero: the value is initialized and no borrow
+        // of it exists (a borrow needs an `Arc`).
+        let layout = unsafe { rc_box::value_layout_raw(value) };
         // Releases the implicit weak reference even if the value's drop
         // panics, so the block is freed exactly when the last Weak goes.
-        let _weak = Weak::<T, C>::from_block(self.ptr);
+        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr, layout);
         // SAFETY: the strong count is zero: no other Arc exists and no Weak
         // can upgrade, so nobody else reads the value; it is dropped once.
-        unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
+        unsafe { ptr::drop_in_place(value) };
+    }
+}
+
+impl<T: ?Sized> Arc<T> {
+    /// Rebuilds an `Arc` from a pointer returned by [`into_raw`](Self::into_raw),
+    /// with `usize` counts, as `std::sync::Arc::from_raw` (so `Arc::from_raw(p)`
+    /// needs no annotation). For another count type use
+    /// [`Arc::from_raw_counted`].
+    ///
+    /// # Safety
+    /// `ptr` was returned by `Arc::<U>::into_raw` (`usize` counts) where `U`
+    /// has the same size and alignment as `T` (in practice `U == T`, or the
+    /// same unsized type); each pointer is given back at most once per
+    /// `into_raw` (or per [`increment_strong_count`](Self::increment_strong_count)).
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let p = Arc::into_raw(Arc::new(7));
+    /// let x = unsafe { Arc::from_raw(p) };
+    /// assert_eq!(*x, 7);
+    /// ```
+    #[inline]
+    pub unsafe fn from_raw(ptr: *const T) -> Self {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::from_raw_counted(ptr) }
+    }
+
+    /// Adds one to the strong count of the `Arc` whose value is at `ptr`, as
+    /// `std::sync::Arc::increment_strong_count`; see
+    /// [`Arc::increment_strong_count_counted`] for other count types.
+    ///
+    /// # Safety
+    /// `ptr` was obtained from [`into_raw`](Self::into_raw) (same `T`, `usize`
+    /// counts) and that strong reference is still held.
+    ///
+    /// ```
+    /// use leaksafe::sync::Arc;
+    ///
+    /// let p = Arc::into_raw(Arc::new(5));
+    /// unsafe { Arc::increment_strong_count(p) };
+    /// let five = unsafe { Arc::from_raw(p) };
+    /// assert_eq!(2, Arc::strong_count(&five));
+    /// unsafe { Arc::decrement_strong_count(p) };
+    /// ```
+    #[inline]
+    pub unsafe fn increment_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::increment_strong_count_counted(ptr) }
+    }
+
+    /// Subtracts one from the strong count, dropping the value if it was the
+    /// last strong reference, as `std::sync::Arc::decrement_strong_count`;
+    /// see [`Arc::decrement_strong_count_counted`] for other count types.
+    ///
+    /// # Safety
+    /// As [`Arc::from_raw`]: the reference released here is one the caller
+    /// holds.
+    #[inline]
+    pub unsafe fn decrement_strong_count(ptr: *const T) {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::decrement_strong_count_counted(ptr) }
     }
 }
 
@@ -415,11 +519,13 @@ impl<T, C: Count> Arc<T, C> {
         // Strong 0: no upgrade succeeds while the value is uninitialized.
         let block =
             rc_box::allocate_uninit::<C::Atomic, T>(C::atomic_new(C::ZERO), C::atomic_new(C::ONE));
-        // This Weak owns the one weak reference; on a panic in `data_fn` it
-        // drops and frees the block (the value was never written; freeing
-        // does not drop it).
-        let weak = Weak::from_block(block);
+        // This Weak owns the one weak reference; on a panic in `data_fn` the
+        // guard releases it with the known layout (the value was never
+        // written: no code may compute its layout from it).
+        let guard = UninitGuard::<T, C>(block);
+        let weak = ManuallyDrop::new(Weak::from_block(block));
         let data = data_fn(&weak);
+        mem::forget(guard);
         // SAFETY: the block is live (we hold a weak reference) and nobody
         // reads the value while strong is 0.
         unsafe {
@@ -428,8 +534,8 @@ impl<T, C: Count> Arc<T, C> {
             // 1 (upgrade increments with Acquire).
             C::atomic_store(&(*block.as_ptr()).strong, C::ONE, Release);
         }
-        // Its weak reference becomes the one all strong references share.
-        mem::forget(weak);
+        // Its weak reference (in `ManuallyDrop`) becomes the one all strong
+        // references share.
         Self::from_block(block)
     }
 
@@ -458,7 +564,7 @@ impl<T, C: Count> Arc<T, C> {
         // released (this frees the block if no Weak remains).
         unsafe {
             let value = ptr::read(ptr::addr_of!((*this.ptr.as_ptr()).value));
-            drop(Weak::<T, C>::from_block(this.ptr));
+            drop(ReleaseImplicitWeak::<T, C>(this.ptr, Layout::new::<T>()));
             Ok(value)
         }
     }
@@ -484,7 +590,7 @@ impl<T, C: Count> Arc<T, C> {
         // as in `try_unwrap`, we own the value.
         unsafe {
             let value = ptr::read(ptr::addr_of!((*this.ptr.as_ptr()).value));
-            drop(Weak::<T, C>::from_block(this.ptr));
+            drop(ReleaseImplicitWeak::<T, C>(this.ptr, Layout::new::<T>()));
             Some(value)
         }
     }
@@ -518,17 +624,67 @@ impl<T: ?Sized, C: Count> Clone for Arc<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Arc<T, C> {
+impl<T: ?Sized, C: Count> Arc<T, C> {
     /// Releases this strong reference; the last one drops the value, and the
     /// block is freed with the last weak reference.
     #[inline]
-    fn drop(&mut self) {
+    fn release(&mut self) {
         // Release decrement; Acquire load if it reached zero (invariant 3).
         if !C::atomic_dec(self.strong()) {
             return;
         }
         // SAFETY: our decrement took the count to zero; `self` is dropping.
         unsafe { self.drop_slow() }
+    }
+}
+
+crate::shared_impls::impl_drop!(Arc);
+
+/// Releases the weak reference all strong references share, freeing the
+/// block — whose value has the layout carried here — if it was the last one
+/// (Release decrement, Acquire load on reaching zero: invariant 3).
+struct ReleaseImplicitWeak<T: ?Sized, C: Count>(NonNull<Block<T, C>>, Layout);
+
+impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
+    #[inline]
+    fn drop(&mut self) {
+        let block = self.0.as_ptr();
+        // SAFETY: the shared weak reference being released keeps the block
+        // live; only the weak atomic is borrowed (invariant 4).
+        if C::atomic_dec(unsafe { &(*block).weak }) {
+            // SAFETY: weak reached zero (with the Acquire load): no Arc or
+            // Weak remains and every other use happened-before; the value, of
+            // layout `self.1`, was dropped or moved out.
+            unsafe { rc_box::deallocate_with(block, self.1) };
+        }
+    }
+}
+
+/// `new_cyclic`'s guard against a panicking closure: releases the lent weak
+/// reference with the layout of the (uninitialised) sized value. If the
+/// closure kept clones of that `Weak`, the last of them would free through
+/// `Weak`'s generic path, which on stable must not see an uninitialised value
+/// (`rc_box`, "Never a reference"): then the block is leaked instead (with
+/// feature `nightly`, freed normally).
+struct UninitGuard<T, C: Count>(NonNull<Block<T, C>>);
+
+impl<T, C: Count> Drop for UninitGuard<T, C> {
+    fn drop(&mut self) {
+        let block = self.0.as_ptr();
+        // SAFETY: the lent weak reference keeps the block live.
+        let weak = unsafe { &(*block).weak };
+        // 1 -> 0 only if no clone exists (Acquire: the clones' uses, on other
+        // threads, happen-before the free).
+        if C::atomic_compare_exchange(weak, C::ONE, C::ZERO, Acquire, Relaxed).is_ok() {
+            // SAFETY: the lent `Weak` was the only reference: free with the
+            // layout the block was allocated for.
+            unsafe { rc_box::deallocate_with(block, Layout::new::<T>()) };
+        } else if cfg!(feature = "nightly") && C::atomic_dec(weak) {
+            // SAFETY: the last clone went meanwhile: as above.
+            unsafe { rc_box::deallocate_with(block, Layout::new::<T>()) };
+        }
+        // Otherwise (stable, clones remain): keep our weak reference, so the
+        // block is leaked rather than freed with a layout read from a `&T`.
     }
 }
 

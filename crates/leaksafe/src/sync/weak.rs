@@ -47,6 +47,31 @@ fn is_dangling<U: ?Sized>(ptr: *const U) -> bool {
     ptr.cast::<()>().addr() == usize::MAX
 }
 
+impl<T: ?Sized> Weak<T> {
+    /// Rebuilds a `Weak` from a pointer returned by [`into_raw`](Self::into_raw),
+    /// with `usize` counts, as `std::sync::Weak::from_raw` (no annotation
+    /// needed); see [`Weak::from_raw_counted`] for other count types.
+    ///
+    /// # Safety
+    /// `ptr` was returned by `Weak::<T>::into_raw` (`usize` counts) and the
+    /// weak reference it carries is given back once. The value may have been
+    /// dropped, and this may be called from inside its `Drop`.
+    ///
+    /// ```
+    /// use leaksafe::sync::{Arc, Weak};
+    ///
+    /// let a = Arc::new(1);
+    /// let p = Weak::into_raw(Arc::downgrade(&a));
+    /// let w = unsafe { Weak::from_raw(p) };
+    /// assert_eq!(*w.upgrade().unwrap(), 1);
+    /// ```
+    #[inline]
+    pub unsafe fn from_raw(ptr: *const T) -> Self {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::from_raw_counted(ptr) }
+    }
+}
+
 impl<T> Weak<T> {
     /// A `Weak` to nothing with `usize` counts, as `std::sync::Weak::new`;
     /// see [`Weak::new_counted`].
@@ -158,7 +183,8 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     }
 
     /// The number of `Weak`s to the allocation, or 0 if no strong reference
-    /// remains (as std).
+    /// remains (as std); otherwise the weak count minus the reference the
+    /// strong ones share, saturated or not (the rule of [`Arc::weak_count`]).
     ///
     /// ```
     /// use leaksafe::sync::Arc;
@@ -235,7 +261,7 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     ///
     /// let a: Arc<u8, u8> = Arc::new_counted(1);
     /// let p = Weak::into_raw(Arc::downgrade(&a));
-    /// let w = unsafe { Weak::<u8, u8>::from_raw(p) };
+    /// let w = unsafe { Weak::<u8, u8>::from_raw_counted(p) };
     /// assert_eq!(*w.upgrade().unwrap(), 1);
     /// ```
     #[must_use = "losing the pointer will leak memory"]
@@ -245,12 +271,23 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
         p
     }
 
-    /// Rebuilds a `Weak` from a pointer returned by [`into_raw`](Self::into_raw).
+    /// [`Weak::from_raw`] for any count type `C` (std's name builds the
+    /// default `usize` count, so that `Weak::from_raw(p)` infers as in std).
     ///
     /// # Safety
     /// `ptr` was returned by `Weak::<T, C>::into_raw` (same `T` and `C`) and
-    /// the weak reference it carries is given back once.
-    pub unsafe fn from_raw(ptr: *const T) -> Self {
+    /// the weak reference it carries is given back once. The value may have
+    /// been dropped, and this may be called from inside its `Drop`.
+    ///
+    /// ```
+    /// use leaksafe::sync::{Arc, Weak};
+    ///
+    /// let a: Arc<u8, u8> = Arc::new_counted(1);
+    /// let p = Weak::into_raw(Arc::downgrade(&a));
+    /// let w = unsafe { Weak::<u8, u8>::from_raw_counted(p) };
+    /// assert_eq!(*w.upgrade().unwrap(), 1);
+    /// ```
+    pub unsafe fn from_raw_counted(ptr: *const T) -> Self {
         let block = if is_dangling(ptr) {
             // `Weak::new`'s pointer: keep it dangling (no block to find).
             ptr as *mut Block<T, C>
@@ -281,11 +318,11 @@ impl<T: ?Sized, C: Count> Clone for Weak<T, C> {
     }
 }
 
-impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
+impl<T: ?Sized, C: Count> Weak<T, C> {
     /// Releases this weak reference; the last one frees the allocation (the
     /// value was dropped already, with the last strong reference).
     #[inline]
-    fn drop(&mut self) {
+    fn release(&mut self) {
         let Some(b) = self.block() else { return };
         // SAFETY: our weak reference keeps the block live until this
         // decrement; only the weak atomic is borrowed (invariant 4).
@@ -299,6 +336,8 @@ impl<T: ?Sized, C: Count> Drop for Weak<T, C> {
         }
     }
 }
+
+crate::shared_impls::impl_drop!(Weak);
 
 impl<T, C: Count> Default for Weak<T, C> {
     /// [`Weak::new_counted`].

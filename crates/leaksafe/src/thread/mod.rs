@@ -33,6 +33,44 @@
 //! assert_eq!(data, [2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
 //! ```
 //!
+//! # Switching from `std::thread`
+//! `leaksafe::thread` is a superset of `std::thread`: replace
+//! `use std::thread;` by `use leaksafe::thread;` and the code compiles and
+//! behaves as before. The free functions and types that have nothing to do
+//! with scopes (`spawn`, `sleep`, `current`, `park`, `park_timeout`,
+//! `yield_now`, `available_parallelism`, `panicking`, `JoinHandle`, `Thread`,
+//! `ThreadId`, `Result`, `LocalKey`, `AccessError`, and the deprecated
+//! `sleep_ms`/`park_timeout_ms`) *are* std's, re-exported. [`Builder`] is
+//! leaksafe's, with all of std's stable methods (`new`, `name`, `stack_size`,
+//! `spawn` returning std's `JoinHandle`, `spawn_unchecked`, `spawn_scoped`).
+//! [`scope`], [`Scope`] and [`ScopedJoinHandle`] have std's API and std's
+//! panic rules; what differs is only what std cannot do:
+//! - a forgotten [`ScopedJoinHandle`] does not make [`scope`] hang (std's
+//!   waits forever), and its result is dropped before [`scope`] returns;
+//! - [`Scope::spawn_guard`] / [`JoinGuard`] and the [`ThreadPool`] are extra;
+//! - a join through a handle that was inside such an unclaimed result may
+//!   find the result already dropped by the scope: it returns
+//!   `Err` with [`SCOPE_DROPPED_RESULT`] (std cannot get there: it hangs).
+//!
+//! ```
+//! use leaksafe::thread; // was: use std::thread;
+//! use std::time::Duration;
+//!
+//! let h = thread::spawn(|| {
+//!     thread::sleep(Duration::from_millis(1));
+//!     thread::current().id()
+//! });
+//! let id = h.join().unwrap();
+//! assert_ne!(id, thread::current().id());
+//!
+//! let mut v = vec![1, 2, 3];
+//! thread::scope(|s| {
+//!     s.spawn(|| println!("{:?}", v.len()));
+//!     thread::Builder::new().name("b".into()).spawn_scoped(s, || 1).unwrap();
+//! });
+//! v.push(4);
+//! ```
+//!
 //! # Soundness
 //! Both scopes rest on one invariant: the scope returns — normally or by
 //! unwinding — only after its counter of unfinished threads (or tasks) is
@@ -54,3 +92,7 @@ pub use std::thread::{
     AccessError, JoinHandle, LocalKey, Result, Thread, ThreadId, available_parallelism, current,
     panicking, park, park_timeout, sleep, spawn, yield_now,
 };
+// Deprecated in std, re-exported for completeness: callers get std's
+// deprecation warning, as they would with `std::thread`.
+#[allow(deprecated)]
+pub use std::thread::{park_timeout_ms, sleep_ms};

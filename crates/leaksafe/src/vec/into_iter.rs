@@ -149,8 +149,28 @@ impl<T> ExactSizeIterator for IntoIter<T> {}
 
 impl<T> FusedIterator for IntoIter<T> {}
 
+#[cfg(not(feature = "nightly"))]
 impl<T> Drop for IntoIter<T> {
     fn drop(&mut self) {
+        self.drop_remaining();
+    }
+}
+
+#[cfg(feature = "nightly")]
+// SAFETY: `#[may_dangle]` as on std's `IntoIter`: `drop` only drops the
+// remaining `T`s and frees the buffer (`RawVec`, whose `PhantomData<T>`
+// declares that `T`s are dropped); it never reads a `T` otherwise.
+unsafe impl<#[may_dangle] T> Drop for IntoIter<T> {
+    fn drop(&mut self) {
+        self.drop_remaining();
+    }
+}
+
+impl<T> IntoIter<T> {
+    /// The body of `Drop`: drops the values not yet yielded, touching `T`s in
+    /// no other way.
+    #[inline]
+    fn drop_remaining(&mut self) {
         let remaining = ptr::slice_from_raw_parts_mut(
             // SAFETY: `start <= capacity`, so the offset stays in (or one past) the buffer.
             unsafe { self.buf.ptr().add(self.start) },

@@ -1,6 +1,58 @@
 //! A growable vector whose proxies are sound when forgotten.
 //!
-//! [`Vec<T>`] has std's API and behaviour, built on its own buffer
+//! # Switching from std
+//! Replace `use std::vec::Vec;` by `use leaksafe::vec::Vec;` and write
+//! `use leaksafe::vec;` for the `vec!` macro (same three forms as std's).
+//!
+//! **Identical:** every stable inherent method of std 1.95's `Vec` (same
+//! names, signatures, panics and messages, growth and capacities), `Deref` to
+//! `[T]` (so every slice method), `Drain`/`Splice`/`ExtractIf`/`IntoIter`, and
+//! std's trait impls: comparisons, `Hash`, `Extend`, `FromIterator`, `From`
+//! arrays/slices/`Box<[T]>`/`String`/`CString`/`Cow`/`VecDeque`/`BinaryHeap`,
+//! into `Box<[T]>`, `Box<[T; N]>`, `[T; N]`, `Rc<[T]>`, `Arc<[T]>`
+//! (leaksafe's), `String` (`TryFrom`), `io::Write` (feature `std`),
+//! `Send`/`Sync`/`UnwindSafe` as std's. The one behavioural difference is
+//! the point of this crate: a forgotten `Drain`, `Splice` or `ExtractIf`
+//! leaves the vector truncated instead of exposing moved-out slots.
+//!
+//! **Different on stable**, each with its one-line fix:
+//! - *A different type.* An API that takes or returns std's `Vec`
+//!   (`<[T]>::to_vec`, `concat`, `join`, `String::into_bytes`,
+//!   `String::from_utf8`, `Read::read_to_end`, `Cow::into_owned`) needs a
+//!   conversion, which never copies (same buffer layout):
+//!   `let v: Vec<u8> = s.into_bytes().into();`, `String::from_utf8(v.into())`
+//!   (or `String::try_from(v)`), `io::copy(&mut reader, &mut v)` instead of
+//!   `read_to_end`.
+//! - *Stricter drop check* (std's `Drop` uses the unstable `#[may_dangle]`):
+//!   a `Vec<&T>` whose `T` dies first is rejected even if the vector is never
+//!   used again (E0597/E0505, example below). Fix: end the vector first,
+//!   `drop(names);` before `drop(recs);` (or declare the referent before the
+//!   vector), or build with feature `nightly` on a nightly toolchain, which
+//!   adds the same `#[may_dangle]` as std.
+//! - *`io::Cursor<Vec<u8>>` does not implement `Write`* (the orphan rule
+//!   forbids it outside std). Fix: write to the `Vec` itself (it is
+//!   `io::Write`), or use `Cursor<std::vec::Vec<u8>>` and `.into()` after.
+//!
+//! **Ecosystem** (optional features): `serde` (the same sequence format as
+//! std's `Vec`, so serialized data is interchangeable), `rayon`
+//! (`into_par_iter` with owned items, `par_iter(_mut)`, `collect`,
+//! `par_extend`, `par_drain`: see the module `leaksafe::vec::rayon` when the
+//! feature is on), `stable_deref_trait` (`StableDeref`). rayon's
+//! `collect_into_vec`/`unzip_into_vecs` take std's `Vec` by type; fix:
+//! `let v: Vec<_> = iter.collect();`.
+//!
+//! **Not provided** (each unstable in std 1.95): the allocator parameter
+//! (`Vec<T, A>`, `new_in`, `allocator`), `try_with_capacity`,
+//! `push_within_capacity`, `try_remove`, `peek_mut`, `split_at_spare_mut`,
+//! `into_chunks`, `recycle`, `from_fn`, `from_parts`/`into_parts`/
+//! `as_non_null`, `try_shrink_to*`, `const_make_global`, and the internal
+//! `TrustedLen`/`DerefPure`/in-place-iteration traits. ([`Drain::keep_rest`],
+//! unstable in std, is provided.) Performance differences without API
+//! impact: `vec![0; n]` clones instead of calling the zeroing allocator, and
+//! `v.into_iter().map(f).collect()` allocates a new buffer instead of
+//! reusing `v`'s (std specializes both, which stable code cannot).
+//!
+//! [`Vec<T>`] is built on its own buffer
 //! (`RawVec` in `raw.rs`, one allocation of `Layout::array::<T>(capacity)` from the
 //! global allocator, so it converts to and from `alloc::vec::Vec` without a copy).
 //!
@@ -30,17 +82,71 @@
 //! element is still dropped exactly once (pointer arithmetic on them is a no-op,
 //! so code here counts with `len` rather than pointers).
 //!
-//! # Limitation
-//! std's `Vec` marks its `Drop` with the unstable `#[may_dangle]`, so it may
-//! hold references that die before it; this `Vec` cannot (on stable), so the
-//! borrow checker is stricter about `Vec<&'a T>` outliving `'a`:
+//! # Drop check (stable) and `#[may_dangle]` (feature `nightly`)
+//! std's `Vec` and `IntoIter` mark their `Drop` with the unstable
+//! `#[may_dangle]`: the compiler may then let the elements' borrows end
+//! before the vector is dropped, as long as the vector is not used again.
+//! On stable this `Vec` cannot, so the borrow checker treats its `Drop` as a
+//! use of every borrow inside. What a user sees:
+//!
+#![cfg_attr(not(feature = "nightly"), doc = "```compile_fail,E0505")]
+#![cfg_attr(feature = "nightly", doc = "```")]
+//! use leaksafe::vec::Vec;
+//!
+//! let recs = leaksafe::vec![String::from("ada lovelace")];
+//! let names: Vec<&str> = recs.iter().map(|r| r.as_str()).collect();
+//! assert_eq!(names.len(), 1);
+//! drop(recs);
+//! // error[E0505]: cannot move out of `recs` because it is borrowed
+//! //   ... borrow might be used here, when `names` is dropped and runs the
+//! //   `Drop` code for type `leaksafe::vec::Vec`
+//! ```
+//!
+//! and, for a referent declared after the vector:
+//!
+#![cfg_attr(not(feature = "nightly"), doc = "```compile_fail,E0597")]
+#![cfg_attr(feature = "nightly", doc = "```")]
+//! let mut v = leaksafe::vec::Vec::new();
+//! let x = 1;
+//! v.push(&x);
+//! // error[E0597]: `x` does not live long enough
+//! //   ... borrow might be used here, when `v` is dropped and runs the `Drop`
+//! //   code for type `leaksafe::vec::Vec`
+//! ```
+//!
+//! std accepts both. The fix is one line: end the vector first
+//! (`drop(names);` before `drop(recs);`), or declare the referent first
+//! (`let x = 1;` before `let mut v`):
+//!
+//! ```
+//! use leaksafe::vec::Vec;
+//!
+//! let recs = leaksafe::vec![String::from("ada lovelace")];
+//! let names: Vec<&str> = recs.iter().map(|r| r.as_str()).collect();
+//! drop(names);
+//! drop(recs);
+//! ```
+//!
+//! With feature `nightly` (nightly toolchain), `Vec`, `IntoIter` and the
+//! buffer drop with `#[may_dangle]` exactly as std's, and both examples above
+//! compile. This is sound for the same reason as in std: their `Drop` only
+//! drops the `T`s they own (the buffer's `PhantomData<T>` tells the drop
+//! checker so, which keeps a `T` with its own `Drop` from dangling) and never
+//! reads them otherwise. `Drain`, `Splice` and `ExtractIf` have no eyepatch
+//! in std either. Elements whose own `Drop` reads a borrow are still
+//! rejected, with or without the feature, as with std:
 //!
 //! ```compile_fail,E0597
+//! struct Loud<'a>(&'a str);
+//! impl Drop for Loud<'_> {
+//!     fn drop(&mut self) {
+//!         println!("{}", self.0);
+//!     }
+//! }
 //! let mut v = leaksafe::vec::Vec::new();
-//! let x = 1; // dropped before `v`, and `v`'s `Drop` might read it
-//! v.push(&x);
+//! let s = String::from("x");
+//! v.push(Loud(&s)); // `s` is dropped first, then `Loud::drop` would read it
 //! ```
-//! (std accepts this; declare `x` before the vector instead.)
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
@@ -61,7 +167,13 @@ mod extract_if;
 mod into_iter;
 mod into_rc;
 mod raw;
+#[cfg(feature = "rayon")]
+pub mod rayon;
+#[cfg(feature = "serde")]
+mod serde;
 mod splice;
+#[cfg(feature = "stable_deref_trait")]
+mod stable_deref;
 mod user_code;
 
 pub use drain::Drain;
@@ -72,6 +184,15 @@ pub use splice::Splice;
 
 /// A contiguous growable array type, like `std::vec::Vec`, whose
 /// [`Drain`] (and other proxies) stay sound when forgotten.
+///
+/// # Switching from std
+/// `use leaksafe::vec::Vec;` (and `use leaksafe::vec;` for `vec!`): the API
+/// is std 1.95's stable one. On stable, three things differ, each with a
+/// one-line fix (details in the [module docs](self#switching-from-std)):
+/// std APIs that take or return std's `Vec` need `.into()` (no copy); a
+/// `Vec<&T>` must be dropped before its referents (`drop(v)` first), or use
+/// feature `nightly`; and `io::Cursor<Vec<u8>>` is not `Write` (write to the
+/// `Vec` directly).
 ///
 /// ```
 /// use leaksafe::vec::Vec;
@@ -887,12 +1008,34 @@ impl<T, const N: usize> Vec<[T; N]> {
     }
 }
 
-impl<T> Drop for Vec<T> {
-    fn drop(&mut self) {
+impl<T> Vec<T> {
+    /// The body of `Drop`: drops the elements, touching `T`s in no other way
+    /// (which is what `#[may_dangle]` promises under feature `nightly`).
+    #[inline]
+    fn drop_elements(&mut self) {
         // SAFETY: slots `0..len` are the vector's initialized elements. If one
         // `Drop` panics, `drop_in_place` still drops the others, and the
         // `buf` field is dropped (freeing the memory) during the unwind.
         unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.buf.ptr(), self.len)) }
+    }
+}
+
+#[cfg(not(feature = "nightly"))]
+impl<T> Drop for Vec<T> {
+    fn drop(&mut self) {
+        self.drop_elements();
+    }
+}
+
+#[cfg(feature = "nightly")]
+// SAFETY: `#[may_dangle]` as on std's `Vec`: `drop` only drops the `T`s it
+// owns and frees the buffer; it never reads a `T` otherwise, so a `T` that
+// holds dangling references is fine. `RawVec`'s `PhantomData<T>` tells the
+// drop checker that dropping a `Vec<T>` drops `T`s, so `T`'s own `Drop` (if
+// it has one) still requires its borrows to be alive.
+unsafe impl<#[may_dangle] T> Drop for Vec<T> {
+    fn drop(&mut self) {
+        self.drop_elements();
     }
 }
 

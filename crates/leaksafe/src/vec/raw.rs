@@ -349,13 +349,32 @@ fn capacity_overflow_error() -> TryReserveError {
     }
 }
 
-impl<T> Drop for RawVec<T> {
-    fn drop(&mut self) {
+impl<T> RawVec<T> {
+    /// The body of `Drop`: frees the allocation, never touching a `T`.
+    #[inline]
+    fn free(&mut self) {
         if !is_zst::<T>() && self.cap > 0 {
             let layout = self.layout_of(self.cap);
             // SAFETY: `cap > 0` and not a ZST, so `ptr` was allocated with this
             // layout (module invariant).
             unsafe { dealloc(self.ptr.as_ptr().cast(), layout) };
         }
+    }
+}
+
+#[cfg(not(feature = "nightly"))]
+impl<T> Drop for RawVec<T> {
+    fn drop(&mut self) {
+        self.free();
+    }
+}
+
+#[cfg(feature = "nightly")]
+// SAFETY: `#[may_dangle]` as on std's `RawVec`: `drop` frees memory and never
+// touches a `T`. Without it, this field would keep `Vec`'s and `IntoIter`'s
+// eyepatch from having any effect.
+unsafe impl<#[may_dangle] T> Drop for RawVec<T> {
+    fn drop(&mut self) {
+        self.free();
     }
 }

@@ -183,10 +183,27 @@ PORTS = {
             ("use crate::sync::atomic::AtomicU8;", "use std::sync::atomic::AtomicU8;"),
         ],
         "buckets": {
+            "test_is_finished": ("excluded", "asserts wall-clock bounds (house rule: no timed tests); it tests std's `thread::spawn`, which leaksafe re-exports unchanged"),
             "test_named_thread": ("pending", "needs `Builder::spawn`"),
             "test_invalid_named_thread": ("pending", "needs `Builder::spawn`"),
             "test_named_thread_truncation": ("excluded", "calls `libc` directly, which is not a dev-dependency"),
             "test_thread_os_id_not_equal": ("excluded", "`thread::current_os_id` is unstable in std"),
+        },
+    },
+    "thread_integration": {
+        "source": "std/tests/thread.rs",
+        "version": VERSION,
+        "edits": [
+            # A test crate's own feature gate, for `sleep_until` (left out below).
+            ("#![feature(thread_sleep_until)]\n", ""),
+        ],
+        "imports": [
+            ("use std::sync::{Arc, Mutex};", "use leaksafe::sync::Arc;\nuse std::sync::Mutex;"),
+            ("use std::thread;", "use leaksafe::thread;"),
+        ],
+        "buckets": {
+            "sleep_very_long": ("excluded", "sleeps 100 ms and leaks a thread that never ends (house rule: no timed tests)"),
+            "sleep_until": ("excluded", "`thread::sleep_until` is unstable (`thread_sleep_until`)"),
         },
     },
 }

@@ -32,6 +32,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the test tree
 
 from buckets import PORTS  # noqa: E402  (tests/std_suite/buckets.py)
 
@@ -144,7 +145,7 @@ def port(lib, name, cfg):
     ]
     if excluded:
         header.append("//")
-        header.append("// Left out (std-internal or unstable std API leaksafe cannot have):")
+        header.append("// Left out, each with its reason:")
         for key, is_test, reason in excluded:
             header.append(f"// - {key}{'' if is_test else ' (helper)'}: {reason}")
     out = "\n".join(header) + "\n\n" + "\n\n".join(main) + "\n"

@@ -9,16 +9,20 @@
 //! - A handle cannot outlive `'scope`, so it never reads a record whose
 //!   scope's borrowed data is gone; the record itself is heap-allocated and
 //!   outlives the handle by the reference bits.
-//! - `join` waits through the pool's `wait_until`, running other queued tasks
-//!   meanwhile, so joining inside a task never deadlocks on a pool that has
-//!   run out of idle threads (even one thread).
+//! - `join` of a task that has not started claims it and runs it on the
+//!   joiner's stack (its result goes straight to the joiner); of a task
+//!   running elsewhere, blocks (a spare thread stands in for a blocked pool
+//!   thread); of the task the joiner itself is running, panics. It never runs
+//!   *other* tasks on its stack, so a join waits only for what a thread's
+//!   join would wait for (see `registry.rs`), and completes whenever the same
+//!   joins would complete with one thread per task.
 
 use core::fmt;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use std::thread::Result;
 
-use super::job::{Header, take_and_free};
+use super::job::{Header, is_running_here, take_and_free};
 
 /// An owned permission to join a task spawned by [`PoolScope::spawn`].
 ///
@@ -41,6 +45,19 @@ use super::job::{Header, take_and_free};
 ///     assert_eq!(h.join().unwrap(), 42);
 /// });
 /// ```
+///
+/// As std's `JoinHandle`, the handle is `Send` and `Sync` only when `T` is
+/// `Send` (spawning already requires it; the bounds say so in the type):
+///
+/// ```compile_fail
+/// fn sync<T: Sync>() {}
+/// sync::<leaksafe::thread::PoolHandle<'static, std::rc::Rc<u8>>>();
+/// ```
+///
+/// ```
+/// fn sync<T: Sync>() {}
+/// sync::<leaksafe::thread::PoolHandle<'static, std::sync::Arc<u8>>>();
+/// ```
 pub struct PoolHandle<'scope, T> {
     header: NonNull<Header<T>>,
     /// Borrows the scope; owns (a share of) a `T`.
@@ -51,8 +68,9 @@ pub struct PoolHandle<'scope, T> {
 // that joins, and touches the record's atomics; so it may move between threads.
 unsafe impl<T: Send> Send for PoolHandle<'_, T> {}
 // SAFETY: through `&PoolHandle` one can only read the atomic state
-// (`is_finished`), never the `T`.
-unsafe impl<T> Sync for PoolHandle<'_, T> {}
+// (`is_finished`), never the `T`. The `T: Send` bound is not needed for
+// soundness; it aligns the handle's auto traits with std's `JoinHandle`.
+unsafe impl<T: Send> Sync for PoolHandle<'_, T> {}
 
 impl<T> fmt::Debug for PoolHandle<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -78,7 +96,13 @@ impl<'scope, T> PoolHandle<'scope, T> {
     /// Waits for the task to finish and returns its result, or the payload of
     /// its panic as `Err` (the scope then does not panic for it).
     ///
-    /// While waiting, the calling thread runs other queued tasks of the pool.
+    /// If the task has not started, the calling thread runs it itself;
+    /// otherwise it waits for it (a pool thread gets a spare thread in its
+    /// place meanwhile), and never runs unrelated tasks on its stack.
+    ///
+    /// # Panics
+    /// If called by the task itself (a task joining its own handle would wait
+    /// forever; std's join of the current thread fails the same way).
     ///
     /// ```
     /// use leaksafe::thread::ThreadPool;
@@ -97,15 +121,15 @@ impl<'scope, T> PoolHandle<'scope, T> {
     /// });
     /// ```
     pub fn join(self) -> Result<T> {
-        self.wait_done();
-        let this = core::mem::ManuallyDrop::new(self);
-        let scope = this.header().scope;
-        // SAFETY: the scope is alive while a `'scope` handle exists.
+        let (header, scope) = (self.header, self.header().scope);
+        let result = match self.wait_done() {
+            Some(inline) => inline,
+            // SAFETY: `DONE` was seen with Acquire, so the task released its
+            // bit and ours (given up by `wait_done`) is the last reference.
+            None => unsafe { take_and_free(header) }.expect("a finished task has a result"),
+        };
+        // SAFETY: the scope is alive while a `'scope` handle's result is.
         let scope = unsafe { scope.as_ref() };
-        // SAFETY: `DONE` was seen with Acquire, so the task released its bit
-        // and ours is the last reference; `this` is never dropped.
-        let result = unsafe { take_and_free(this.header) };
-        let result = result.expect("a finished task has a result");
         if result.is_err() {
             // This panic is now the caller's to handle, not the scope's.
             scope.note_panic_joined();
@@ -113,22 +137,54 @@ impl<'scope, T> PoolHandle<'scope, T> {
         result
     }
 
-    /// Waits for the task, running other queued tasks meanwhile.
-    fn wait_done(&self) {
+    /// Waits for the task: runs it here if it has not started (consuming
+    /// the handle and returning `Some(result)`), else blocks until it is
+    /// done (`None`; the result is in the record).
+    ///
+    /// # Panics
+    /// If this thread is running the task itself (it joins its own handle).
+    fn wait_done(self) -> Option<Result<T>> {
         let header = self.header();
-        if !header.state.is_done() {
-            // SAFETY: the scope is alive while a `'scope` handle exists.
-            let scope = unsafe { header.scope.as_ref() };
-            scope
-                .registry()
-                .wait_until(&|| header.state.is_done(), &|| header.state.arm());
+        if header.state.is_done() {
+            // The caller takes the result through the record.
+            core::mem::forget(self);
+            return None;
         }
+        if header.state.claim() {
+            let this = core::mem::ManuallyDrop::new(self);
+            // SAFETY: we won the claim; the handle is consumed (`this` is
+            // never dropped or used again).
+            return Some(unsafe { (this.header().run_inline)(this.header) });
+        }
+        if is_running_here(self.header) {
+            // Dropping `self` while unwinding lets the task own its record.
+            panic!("deadlock: a pool task tried to join its own PoolHandle");
+        }
+        // SAFETY: the scope is alive while a `'scope` handle exists.
+        let scope = unsafe { header.scope.as_ref() };
+        scope
+            .registry()
+            .block_until(&|| header.state.is_done(), &|| header.state.arm());
+        // (`self` is given back through the record: see `join`/`wait`.)
+        core::mem::forget(self);
+        None
     }
 
     /// Waits for the task, then drops the handle (and so the result); a
-    /// panic of the task stays unjoined. `PoolJoinGuard`'s drop.
+    /// panic of the task stays unjoined, its payload goes to the scope.
+    /// `PoolJoinGuard`'s drop.
     pub(super) fn wait(self) {
-        self.wait_done();
+        let header = self.header;
+        // SAFETY: the scope is alive while a `'scope` handle exists.
+        let scope = unsafe { self.header().scope.as_ref() };
+        let result = match self.wait_done() {
+            Some(inline) => inline,
+            // SAFETY: done, so ours is the last reference (as in `join`).
+            None => unsafe { take_and_free(header) }.expect("a finished task has a result"),
+        };
+        if let Err(payload) = result {
+            scope.keep_payload(payload);
+        }
     }
 
     /// Whether the task has finished (its result is ready; `join` will not
@@ -154,10 +210,14 @@ impl<'scope, T> PoolHandle<'scope, T> {
 impl<T> Drop for PoolHandle<'_, T> {
     fn drop(&mut self) {
         if self.header().state.release_handle() {
-            // SAFETY: the task had finished and released its bit: ours was the
-            // last reference.
+            let scope = self.header().scope;
+            // SAFETY: the task had finished and released its bit: ours was
+            // the last reference.
             let result = unsafe { take_and_free(self.header) };
-            drop(result);
+            if let Some(Err(payload)) = result {
+                // SAFETY: the scope is alive while a `'scope` handle exists.
+                unsafe { scope.as_ref() }.keep_payload(payload);
+            }
         }
     }
 }

@@ -6,15 +6,26 @@
 //!   pointer to the task is a pointer to its header; the handle, which does
 //!   not know `F`, holds the header pointer and frees through `header.free`.
 //! - The record is freed exactly once, by whoever clears the last reference
-//!   bit of [`TaskState`] (the finishing task or the handle), or by the task
-//!   without clearing its bit when it sees the handle's already clear (then
-//!   nobody else can reach the record: [`TaskState::handle_gone`]). A forgotten
-//!   handle never clears its bit: its record (and result) leaks, which is safe
-//!   — nothing can reach it again once the scope has returned.
-//! - `f` is moved out exactly once, by [`execute`], before `result` is
-//!   written; `result` is written once, before `DONE` is published
-//!   (`TaskState::finish`, Release), and read only after `DONE` is seen
-//!   (Acquire) by the sole remaining owner.
+//!   bit of [`TaskState`] (the queue entry's taker or the handle), or by the
+//!   task without clearing its bit when it sees the handle's already clear
+//!   (then nobody else can reach the record: [`TaskState::handle_gone`]). A
+//!   forgotten handle never clears its bit: its record (and result) leaks,
+//!   which is safe — nothing can reach it again once the scope has returned.
+//! - `f` is moved out exactly once, by whoever wins [`TaskState::claim`]:
+//!   [`execute`] (the queue entry's taker) or [`run_inline`] (the handle's
+//!   joiner, when the task had not started: this is how a join never needs
+//!   to run *other* work on its stack). `result` is written only by
+//!   `execute`, once, before `DONE` is published (`TaskState::finish`,
+//!   Release), and read only after `DONE` is seen (Acquire) by the sole
+//!   remaining owner; `run_inline` hands the result to the joiner directly.
+//! - A queue entry whose task was run inline is *stale*: its taker only
+//!   drops the queue's reference ([`TaskState::release_queue`]), and touches
+//!   neither the scope (which may be gone) nor the closure. If it frees the
+//!   record, the record holds no closure and no result (`result` is `None`),
+//!   so no `'scope` data is dropped after the scope.
+//! - `RUNNING` is the header of the task this thread is running innermost
+//!   (set around the closure by `execute` and `run_inline`), so that a task
+//!   joining its own handle is detected and panics instead of hanging.
 //! - `scope` points to the [`ScopeBase`] of the scope that spawned the task.
 //!   That scope does not return before the task's final
 //!   `CountLatch::decrement`, which is the task's last access to the scope.
@@ -23,7 +34,7 @@
 //!   only because the scope outlives every access (previous point): see
 //!   `PoolScope::spawn_task`.
 
-use core::cell::UnsafeCell;
+use core::cell::{Cell, UnsafeCell};
 use core::mem::ManuallyDrop;
 use core::ptr::NonNull;
 use std::boxed::Box;
@@ -33,6 +44,33 @@ use std::thread::Result;
 use super::latch::{Finished, TaskState};
 use super::registry::Registry;
 use super::scope::ScopeBase;
+
+std::thread_local! {
+    /// The header of the task this thread runs innermost, or null.
+    static RUNNING: Cell<*const ()> = const { Cell::new(core::ptr::null()) };
+}
+
+/// Whether this thread is running the task of `header` right now, below
+/// the caller on its stack (a task joining its own handle).
+pub(super) fn is_running_here<T>(header: NonNull<Header<T>>) -> bool {
+    RUNNING.with(Cell::get) == header.as_ptr().cast_const().cast()
+}
+
+/// Runs `f` with `RUNNING` set to `task` (`f` does not unwind: it catches).
+fn running<R>(task: NonNull<()>, f: impl FnOnce() -> R) -> R {
+    let previous = RUNNING.with(|c| c.replace(task.as_ptr().cast_const()));
+    let r = f();
+    RUNNING.with(|c| c.set(previous));
+    r
+}
+
+/// The first two fields of every `Header<T>` (both `#[repr(C)]`), for
+/// reading a queued job's scope without knowing `T`.
+#[repr(C)]
+struct Prefix {
+    state: TaskState,
+    scope: NonNull<ScopeBase>,
+}
 
 /// A type-erased pointer to a queued task and the function that runs it.
 pub(super) struct JobRef {
@@ -54,6 +92,22 @@ impl JobRef {
         // `run = execute::<F, T>`, and this is its only execution.
         unsafe { (self.run)(self.ptr) }
     }
+
+    /// The scope that spawned this job's task, as an address only (it may
+    /// be dangling if the job is stale), and whether the job is stale (its
+    /// task already claimed by a joiner, or by another entry's taker).
+    pub(super) fn scope_and_claimed(&self) -> (*const ScopeBase, bool) {
+        let prefix = self.ptr.cast::<Prefix>().as_ptr();
+        // SAFETY: the queue's reference (which this `JobRef` is) keeps the
+        // record alive; every record starts with a `#[repr(C)] Header<T>`
+        // whose first two fields are those of `Prefix`; `scope` is never
+        // written after `new_task`, and `state` is read atomically.
+        unsafe {
+            let scope = core::ptr::addr_of!((*prefix).scope).read();
+            let claimed = (*core::ptr::addr_of!((*prefix).state)).is_claimed();
+            (scope.as_ptr().cast_const(), claimed)
+        }
+    }
 }
 
 /// The part of a task its handle can see.
@@ -66,6 +120,8 @@ pub(super) struct Header<T> {
     pub(super) result: UnsafeCell<Option<Result<T>>>,
     /// Frees the whole `Task<F, T>` this header starts.
     pub(super) free: unsafe fn(NonNull<Header<T>>),
+    /// Runs the task on the joiner's stack: [`run_inline`].
+    pub(super) run_inline: unsafe fn(NonNull<Header<T>>) -> Result<T>,
 }
 
 #[repr(C)]
@@ -90,6 +146,7 @@ where
             scope,
             result: UnsafeCell::new(None),
             free: free::<F, T>,
+            run_inline: run_inline::<F, T>,
         },
         f: UnsafeCell::new(ManuallyDrop::new(f)),
     });
@@ -137,6 +194,16 @@ where
     let task = ptr.cast::<Task<F, T>>();
     // SAFETY: the queue's reference keeps the record alive until `finish`.
     let header = unsafe { &task.as_ref().header };
+    if !header.state.claim() {
+        // Stale: the joiner ran the task inline. Drop the queue's reference
+        // only; the scope may be gone (module invariants).
+        if header.state.release_queue() {
+            // SAFETY: the handle let go too: we hold the last reference, and
+            // the joiner consumed `f`.
+            unsafe { (header.free)(task.cast::<Header<T>>()) };
+        }
+        return;
+    }
     // SAFETY: the scope waits for our decrement below (record invariant).
     let scope = unsafe { header.scope.as_ref() };
     // The registry outlives this call: this thread is a worker (holding an
@@ -145,7 +212,7 @@ where
     // SAFETY: `f` is taken exactly once (this is the only execution), and
     // nobody else touches it.
     let f = unsafe { ManuallyDrop::take(&mut *task.as_ref().f.get()) };
-    let result = catch_unwind(AssertUnwindSafe(f));
+    let result = running(ptr, || catch_unwind(AssertUnwindSafe(f)));
     if result.is_err() {
         // Counted until a join takes the error; must precede the decrement.
         scope.note_panic();
@@ -174,12 +241,17 @@ where
     };
     if let Some(result) = orphan {
         // Nobody can claim this result (or panic payload), and it may
-        // borrow `'scope` data: drop it now, before the decrement. A
-        // panicking drop is reported as a task panic; its own payload is
-        // leaked rather than dropped (it could panic again).
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(result))) {
-            core::mem::forget(payload);
-            scope.note_panic();
+        // borrow `'scope` data: drop it now, before the decrement; a panic
+        // payload goes to the scope, to be re-raised at its end. A
+        // panicking drop is reported as a task panic, with its own payload.
+        match result {
+            Err(payload) => scope.keep_payload(payload),
+            Ok(value) => {
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
+                    scope.note_panic();
+                    scope.keep_payload(payload);
+                }
+            }
         }
     }
     // Last access to the scope: after this the owner may return.
@@ -187,4 +259,40 @@ where
         // SAFETY: see `registry` above.
         unsafe { (*registry).sleep.notify_all() };
     }
+}
+
+/// Runs a task that the joiner just claimed, on the joiner's stack, and
+/// returns its result to the joiner (never into the record). Gives up the
+/// handle's reference and makes the scope's decrement.
+///
+/// # Safety
+/// `header` is a live record made by `new_task::<F, T>`, its handle is the
+/// caller's (consumed: the caller never touches the record again), and the
+/// caller won `TaskState::claim`.
+unsafe fn run_inline<F, T>(header: NonNull<Header<T>>) -> Result<T>
+where
+    F: FnOnce() -> T,
+{
+    let task = header.cast::<Task<F, T>>();
+    // SAFETY: the handle's reference keeps the record alive until
+    // `finish_inline`; the scope outlives the handle.
+    let (h, scope) = unsafe { (&task.as_ref().header, header.as_ref().scope.as_ref()) };
+    let registry: *const Registry = scope.registry;
+    // SAFETY: we won the claim: `f` is ours to take, exactly once.
+    let f = unsafe { ManuallyDrop::take(&mut *task.as_ref().f.get()) };
+    let result = running(task.cast(), || catch_unwind(AssertUnwindSafe(f)));
+    if result.is_err() {
+        // Counted until `join` returns it (as for a queued task).
+        scope.note_panic();
+    }
+    if h.state.finish_inline() {
+        // SAFETY: the queue entry is gone too: ours was the last reference;
+        // `f` was consumed and `result` is `None`.
+        unsafe { (h.free)(header) };
+    }
+    if scope.pending.decrement() {
+        // SAFETY: the registry outlives the scope, which outlives the handle.
+        unsafe { (*registry).sleep.notify_all() };
+    }
+    result
 }

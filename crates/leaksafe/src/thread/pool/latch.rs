@@ -9,16 +9,32 @@
 //!   `Acquire`, so everything a task did happens-before `scope` returns. Once
 //!   the count is zero after the scope's closure returned it never rises
 //!   again (only the scope's closure and its running tasks can spawn).
-//! - [`TaskState`]: one task record, shared by the task (bit [`TASK`], held
-//!   while queued or running) and its handle (bit [`HANDLE`]). The task
-//!   finishes with one atomic `fetch_xor(TASK | DONE)`: whoever clears the
-//!   last of the two reference bits frees the record, exactly once. A task
-//!   that sees (Acquire) the handle bit already clear skips that RMW: the bit
-//!   never comes back, so the task is the record's only owner. A joiner
-//!   that is about to sleep sets [`WAITING`] first; the task that finishes
-//!   sees it in the same RMW and wakes the sleepers, so no wake-up is lost.
+//! - [`TaskState`]: one task record, shared by its queue entry (bit
+//!   [`QUEUE`], held until the `JobRef` is consumed) and its handle (bit
+//!   [`HANDLE`]). Whoever starts the task first — the thread that took the
+//!   queue entry, or the handle's joiner, which runs a not-yet-started task
+//!   inline — sets [`CLAIMED`] by an RMW ([`TaskState::claim`]), so the
+//!   closure runs exactly once. The record is freed, exactly once, by
+//!   whoever clears the last of the two reference bits once the task is
+//!   done:
+//!   - queue runs it: one `fetch_xor(QUEUE | DONE)` ([`TaskState::finish`]);
+//!     a task that sees (Acquire) the handle bit already clear skips that
+//!     RMW: the bit never comes back, so the task is the record's only owner;
+//!   - handle runs it inline: one `fetch_xor(HANDLE | DONE)`
+//!     ([`TaskState::finish_inline`]); the queue entry, when later taken,
+//!     finds `CLAIMED` and only clears `QUEUE` ([`TaskState::release_queue`]);
+//!     whichever of the two RMWs comes second frees. The inline result goes
+//!     straight to the joiner, never into the record, so a record freed by
+//!     a late queue entry holds no `'scope` data.
+//! - A joiner that is about to sleep sets [`WAITING`] first; the task that
+//!   finishes sees it in the same RMW and wakes the sleepers, so no wake-up
+//!   is lost.
 //!
 //! [`ONE`]: CountLatch::ONE
+//! [`QUEUE`]: TaskState::new
+//! [`HANDLE`]: TaskState::new
+//! [`CLAIMED`]: TaskState::claim
+//! [`WAITING`]: TaskState::arm
 //! [`COUNT_WAITING`]: CountLatch::WAITING
 
 use crate::sync::shim::{AtomicUsize, Ordering};
@@ -86,14 +102,16 @@ pub struct TaskState {
     state: AtomicUsize,
 }
 
-/// The task (queued or running) holds a reference.
-const TASK: usize = 1;
+/// The queue entry (not yet taken, or running the task) holds a reference.
+const QUEUE: usize = 1;
 /// The handle (or guard) holds a reference.
 const HANDLE: usize = 2;
 /// The task has finished and its result is written.
 const DONE: usize = 4;
 /// A joiner may be asleep: the finishing task must wake the sleepers.
 const WAITING: usize = 8;
+/// Someone (the queue entry's taker or the joiner) started the task.
+const CLAIMED: usize = 16;
 
 /// What [`TaskState::finish`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,19 +132,44 @@ impl Default for TaskState {
 }
 
 impl TaskState {
-    /// A new task, referenced by itself and its handle.
+    /// A new task, referenced by its queue entry and its handle.
     pub fn new() -> Self {
         TaskState {
-            state: AtomicUsize::new(TASK | HANDLE),
+            state: AtomicUsize::new(QUEUE | HANDLE),
         }
+    }
+
+    /// Tries to start the task: `true` for the one caller that does (it
+    /// then runs the closure); `false` if someone already did. AcqRel: the
+    /// winner sees the closure as the spawner wrote it.
+    pub fn claim(&self) -> bool {
+        self.state.fetch_or(CLAIMED, Ordering::AcqRel) & CLAIMED == 0
+    }
+
+    /// The queue entry of a task that a joiner claimed is taken: drop its
+    /// reference. Returns `true` if the handle's is already gone (the joiner
+    /// finished the task and let go): the caller then frees the record.
+    pub fn release_queue(&self) -> bool {
+        let prev = self.state.fetch_and(!QUEUE, Ordering::AcqRel);
+        debug_assert!(prev & QUEUE != 0 && prev & CLAIMED != 0);
+        prev & HANDLE == 0
+    }
+
+    /// The joiner ran the task inline (its result went to the joiner): drops
+    /// the handle's reference and marks the task done. Returns `true` if the
+    /// queue entry was already taken: the caller then frees the record.
+    pub fn finish_inline(&self) -> bool {
+        let prev = self.state.fetch_xor(HANDLE | DONE, Ordering::AcqRel);
+        debug_assert!(prev & HANDLE != 0 && prev & DONE == 0 && prev & CLAIMED != 0);
+        prev & QUEUE == 0
     }
 
     /// The task wrote its result. Drops the task's reference and marks it done
     /// (Release: the result is visible to whoever sees `DONE`; Acquire: if the
     /// handle is gone, its last accesses happen-before our free).
     pub fn finish(&self) -> Finished {
-        let prev = self.state.fetch_xor(TASK | DONE, Ordering::AcqRel);
-        debug_assert!(prev & TASK != 0 && prev & DONE == 0);
+        let prev = self.state.fetch_xor(QUEUE | DONE, Ordering::AcqRel);
+        debug_assert!(prev & QUEUE != 0 && prev & DONE == 0);
         if prev & HANDLE == 0 {
             Finished::HandleGone
         } else if prev & WAITING != 0 {
@@ -156,6 +199,11 @@ impl TaskState {
     /// A joiner is about to sleep: ask the task to wake it when done.
     pub fn arm(&self) {
         self.state.fetch_or(WAITING, Ordering::AcqRel);
+    }
+
+    /// Someone started the task (it is running or done).
+    pub fn is_claimed(&self) -> bool {
+        self.state.load(Ordering::Acquire) & CLAIMED != 0
     }
 
     /// The task finished (Acquire: its result is visible).

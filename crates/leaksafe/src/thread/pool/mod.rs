@@ -35,22 +35,23 @@
 //!   tasks, only a counter. (A forgotten handle leaks its own record.)
 //!
 //! # Progress guarantee
-//! - Every queued task runs, as long as some pool thread — a worker, or a
-//!   thread waiting in [`ThreadPool::scope`] or in a `join` — is not blocked
-//!   outside the pool: idle threads sleep only when every queue is empty, and
-//!   a push wakes a sleeper.
-//! - Joining ([`PoolHandle::join`], dropping a [`PoolJoinGuard`]) never
-//!   blocks a thread that could run queued work: the joiner runs other tasks
-//!   while it waits, so fork-join code (a task joins tasks it spawned) cannot
-//!   deadlock, even on a one-thread pool.
-//! - A joiner runs other tasks *on its own stack*, so its join returns only
-//!   after the task it is running returns. A task that blocks outside the pool
-//!   (on a channel, a lock, a barrier) therefore also blocks every join below
-//!   it on that thread; and if every pool thread blocks outside the pool
-//!   waiting for a task that has not started yet, nothing runs it: a
-//!   deadlock, as in any fixed-size pool. Prefer joining handles to blocking
-//!   on channels between tasks; never block on more tasks than the pool has
-//!   threads.
+//! - Every queued task runs, as long as some pool thread looking for work is
+//!   not blocked outside the pool: idle threads sleep only when every queue
+//!   is empty, and a push wakes a sleeper.
+//! - Any join graph that completes with one OS thread per task (as on
+//!   `thread::scope`) completes on the pool, with any number of threads:
+//!   a join ([`PoolHandle::join`], dropping a [`PoolJoinGuard`]) runs the
+//!   joined task itself if it has not started, and otherwise blocks without
+//!   running other work on its stack (which could wait for something below
+//!   it); a scope's end runs only its own tasks. A worker that blocks gets a
+//!   spare thread in its place, so queued work keeps as many threads as the
+//!   pool has workers (`registry.rs`, `spare.rs`). A task that joins its own
+//!   handle panics ("deadlock"), as std's join of the current thread fails.
+//! - A task that blocks outside the pool (on a channel, a lock, a barrier)
+//!   holds its thread, and gets no spare: if every pool thread blocks
+//!   outside the pool waiting for a task that has not started yet, nothing
+//!   runs it — a deadlock, as in any fixed-size pool. Prefer joining
+//!   handles to blocking on channels between tasks.
 
 mod handle;
 mod job;
@@ -60,6 +61,7 @@ mod map;
 mod registry;
 mod scope;
 mod sleep;
+mod spare;
 
 use core::fmt;
 use std::sync::Arc;
@@ -114,7 +116,8 @@ impl ThreadPool {
     ///
     /// # Panics
     /// If `threads` is zero (a pool needs at least one thread), or if the
-    /// operating system refuses to create a thread.
+    /// operating system refuses to create a thread (see
+    /// [`try_new`](Self::try_new), which returns that error instead).
     ///
     /// ```
     /// use leaksafe::thread::ThreadPool;
@@ -127,23 +130,68 @@ impl ThreadPool {
     /// let _ = leaksafe::thread::ThreadPool::new(0); // at least one thread is needed
     /// ```
     pub fn new(threads: usize) -> ThreadPool {
+        match ThreadPool::try_new(threads) {
+            Ok(pool) => pool,
+            Err(e) => panic!("failed to spawn thread: {e}"),
+        }
+    }
+
+    /// Creates a pool of `threads` worker threads, or returns the error of
+    /// the first thread the operating system refused to create. The workers
+    /// already started are then stopped and joined before `try_new` returns:
+    /// nothing is left running.
+    ///
+    /// # Panics
+    /// If `threads` is zero (a pool needs at least one thread).
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::try_new(2)?;
+    /// assert_eq!(pool.threads(), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn try_new(threads: usize) -> std::io::Result<ThreadPool> {
+        Self::try_new_with(threads, |_| None)
+    }
+
+    /// `try_new`, with worker `k` asking for a stack of `stack_size(k)`
+    /// bytes when `Some`: only for the tests of the failure path (an absurd
+    /// size makes the OS refuse that thread).
+    #[doc(hidden)]
+    pub fn __try_new_with_stack_sizes(
+        threads: usize,
+        stack_size: impl Fn(usize) -> Option<usize>,
+    ) -> std::io::Result<ThreadPool> {
+        Self::try_new_with(threads, stack_size)
+    }
+
+    fn try_new_with(
+        threads: usize,
+        stack_size: impl Fn(usize) -> Option<usize>,
+    ) -> std::io::Result<ThreadPool> {
         assert!(
             threads > 0,
             "ThreadPool::new(0): a thread pool needs at least one thread"
         );
         let (registry, deques) = Registry::new(threads);
-        let workers = deques
-            .into_iter()
-            .enumerate()
-            .map(|(index, deque)| {
-                let registry = Arc::clone(&registry);
-                std::thread::Builder::new()
-                    .name(std::format!("leaksafe-pool-{index}"))
-                    .spawn(move || registry::worker_main(registry, deque, index))
-                    .expect("failed to spawn thread")
-            })
-            .collect();
-        ThreadPool { registry, workers }
+        // Built before any worker starts, so that an early return drops it
+        // and so stops (and joins) the workers started so far.
+        let mut pool = ThreadPool {
+            registry,
+            workers: Vec::with_capacity(threads),
+        };
+        for (index, deque) in deques.into_iter().enumerate() {
+            let registry = Arc::clone(&pool.registry);
+            let mut builder =
+                std::thread::Builder::new().name(std::format!("leaksafe-pool-{index}"));
+            if let Some(size) = stack_size(index) {
+                builder = builder.stack_size(size);
+            }
+            let worker = builder.spawn(move || registry::worker_main(registry, deque, index))?;
+            pool.workers.push(worker);
+        }
+        Ok(pool)
     }
 
     /// The number of worker threads.
@@ -178,6 +226,10 @@ impl Drop for ThreadPool {
             // Workers catch every task's panic, so they do not panic
             // themselves; nothing to report if one somehow did.
             let _ = worker.join();
+        }
+        // No scope runs, so no thread blocks: no spare starts after this.
+        for spare in self.registry.spare_threads.take_threads() {
+            let _ = spare.join();
         }
     }
 }

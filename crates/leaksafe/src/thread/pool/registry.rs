@@ -28,11 +28,24 @@
 //!   nesting scopes of different pools on one thread works as a stack.
 //! - Every `JobRef` popped or stolen is executed exactly once, by the thread
 //!   that took it ([`Registry::wait_until`] or the worker loop).
-//! - A thread waits (for its latch, or for work if it is an idle worker)
-//!   only via [`Registry::wait_until`], which runs queued tasks meanwhile
-//!   and sleeps only through [`Sleep::sleep`] with a condition that includes
-//!   "some queue is non-empty". So a queued task is never stranded while a
-//!   pool thread sleeps.
+//! - A thread that looks for work (an idle worker or spare thread) runs any
+//!   queued task: it is at the bottom of its stack, so nothing it runs can
+//!   wait for something below it. It sleeps only through [`Sleep::sleep`]
+//!   with a condition that includes "some queue is non-empty", so a queued
+//!   task is never stranded while a pool thread sleeps.
+//! - A thread that waits for a *latch* (a join, a scope's end) runs only
+//!   work that the waiter would wait for anyway, so running it on the
+//!   waiter's stack adds no wait that `thread::scope` would not have: a
+//!   join runs the joined task itself if it has not started (claim and
+//!   inline, `job.rs`); a scope's end runs its own scope's tasks from the
+//!   top of its own deque ([`Registry::wait_scope`]). Otherwise it *blocks*
+//!   ([`Registry::block_until`]), and if it is a worker or spare thread, a
+//!   spare thread takes its place while it blocks (`spare.rs`), so the
+//!   queued work still has as many threads as the pool has workers. Hence
+//!   any join graph that completes with one OS thread per task completes
+//!   on the pool, whatever its size: a task waits only for tasks it would
+//!   wait for as a thread, and every task not yet started either is run by
+//!   its joiner or sits in a queue that some unblocked thread searches.
 //! - For checkers only, the pool can instead use one locked `VecDeque` for
 //!   all threads (`locked`):
 //!   - under Miri, when the environment variable
@@ -57,7 +70,9 @@ use std::vec::Vec;
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
 use super::job::JobRef;
-use super::sleep::Sleep;
+use super::scope::ScopeBase;
+use super::sleep::{SPIN_ROUNDS, Sleep};
+use super::spare::SpareThreads;
 use crate::sync::shim::{AtomicBool, Ordering};
 
 /// Spare deques lent to threads that own a scope without being workers.
@@ -71,6 +86,10 @@ pub(super) struct Registry {
     spares: Mutex<Vec<(usize, Worker<JobRef>)>>,
     pub(super) sleep: Sleep,
     terminate: AtomicBool,
+    /// Threads that stand in for blocked pool threads (`spare.rs`).
+    pub(super) spare_threads: SpareThreads,
+    /// The registry's own `Arc`, for the spare threads it starts.
+    this: std::sync::Weak<Registry>,
     /// Miri and TSan builds only: `Some` to bypass the deques (module docs).
     #[cfg(any(miri, leaksafe_locked_queues))]
     locked: Option<Mutex<std::collections::VecDeque<JobRef>>>,
@@ -80,9 +99,13 @@ pub(super) struct Registry {
 /// (for identity only) its registry, which outlives it: a worker holds an
 /// `Arc` to it, and a scope owner borrows the pool.
 pub(super) struct WorkerThread {
-    worker: Worker<JobRef>,
+    /// `None` for a spare thread (its spawns go to the injector).
+    worker: Option<Worker<JobRef>>,
+    /// The deque's index in `stealers` (`usize::MAX` for a spare thread).
     index: usize,
     registry: *const Registry,
+    /// A worker or spare thread: when it blocks, a spare takes its place.
+    compensate: bool,
 }
 
 std::thread_local! {
@@ -101,12 +124,14 @@ impl Registry {
             .chain(spares.iter().map(|(_, w)| w))
             .map(Worker::stealer)
             .collect();
-        let registry = Arc::new(Registry {
+        let registry = Arc::new_cyclic(|this| Registry {
             injector: Injector::new(),
             stealers,
             spares: Mutex::new(spares),
             sleep: Sleep::new(),
             terminate: AtomicBool::new(false),
+            spare_threads: SpareThreads::new(),
+            this: this.clone(),
             #[cfg(any(miri, leaksafe_locked_queues))]
             locked: (cfg!(leaksafe_locked_queues)
                 || std::env::var_os("LEAKSAFE_POOL_LOCKED_QUEUES").is_some())
@@ -141,9 +166,10 @@ impl Registry {
             return f();
         };
         let me = WorkerThread {
-            worker,
+            worker: Some(worker),
             index,
             registry: self,
+            compensate: false,
         };
         let _entered = Entered {
             previous: WORKER.with(|c| c.replace(&me)),
@@ -154,7 +180,7 @@ impl Registry {
         self.spares
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((me.index, me.worker));
+            .push((me.index, me.worker.expect("a scope owner has a deque")));
         r
     }
 
@@ -167,8 +193,8 @@ impl Registry {
             self.sleep.new_work();
             return;
         }
-        self.with_current(|me| match me {
-            Some(w) => w.worker.push(job),
+        self.with_current(|me| match me.and_then(|w| w.worker.as_ref()) {
+            Some(w) => w.push(job),
             None => self.injector.push(job),
         });
         self.sleep.new_work();
@@ -179,16 +205,18 @@ impl Registry {
         if let Some(q) = &self.locked {
             return q.lock().unwrap().pop_back();
         }
+        let me_index = me.map(|w| w.index);
+        let me = me.and_then(|w| w.worker.as_ref());
         if let Some(w) = me {
-            if let Some(job) = w.worker.pop() {
+            if let Some(job) = w.pop() {
                 return Some(job);
             }
         }
-        let start = me.map_or(0, |w| w.index + 1);
+        let start = me_index.map_or(0, |i| i.wrapping_add(1));
         loop {
             let mut retry = false;
             let from_injector = match me {
-                Some(w) => self.injector.steal_batch_and_pop(&w.worker),
+                Some(w) => self.injector.steal_batch_and_pop(w),
                 None => self.injector.steal(),
             };
             match from_injector {
@@ -199,11 +227,11 @@ impl Registry {
             let n = self.stealers.len();
             for i in 0..n {
                 let victim = (start + i) % n;
-                if me.is_some_and(|w| w.index == victim) {
+                if me_index == Some(victim) {
                     continue;
                 }
                 let stolen = match me {
-                    Some(w) => self.stealers[victim].steal_batch_and_pop(&w.worker),
+                    Some(w) => self.stealers[victim].steal_batch_and_pop(w),
                     None => self.stealers[victim].steal(),
                 };
                 match stolen {
@@ -223,19 +251,90 @@ impl Registry {
         if let Some(q) = &self.locked {
             return !q.lock().unwrap().is_empty();
         }
-        me.is_some_and(|w| !w.worker.is_empty())
+        me.and_then(|w| w.worker.as_ref())
+            .is_some_and(|w| !w.is_empty())
             || !self.injector.is_empty()
             || self.stealers.iter().any(|s| !s.is_empty())
     }
 
-    /// Runs queued tasks until `done()`; when there are none, sleeps after
-    /// calling `arm()` (which must ask whoever makes `done()` true to call
-    /// `sleep.notify_all()`). Used by workers, joiners and scope owners.
-    pub(super) fn wait_until(&self, done: &dyn Fn() -> bool, arm: &dyn Fn()) {
-        self.with_current(|me| self.wait_until_as(me, done, arm));
+    /// Waits until `done()` without running any task: spins a little, then
+    /// (after a spare thread takes this thread's place, if it is a worker or
+    /// spare) sleeps after calling `arm()`, which must ask whoever makes
+    /// `done()` true to call `sleep.notify_all()`. Used by a join whose task
+    /// runs elsewhere, and by a scope's end (module invariants).
+    pub(super) fn block_until(&self, done: &dyn Fn() -> bool, arm: &dyn Fn()) {
+        for round in 0..SPIN_ROUNDS {
+            if done() {
+                return;
+            }
+            if round < 8 {
+                crate::sync::shim::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+        let compensate = self.with_current(|me| me.is_some_and(|w| w.compensate));
+        if compensate {
+            self.spare_threads.begin_block(self);
+        }
+        while !done() {
+            arm();
+            self.sleep.block(done);
+        }
+        if compensate {
+            self.spare_threads.end_block();
+        }
     }
 
-    fn wait_until_as(&self, me: Option<&WorkerThread>, done: &dyn Fn() -> bool, arm: &dyn Fn()) {
+    /// A scope's end: runs the scope's own tasks from the top of this
+    /// thread's deque (they are work the owner waits for anyway), then blocks
+    /// until `pending` is zero. Stale entries met on the way (tasks a joiner
+    /// already ran) are consumed; the first entry of another scope stops the
+    /// search and stays where it was.
+    pub(super) fn wait_scope(&self, scope: &ScopeBase) {
+        let pending = &scope.pending;
+        while !pending.is_zero() {
+            match self.pop_own(scope) {
+                // SAFETY: the deque handed this job out to us alone.
+                Some(job) => unsafe { job.execute() },
+                None => break,
+            }
+        }
+        self.block_until(&|| pending.is_zero(), &|| pending.arm());
+    }
+
+    /// The top entry of this thread's deque if it is a task of `scope` or
+    /// stale (module invariants).
+    fn pop_own(&self, scope: &ScopeBase) -> Option<JobRef> {
+        let mine = |job: &JobRef| {
+            let (s, claimed) = job.scope_and_claimed();
+            claimed || ptr::eq(s, scope)
+        };
+        #[cfg(any(miri, leaksafe_locked_queues))]
+        if let Some(q) = &self.locked {
+            let mut q = q.lock().unwrap();
+            let i = q.iter().rposition(mine)?;
+            return q.remove(i);
+        }
+        self.with_current(|me| {
+            let w = me.and_then(|w| w.worker.as_ref())?;
+            let job = w.pop()?;
+            if mine(&job) {
+                Some(job)
+            } else {
+                // Back on top, where it was: the deque is unchanged.
+                w.push(job);
+                None
+            }
+        })
+    }
+
+    pub(super) fn wait_until_as(
+        &self,
+        me: Option<&WorkerThread>,
+        done: &dyn Fn() -> bool,
+        arm: &dyn Fn(),
+    ) {
         let mut run_one = || match self.find_work(me) {
             Some(job) => {
                 // SAFETY: the deque handed this job out to us alone.
@@ -252,11 +351,26 @@ impl Registry {
     pub(super) fn terminate(&self) {
         self.terminate.store(true, Ordering::SeqCst);
         self.sleep.notify_all();
+        self.spare_threads.terminate();
+    }
+
+    /// Whether the pool shuts down and no work is left (for a worker or
+    /// spare thread: time to exit).
+    pub(super) fn finished(&self, me: Option<&WorkerThread>) -> bool {
+        self.terminate.load(Ordering::SeqCst) && !self.has_work(me)
+    }
+
+    /// A new `Arc` to this registry (for a spare thread).
+    pub(super) fn arc(&self) -> Arc<Registry> {
+        self.this
+            .upgrade()
+            .expect("a registry in use has a live Arc (the pool's)")
     }
 }
 
-/// Restores `WORKER` when a scope owner stops acting as a pool thread, even
-/// by unwinding, before its `WorkerThread` goes away (module invariant).
+/// Restores `WORKER` when a worker exits or a scope owner stops acting as a
+/// pool thread, even by unwinding, before its `WorkerThread` goes away
+/// (module invariant).
 struct Entered<'a> {
     previous: *const WorkerThread,
     /// Ties the guard to the `WorkerThread` it published.
@@ -273,16 +387,37 @@ impl Drop for Entered<'_> {
 /// The body of a worker thread.
 pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index: usize) {
     let me = WorkerThread {
-        worker,
+        worker: Some(worker),
         index,
         registry: &*registry,
+        compensate: true,
     };
-    WORKER.with(|c| c.set(&me));
+    // Reset even if the loop unwinds (it runs no user code unguarded, but the
+    // thread-local must never point at a dead `WorkerThread`).
+    let _entered = Entered {
+        previous: WORKER.with(|c| c.replace(&me)),
+        me: &me,
+    };
     let registry = &*registry;
+    registry.wait_until_as(Some(&me), &|| registry.finished(Some(&me)), &|| {});
+}
+
+/// The body of a spare thread: looks for work like a worker (without a
+/// deque of its own) while `keep_running()`, then returns.
+pub(super) fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
+    let me = WorkerThread {
+        worker: None,
+        index: usize::MAX,
+        registry,
+        compensate: true,
+    };
+    let _entered = Entered {
+        previous: WORKER.with(|c| c.replace(&me)),
+        me: &me,
+    };
     registry.wait_until_as(
         Some(&me),
-        &|| registry.terminate.load(Ordering::SeqCst) && !registry.has_work(Some(&me)),
+        &|| !keep_running() || registry.finished(Some(&me)),
         &|| {},
     );
-    WORKER.with(|c| c.set(ptr::null()));
 }

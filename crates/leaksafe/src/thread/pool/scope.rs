@@ -14,12 +14,21 @@
 //!   panicked) minus the panics a `join` returned as `Err`. It only changes
 //!   before the task's decrement or inside the scope, so once `pending` is
 //!   zero it is final; if non-zero, `scope` panics.
+//! - `first_panic` holds the first unjoined panic payload that reached the
+//!   scope: at its task's end if the handle was already gone, else when the
+//!   handle is dropped without joining (a forgotten handle's payload never
+//!   arrives). `scope` re-raises it (rayon's rule); later ones are dropped.
+//! - A scope's end runs only tasks of this scope (`Registry::wait_scope`):
+//!   the scope's owner may itself be a task, and running an unrelated task
+//!   on its stack could make it wait for that task (see `registry.rs`).
 //!
 //! [`ThreadPool::scope`]: super::ThreadPool::scope
 
 use core::marker::PhantomData;
 use core::ptr::NonNull;
+use std::boxed::Box;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::Mutex;
 
 use super::ThreadPool;
 use super::handle::PoolHandle;
@@ -43,9 +52,25 @@ pub(super) struct ScopeBase {
     pub(super) registry: *const Registry,
     pub(super) pending: CountLatch,
     unjoined_panics: AtomicUsize,
+    first_panic: Mutex<Option<Payload>>,
 }
 
+type Payload = Box<dyn core::any::Any + Send + 'static>;
+
 impl ScopeBase {
+    /// An unjoined task panic's payload reaches the scope: kept if it is the
+    /// first, else dropped (a panicking drop's own payload is leaked: it
+    /// could panic again).
+    pub(super) fn keep_payload(&self, payload: Payload) {
+        let mut first = self.first_panic.lock().unwrap_or_else(|e| e.into_inner());
+        if first.is_none() {
+            *first = Some(payload);
+        } else {
+            drop(first);
+            drop_payload(payload);
+        }
+    }
+
     pub(super) fn note_panic(&self) {
         self.unjoined_panics.fetch_add(1, Ordering::Relaxed);
     }
@@ -58,6 +83,13 @@ impl ScopeBase {
         // SAFETY: the registry is kept alive by the `&ThreadPool` that the
         // scope's owner borrows for the scope's whole life.
         unsafe { &*self.registry }
+    }
+}
+
+/// Drops a panic payload, leaking the payload of its drop's panic if any.
+fn drop_payload(payload: Payload) {
+    if let Err(p) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        core::mem::forget(p);
     }
 }
 
@@ -125,7 +157,7 @@ impl<'scope> PoolScope<'scope, '_> {
     }
 
     /// Runs `f` on the pool and returns the chapter's guard: dropping the
-    /// guard waits for the task (running other tasks meanwhile), and
+    /// guard waits for the task (running it itself if it has not started), and
     /// [`PoolJoinGuard::join`] returns its result.
     ///
     /// Forgetting the guard is harmless: the scope waits for the task anyway.
@@ -179,16 +211,18 @@ impl ThreadPool {
     /// it — including tasks spawned by tasks, and tasks whose handle or guard
     /// was forgotten — before returning `f`'s result.
     ///
-    /// The calling thread runs queued tasks while it waits. If `f` panics,
-    /// the scope still waits for every task, then resumes that panic. If a
-    /// task panicked and no `join` returned its error, `scope` panics (with
-    /// "a scoped pool task panicked") after every task has finished. The pool
-    /// stays usable either way.
+    /// The calling thread runs this scope's tasks while it waits (only those:
+    /// other work is left to the pool's threads). If `f` panics, the scope
+    /// still waits for every task, then resumes that panic. If a task
+    /// panicked and no `join` returned its error, `scope` re-raises that
+    /// task's own panic payload (the first to reach the scope, as rayon
+    /// does) after every task has finished; if that payload is out of reach
+    /// (its handle was forgotten), it panics with "a scoped pool task
+    /// panicked". The pool stays usable either way.
     ///
     /// A result whose handle is already gone is dropped by the task's thread
     /// before the task counts as finished. If that `Drop` panics, the panic is
-    /// caught, its payload is leaked (dropping it could panic again), and it
-    /// counts as an unjoined task panic. A result or payload dropped by a
+    /// caught and counts as an unjoined task panic, with its payload. A result or payload dropped by a
     /// handle (its `Drop`, or `join`'s caller) panics in that caller, as any
     /// value's `Drop` would.
     ///
@@ -212,6 +246,7 @@ impl ThreadPool {
                 registry: &*self.registry,
                 pending: CountLatch::new(),
                 unjoined_panics: AtomicUsize::new(0),
+                first_panic: Mutex::new(None),
             },
             scope: PhantomData,
             env: PhantomData,
@@ -226,18 +261,34 @@ impl ThreadPool {
                 // tasks borrow: if waiting itself ever panicked (it runs no
                 // user code: tasks catch their panics), abort instead.
                 let abort = AbortOnUnwind;
-                self.registry
-                    .wait_until(&|| pending.is_zero(), &|| pending.arm());
+                self.registry.wait_scope(&scope.base);
                 core::mem::forget(abort);
             }
             result
         });
+        let first = scope
+            .base
+            .first_panic
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         match result {
-            Err(payload) => resume_unwind(payload),
-            Ok(_) if scope.base.unjoined_panics.load(Ordering::Relaxed) != 0 => {
-                panic!("a scoped pool task panicked")
+            Err(payload) => {
+                if let Some(p) = first {
+                    drop_payload(p);
+                }
+                resume_unwind(payload)
             }
-            Ok(r) => r,
+            Ok(_) if scope.base.unjoined_panics.load(Ordering::Relaxed) != 0 => match first {
+                Some(payload) => resume_unwind(payload),
+                None => panic!("a scoped pool task panicked"),
+            },
+            Ok(r) => {
+                if let Some(p) = first {
+                    drop_payload(p);
+                }
+                r
+            }
         }
     }
 }

@@ -23,6 +23,11 @@
 //!   notifies everyone; if not, the waiter's check (after the RMW) sees the
 //!   latch set. Latch wake-ups use `notify_all` because the shared condition
 //!   variable does not know which sleeper waits for which latch.
+//! - A thread *blocked* on a latch ([`Sleep::block`]: a joiner whose task
+//!   runs elsewhere, a scope's end with none of its own tasks left to run)
+//!   does not look for work: it waits on its own condition variable,
+//!   `blocked`, which only `notify_all` (latch set, shutdown) signals. So a
+//!   `notify_one` for new work always reaches a thread that looks for work.
 //! - Any sleeper woken by `notify_one` searches for work again; a sleeper that
 //!   returns to other business instead (its latch was set) passes the wake-up
 //!   on if work is queued ([`Sleep::new_work`] again), so the notification for
@@ -31,7 +36,7 @@
 use crate::sync::shim::{AtomicUsize, Condvar, Mutex, Ordering, fence, spin_loop, thread};
 
 /// Rounds of searching (spinning, then yielding) before a thread sleeps.
-const SPIN_ROUNDS: u32 = if cfg!(any(miri, loom)) { 2 } else { 64 };
+pub(super) const SPIN_ROUNDS: u32 = if cfg!(any(miri, loom)) { 2 } else { 64 };
 /// Rounds among `SPIN_ROUNDS` that only spin; the rest yield the CPU.
 const PURE_SPINS: u32 = 8;
 
@@ -40,6 +45,8 @@ const PURE_SPINS: u32 = 8;
 pub struct Sleep {
     lock: Mutex<()>,
     cvar: Condvar,
+    /// Where blocked threads wait (they do not take new work).
+    blocked: Condvar,
     /// Threads registered under `lock` as about to wait or waiting.
     sleepers: AtomicUsize,
 }
@@ -56,6 +63,7 @@ impl Sleep {
         Sleep {
             lock: Mutex::new(()),
             cvar: Condvar::new(),
+            blocked: Condvar::new(),
             sleepers: AtomicUsize::new(0),
         }
     }
@@ -124,6 +132,18 @@ impl Sleep {
         }
     }
 
+    /// Waits, without looking for work, until woken by
+    /// [`notify_all`](Self::notify_all), unless `done()` already holds under
+    /// the lock. The caller must first have armed its latch (so that whoever
+    /// makes `done()` true calls `notify_all`, which needs the lock), and
+    /// loops until `done()`: wake-ups may be meant for another latch.
+    pub fn block(&self, done: impl Fn() -> bool) {
+        let guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        if !done() {
+            drop(self.blocked.wait(guard).unwrap_or_else(|e| e.into_inner()));
+        }
+    }
+
     /// Work was just made visible: wake one sleeper if there is any.
     pub fn new_work(&self) {
         fence(Ordering::SeqCst);
@@ -138,5 +158,6 @@ impl Sleep {
     pub fn notify_all(&self) {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         self.cvar.notify_all();
+        self.blocked.notify_all();
     }
 }

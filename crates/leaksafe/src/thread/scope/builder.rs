@@ -1,18 +1,29 @@
-//! `Builder`: thread configuration, and a scoped spawn that reports the
-//! operating system's refusal as an [`io::Result`] instead of panicking.
+//! `Builder`: thread configuration, and spawns that report the operating
+//! system's refusal as an [`io::Result`] instead of panicking: std's
+//! `std::thread::Builder` API in full (`spawn`, `spawn_unchecked`,
+//! `spawn_scoped`), plus `spawn_scoped_guard`.
 //!
 //! # Invariants
 //! None of its own: it only carries a name and a stack size to the native
-//! builder; every spawn goes through the scope's `spawn_inner`, which holds the
-//! soundness argument (count first, then spawn; undo on every error path).
+//! builder. Every scoped spawn goes through the scope's `spawn_inner`, which
+//! holds the soundness argument (count first, then spawn; undo on every error
+//! path); `spawn` and `spawn_unchecked` are std's, unchanged.
 
 use alloc::string::String;
 use std::io;
+use std::thread::JoinHandle;
 
 use super::{JoinGuard, Scope, ScopedJoinHandle, native};
 
-/// Thread factory, used to configure a scoped thread before spawning it
-/// (std's `std::thread::Builder`, for leaksafe's scopes).
+/// Thread factory, used to configure a thread before spawning it: std's
+/// `std::thread::Builder`, whose scoped spawns use leaksafe's scopes.
+///
+/// Everything std's `Builder` does works unchanged ([`new`](Self::new),
+/// [`name`](Self::name), [`stack_size`](Self::stack_size),
+/// [`spawn`](Self::spawn) → `std::thread::JoinHandle`,
+/// [`spawn_unchecked`](Self::spawn_unchecked),
+/// [`spawn_scoped`](Self::spawn_scoped)), so `use leaksafe::thread;` compiles
+/// std code that builds threads.
 ///
 /// ```
 /// let n = 5;
@@ -77,6 +88,78 @@ impl Builder {
     pub fn stack_size(mut self, size: usize) -> Builder {
         self.stack_size = Some(size);
         self
+    }
+
+    /// std's builder with this configuration.
+    fn into_std(self) -> std::thread::Builder {
+        let mut b = std::thread::Builder::new();
+        if let Some(name) = self.name {
+            b = b.name(name);
+        }
+        if let Some(size) = self.stack_size {
+            b = b.stack_size(size);
+        }
+        b
+    }
+
+    /// Spawns a new, unscoped thread with this configuration, returning an
+    /// [`io::Result`] to its [`JoinHandle`] (std's `Builder::spawn`: the
+    /// thread and its handle are std's).
+    ///
+    /// # Errors
+    /// If the operating system refuses to create the thread.
+    ///
+    /// # Panics
+    /// If the name contains a NUL byte (as std).
+    ///
+    /// ```
+    /// use leaksafe::thread;
+    ///
+    /// let handler = thread::Builder::new()
+    ///     .name("unscoped".into())
+    ///     .spawn(|| thread::current().name().map(String::from))
+    ///     .unwrap();
+    /// assert_eq!(handler.join().unwrap().as_deref(), Some("unscoped"));
+    /// ```
+    pub fn spawn<F, T>(self, f: F) -> io::Result<JoinHandle<T>>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.into_std().spawn(f)
+    }
+
+    /// Spawns a new thread without lifetime restrictions (std's
+    /// `Builder::spawn_unchecked`, with std's contract).
+    ///
+    /// # Errors
+    /// If the operating system refuses to create the thread.
+    ///
+    /// # Panics
+    /// If the name contains a NUL byte (as std).
+    ///
+    /// # Safety
+    /// As std's: the spawned thread must not outlive any reference in `f` or
+    /// in its return type (join it before the referenced data is dropped).
+    /// [`scope`](super::scope) gives the same freedom safely.
+    ///
+    /// ```
+    /// let x = 1;
+    /// let thread_x = &x;
+    /// // SAFETY: joined below, before `x` goes out of scope.
+    /// let handler = unsafe {
+    ///     leaksafe::thread::Builder::new().spawn_unchecked(move || *thread_x + 1)
+    /// }
+    /// .unwrap();
+    /// assert_eq!(handler.join().unwrap(), 2);
+    /// ```
+    pub unsafe fn spawn_unchecked<F, T>(self, f: F) -> io::Result<JoinHandle<T>>
+    where
+        F: FnOnce() -> T + Send,
+        T: Send,
+    {
+        // SAFETY: the caller upholds std's contract, which is ours.
+        unsafe { self.into_std().spawn_unchecked(f) }
     }
 
     fn native(self) -> native::Builder {

@@ -8,15 +8,20 @@
 //! - While the handle lives, `native` in the packet is `Some` and belongs to
 //!   the handle; `join` takes it, `Drop` takes and drops it (detaching).
 //! - Forgetting the handle is harmless: the scope waits for the thread by its
-//!   running count, not by this handle, and frees the packet (dropping the
-//!   result) once every thread has finished.
+//!   running count, not by this handle, drops the result once every thread has
+//!   finished, and frees the packet only when no result is left anywhere (the
+//!   scope's invariant 6).
+//! - The result slot may be empty when `join` reads it, only because the
+//!   finishing scope took the result away (this handle was inside another
+//!   unclaimed result): `join` then returns `Err(SCOPE_DROPPED_RESULT)`.
 
+use alloc::boxed::Box;
 use core::fmt;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use std::panic::resume_unwind;
 
-use super::{Packet, ScopeData, Thread, release};
+use super::{Packet, SCOPE_DROPPED_RESULT, ScopeData, Thread, release};
 use crate::sync::shim::Ordering;
 
 /// An owned permission to join on a scoped thread (block on its termination).
@@ -89,6 +94,13 @@ impl<'scope, T> ScopedJoinHandle<'scope, T> {
     /// panicked, `Err` holds the panic payload, and the scope does not panic
     /// for it (it was joined).
     ///
+    /// One case std does not have: if this handle was inside the result of a
+    /// thread nobody joined (its handle forgotten), the scope drops that
+    /// result before it returns, and may have dropped *this* thread's result
+    /// already; then `join` returns `Err` with the payload
+    /// [`SCOPE_DROPPED_RESULT`](super::SCOPE_DROPPED_RESULT) (a `&'static
+    /// str`). It does not mean the thread panicked.
+    ///
     /// ```
     /// leaksafe::thread::scope(|s| {
     ///     let h = s.spawn(|| panic!("oops"));
@@ -96,6 +108,12 @@ impl<'scope, T> ScopedJoinHandle<'scope, T> {
     /// });
     /// ```
     pub fn join(self) -> std::thread::Result<T> {
+        self.join_inner()
+            .unwrap_or_else(|| Err(Box::new(SCOPE_DROPPED_RESULT)))
+    }
+
+    /// `join`, with `None` when the scope already dropped the result.
+    pub(super) fn join_inner(self) -> Option<std::thread::Result<T>> {
         // SAFETY: the handle owns `native` (invariant).
         let native = unsafe { (*(*self.packet.as_ptr()).native.get()).take() }
             .expect("leaksafe: scoped handle without a native thread");
@@ -108,11 +126,12 @@ impl<'scope, T> ScopedJoinHandle<'scope, T> {
         // SAFETY: the thread has exited (native join: everything it did
         // happens-before this), so it wrote the result and gave up its
         // reference; we still hold ours, so the packet is allocated and the
-        // result slot is ours alone.
+        // result slot is ours alone. The finishing scope may have emptied it
+        // (its invariant 6), before running the user code that led here.
         let result = unsafe { (*(*self.packet.as_ptr()).result.get()).take() };
         // Gives up our reference; nothing is left in the slots to drop.
         drop(self);
-        result.expect("leaksafe: scoped thread exited without a result")
+        result
     }
 
     /// Checks if the associated thread has finished running its main

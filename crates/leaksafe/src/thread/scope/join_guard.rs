@@ -9,7 +9,9 @@
 //!   destructor was the only join).
 //! - A guard dropped without `join` drops the result on the dropping thread;
 //!   a panic payload makes the scope panic at its end (an unjoined panic), and
-//!   a `Drop` of either that panics aborts (see the scope's module docs).
+//!   a `Drop` of either that panics aborts (see the scope's module docs). If
+//!   the finishing scope already dropped the result (the guard was inside an
+//!   unclaimed result), the drop only waits for the thread.
 
 use core::fmt;
 use core::mem;
@@ -51,6 +53,11 @@ impl<'scope, T> JoinGuard<'scope, T> {
 
     /// Waits for the thread and returns its result, or `Err` with its panic
     /// payload (then the scope does not panic for it).
+    ///
+    /// As [`ScopedJoinHandle::join`]: `Err` with the payload
+    /// [`SCOPE_DROPPED_RESULT`](super::SCOPE_DROPPED_RESULT) if the guard was
+    /// inside an unclaimed result and the scope dropped this thread's result
+    /// first.
     ///
     /// ```
     /// leaksafe::thread::scope(|s| {
@@ -102,12 +109,14 @@ impl<T> Drop for JoinGuard<'_, T> {
     fn drop(&mut self) {
         if let Some(handle) = self.handle.take() {
             let data = handle.scope_data();
-            match handle.join() {
-                Ok(value) => drop_or_abort(value),
-                Err(payload) => {
+            match handle.join_inner() {
+                Some(Ok(value)) => drop_or_abort(value),
+                Some(Err(payload)) => {
                     data.unjoined_panic();
                     drop_or_abort(payload);
                 }
+                // The scope dropped the result (and recorded a panic).
+                None => {}
             }
         }
     }

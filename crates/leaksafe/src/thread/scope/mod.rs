@@ -39,7 +39,7 @@
 //!    consumed (run, or dropped when the OS refused the thread), after its
 //!    result was stored, and after it gave up its reference to its packet.
 //!    A spawner is always the scope's own closure, a counted thread, or the
-//!    owner dropping forgotten results (see 4, which then waits again), so
+//!    owner dropping forgotten results (see 6, which then waits again), so
 //!    `scope` cannot return while a spawner can still spawn.
 //! 2. **The owner waits.** `scope` returns (or resumes a panic) only after it
 //!    saw the count at 0 with `Acquire`, which pairs with each thread's
@@ -66,15 +66,54 @@
 //!    handle/guard. `refs` counts the sides (2 at spawn). A side gives up its
 //!    reference exactly once; the last one out takes an unread result out,
 //!    sets `released`, and only then drops what it took. Only the scope frees
-//!    packets: released ones when the list has grown (amortised, so memory stays
-//!    proportional to live threads and forgotten handles), all of them when it
-//!    ends — after invariant 2 holds, so no thread touches any packet then, and
-//!    no handle can either (a handle's type carries `'scope`, which ends there).
-//!    Freeing drops unread results, user code that may spawn again into the
-//!    scope; so `scope` waits and frees in a loop until a pass frees nothing.
+//!    packets: released ones when the list has grown (amortised, so memory
+//!    stays proportional to live threads and forgotten handles) while the
+//!    scope's closure runs, and all of them at the very end of `scope`
+//!    (invariant 6), never in between.
 //! 5. **Lifetime erasure.** The thread's closure borrows `'scope` data but the
 //!    OS wants `'static`: the closure is boxed and its lifetime erased. By 1 and
 //!    2 the closure and everything it borrows is gone before `scope` returns.
+//! 6. **The end of the scope (`Scope::finish`): reclaim, then free.** When
+//!    the scope's closure has returned, live handles and guards can exist
+//!    in only two places: inside *unclaimed results* (a result is any
+//!    `T: 'scope`, so it may hold a `ScopedJoinHandle`, a `JoinGuard`, or the
+//!    `&'scope Scope` itself and spawn from its `Drop`), or nowhere reachable
+//!    (forgotten, or leaked inside something forgotten). Nothing else can
+//!    hold one: `'scope` is invariant and chosen by `scope`, so no place
+//!    outside the closure can name a handle's type; thread-locals and panic
+//!    payloads are `'static`; a thread's closure is consumed before the
+//!    thread is counted out (invariant 1), and no thread runs here; a
+//!    handle moved into a nested scope's thread or a pool task came back or
+//!    was dropped before that inner scope returned, inside this one.
+//!    Dropping a result may therefore touch *any* packet (drop or join a
+//!    handle to an older or a newer packet, spawn a thread that joins one),
+//!    so no order of "drop this result, free that packet" is sound. Instead
+//!    `finish` frees **no** packet until a reclaim loop converges:
+//!
+//!    - **a.** Wait until no thread runs (invariant 2). Then nothing touches any
+//!      packet concurrently, and every access any thread made to one
+//!      happens-before this point.
+//!    - **b.** Under the packet lock, move every unclaimed result out of its slot
+//!      into the packet's `doomed` slot, newest packet first. From here a
+//!      `join` of that packet finds its slot empty and returns the defined
+//!      answer `Err(SCOPE_DROPPED_RESULT)`; `doomed` is touched by the
+//!      owner alone, so taking all of them *before* running any user code
+//!      means no thread spawned by that code can race with the taking.
+//!    - **c.** Drop the doomed results one by one (newest first), each moved out
+//!      of its slot before its `Drop` runs. Their `Drop` may drop or join
+//!      handles (the packets are all still allocated: compaction is off
+//!      while finishing) and spawn threads (counted, so step a waits for
+//!      them; their packets get results that the next round reclaims).
+//!    - **d.** If step b found anything, go back to a. Otherwise no thread runs
+//!      and no result is left anywhere: every handle still pointing at a
+//!      packet is unreachable, so freeing every packet is sound, and it runs
+//!      no user code (each packet holds at most a native join handle).
+//!
+//!    `scope` does not hang on a forgotten handle (it never waits for a
+//!    handle, only for running threads), and every thread spawned while
+//!    results were dropped was waited for by step a of the next round.
+//!    The loop ends when user code stops spawning, as `std::thread::scope`
+//!    ends when its threads do.
 //!
 //! # What happens to results (the precise rule)
 //! - A joined handle or guard gets its result.
@@ -86,6 +125,11 @@
 //!   be joined, so the result stays in the packet until every thread of the
 //!   scope has finished; then `scope` drops it, **before `scope` returns**. The
 //!   native thread is detached then. Forgetting leaks nothing.
+//! - A handle or guard that is itself inside such a result (or moved from its
+//!   `Drop` into a new thread) may be joined after the scope took its own
+//!   result away (invariant 6): that `join` returns
+//!   `Err(Box::new(SCOPE_DROPPED_RESULT))` (see [`SCOPE_DROPPED_RESULT`]),
+//!   and a guard dropped then just waits for its thread.
 //!
 //! If a result dropped this way is a panic payload (the thread panicked and
 //! nobody joined it), `scope` panics with "a scoped thread panicked" after all
@@ -185,18 +229,10 @@ where
     // Run `f`, but catch panics so we can make sure to wait for all the threads.
     let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
 
-    // Invariant 2: wait until every thread of the scope has finished; then
-    // (invariant 4) free every packet, which drops the results of forgotten
-    // handles and records an unjoined panic among them. Dropping a result runs
-    // user code that may spawn into this scope (a result can hold the
-    // `&'scope Scope`), so repeat until a pass finds no packet: every spawn
-    // registers its packet before its thread exists.
-    loop {
-        scope.data.wait_all();
-        if !scope.free_all_packets() {
-            break;
-        }
-    }
+    // Invariants 2 and 6: wait for every thread, drop every unclaimed result
+    // (recording an unjoined panic among them), wait for what their drops
+    // spawned, and so on; then free every packet.
+    scope.finish();
 
     match result {
         Err(e) => resume_unwind(e),
@@ -206,6 +242,50 @@ where
         Ok(result) => result,
     }
 }
+
+/// The panic payload that [`ScopedJoinHandle::join`] and [`JoinGuard::join`]
+/// return (as `Err(Box::new(SCOPE_DROPPED_RESULT))`, a `&'static str`) when
+/// the scope already dropped the thread's result.
+///
+/// That happens only at the end of [`scope`], to a handle that was itself
+/// inside an unclaimed result (the result of a thread whose handle was
+/// forgotten), or that such a result's `Drop` moved into a new thread: the
+/// scope drops every unclaimed result before it returns, and a result may
+/// hold handles to other threads, so a `join` through such a handle may come
+/// after the scope took the other thread's result away. It does not mean the
+/// thread panicked (if it did, `scope` panics with "a scoped thread panicked"
+/// as for any unjoined panic).
+///
+/// ```
+/// use leaksafe::thread::{SCOPE_DROPPED_RESULT, Scope, ScopedJoinHandle};
+/// use std::sync::Mutex;
+///
+/// struct JoinOnDrop<'scope, 'env>(
+///     &'scope Scope<'scope, 'env>,
+///     Option<ScopedJoinHandle<'scope, u32>>,
+///     &'env Mutex<Option<bool>>,
+/// );
+/// impl Drop for JoinOnDrop<'_, '_> {
+///     fn drop(&mut self) {
+///         let (h, seen) = (self.1.take().unwrap(), self.2);
+///         self.0.spawn(move || {
+///             let e = h.join().unwrap_err();
+///             *seen.lock().unwrap() = Some(e.downcast_ref() == Some(&SCOPE_DROPPED_RESULT));
+///         });
+///     }
+/// }
+///
+/// let seen = Mutex::new(None);
+/// leaksafe::thread::scope(|s| {
+///     let b = s.spawn(|| 7);
+///     let seen = &seen;
+///     // Forgotten: the scope drops A's result, whose Drop joins B.
+///     core::mem::forget(s.spawn(move || JoinOnDrop(s, Some(b), seen)));
+/// });
+/// assert_eq!(seen.into_inner().unwrap(), Some(true));
+/// ```
+pub const SCOPE_DROPPED_RESULT: &str =
+    "leaksafe: the scope dropped this thread's result (its handle was inside an unclaimed result)";
 
 /// A scope to spawn scoped threads in. See [`scope`].
 ///
@@ -301,10 +381,12 @@ impl ScopeData {
 /// Compaction of the packet list starts at this length.
 const MIN_COMPACT: usize = 32;
 
-/// The scope's list of packets (invariant 4).
+/// The scope's list of packets (invariant 4), oldest first.
 struct Packets {
     live: Vec<NonNull<Header>>,
-    /// Free released packets when `live` reaches this length.
+    /// Free released packets when `live` reaches this length; `usize::MAX`
+    /// once the scope is finishing (invariant 6: no packet is freed then
+    /// before the end).
     compact_at: usize,
 }
 
@@ -383,9 +465,10 @@ impl<'scope, 'env> Scope<'scope, 'env> {
             header: Header {
                 refs: AtomicUsize::new(2),
                 released: AtomicBool::new(false),
-                free: free_packet::<T>,
+                vtable: &Packet::<T>::VTABLE,
             },
             result: UnsafeCell::new(None),
+            doomed: UnsafeCell::new(None),
             native: UnsafeCell::new(None),
         })));
         self.register(packet.cast());
@@ -429,8 +512,8 @@ impl<'scope, 'env> Scope<'scope, 'env> {
                 // frees them, and it removes them from the list when it does.
                 let released = unsafe { h.as_ref() }.released.load(Ordering::Acquire);
                 if released {
-                    // SAFETY: as above; `free` is immutable.
-                    let free = unsafe { h.as_ref() }.free;
+                    // SAFETY: as above; `vtable` is immutable.
+                    let free = unsafe { h.as_ref() }.vtable.free;
                     // SAFETY: `released` (Acquire, pairing with the last
                     // side's Release store) means both sides are done with the
                     // packet for good; it leaves the list here, so it is freed
@@ -445,22 +528,65 @@ impl<'scope, 'env> Scope<'scope, 'env> {
         packets.live.push(header);
     }
 
-    /// Frees every packet: called by `scope` once no thread runs. Returns
-    /// whether there was any.
-    fn free_all_packets(&self) -> bool {
+    /// The end of the scope (invariant 6): reclaim unclaimed results until
+    /// none is left and no thread runs, then free every packet.
+    fn finish(&self) {
+        let mut doomed = Vec::new();
+        loop {
+            // Step a.
+            self.data.wait_all();
+            // Step b.
+            self.doom_unclaimed(&mut doomed);
+            if doomed.is_empty() {
+                break;
+            }
+            // Step c: newest first (the order `doom_unclaimed` pushed).
+            for h in doomed.drain(..) {
+                // SAFETY: in the list, so allocated; no packet is freed until
+                // the loop ends (compaction is off), so `h` stays valid while
+                // user code runs below. `vtable` is immutable.
+                let drop_doomed = unsafe { h.as_ref() }.vtable.drop_doomed;
+                // SAFETY: `doom_unclaimed` just filled `h`'s doomed slot,
+                // which only the owner (this thread) touches; each packet is
+                // pushed once per round, so its slot is emptied once.
+                unsafe { drop_doomed(h, &self.data) };
+            }
+        }
+        // Step d.
+        self.free_all_packets();
+    }
+
+    /// Step b of invariant 6: moves every unclaimed result into its packet's
+    /// doomed slot and pushes the packet to `doomed`, newest first. Turns
+    /// compaction off for good.
+    fn doom_unclaimed(&self, doomed: &mut Vec<NonNull<Header>>) {
+        let mut packets = self.packets.lock().unwrap_or_else(|e| e.into_inner());
+        packets.compact_at = usize::MAX;
+        for &h in packets.live.iter().rev() {
+            // SAFETY: in the list, so allocated; `vtable` is immutable.
+            let doom = unsafe { h.as_ref() }.vtable.doom;
+            // SAFETY: no thread runs (step a, Acquire: every access a thread
+            // made to a packet happens-before this), and the owner runs no
+            // user code while it holds the lock, so nobody else touches the
+            // slots now.
+            if unsafe { doom(h) } {
+                doomed.push(h);
+            }
+        }
+    }
+
+    /// Frees every packet: step d of invariant 6.
+    fn free_all_packets(&self) {
         let live = mem::take(&mut self.packets.lock().unwrap_or_else(|e| e.into_inner()).live);
-        let any = !live.is_empty();
         for h in live {
             // SAFETY: in the list, so allocated (see `register`).
-            let free = unsafe { h.as_ref() }.free;
-            // SAFETY: every thread has finished (invariant 2), so no thread
-            // side touches a packet; every handle or guard still holding a
-            // reference was forgotten (a live one would outlive `'scope`),
-            // so nobody touches the packet again. Taken out of the list, so
-            // freed once.
+            let free = unsafe { h.as_ref() }.vtable.free;
+            // SAFETY: invariant 6, step d: no thread runs and no result is
+            // left, so every handle or guard still holding a reference is
+            // unreachable and nobody touches the packet again. Taken out of
+            // the list, so freed once.
             unsafe { free(h, &self.data) };
         }
-        any
     }
 }
 
@@ -485,8 +611,18 @@ pub(crate) struct Header {
     refs: AtomicUsize,
     /// Set by the last side out once it no longer touches the packet.
     released: AtomicBool,
-    /// `free_packet::<T>` for this packet's `T`.
+    /// The packet's operations, for its `T`.
+    vtable: &'static PacketVTable,
+}
+
+/// The type-erased operations on a `Packet<T>`.
+struct PacketVTable {
+    /// `free_packet::<T>`.
     free: unsafe fn(NonNull<Header>, &ScopeData),
+    /// `doom_result::<T>`.
+    doom: unsafe fn(NonNull<Header>) -> bool,
+    /// `drop_doomed::<T>`.
+    drop_doomed: unsafe fn(NonNull<Header>, &ScopeData),
 }
 
 /// A thread's result slot and native join handle (invariant 4).
@@ -500,6 +636,9 @@ pub(crate) struct Packet<T> {
     /// read by the handle after the thread exited (native join), or by the
     /// last side out, or by the scope once no thread runs.
     result: UnsafeCell<Option<std::thread::Result<T>>>,
+    /// An unclaimed result that the finishing scope took out of `result` and
+    /// is about to drop (invariant 6); touched by the owner alone.
+    doomed: UnsafeCell<Option<std::thread::Result<T>>>,
     /// Written by the spawner (the handle side) after the OS started the
     /// thread; touched only by the handle side and by the scope at its end.
     native: UnsafeCell<Option<native::JoinHandle<()>>>,
@@ -556,6 +695,49 @@ pub(crate) fn drop_or_abort<T>(value: T) {
     }
 }
 
+impl<T> Packet<T> {
+    /// The operations of a `Packet<T>` (promoted to a `'static`).
+    const VTABLE: PacketVTable = PacketVTable {
+        free: free_packet::<T>,
+        doom: doom_result::<T>,
+        drop_doomed: drop_doomed::<T>,
+    };
+}
+
+/// Step b of invariant 6: moves an unclaimed result into the doomed slot.
+/// Returns whether there was one.
+///
+/// # Safety
+/// `header` is the header of an allocated `Packet<T>` whose slots nobody else
+/// touches during the call.
+unsafe fn doom_result<T>(header: NonNull<Header>) -> bool {
+    let p = header.cast::<Packet<T>>().as_ptr();
+    // SAFETY: by the contract, the slots are ours for the call.
+    unsafe {
+        match (*(*p).result.get()).take() {
+            Some(result) => {
+                *(*p).doomed.get() = Some(result);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Step c of invariant 6: drops a doomed result (an unjoined panic among them
+/// is recorded). The result is moved out of the packet first: its `Drop` may
+/// release this very packet (a result can hold its own thread's handle).
+///
+/// # Safety
+/// `header` is the header of a `Packet<T>` that stays allocated during the
+/// call, and the caller is the owner (the only one touching `doomed`).
+unsafe fn drop_doomed<T>(header: NonNull<Header>, data: &ScopeData) {
+    let p = header.cast::<Packet<T>>().as_ptr();
+    // SAFETY: by the contract.
+    let result = unsafe { (*(*p).doomed.get()).take() };
+    drop_unclaimed(result, data);
+}
+
 /// Frees a packet: drops its native handle (detaching the thread) and an
 /// unread result.
 ///
@@ -566,9 +748,15 @@ unsafe fn free_packet<T>(header: NonNull<Header>, data: &ScopeData) {
     // SAFETY: by the contract, a `Box<Packet<T>>` (header at offset 0, repr(C))
     // that we may own.
     let packet = unsafe { Box::from_raw(header.cast::<Packet<T>>().as_ptr()) };
-    let Packet { result, native, .. } = *packet;
+    let Packet {
+        result,
+        doomed,
+        native,
+        ..
+    } = *packet;
     drop(native.into_inner());
     drop_unclaimed(result.into_inner(), data);
+    drop_unclaimed(doomed.into_inner(), data);
 }
 
 /// What the spawned thread owns besides its closure: its packet reference and
