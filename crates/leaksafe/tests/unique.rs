@@ -373,15 +373,15 @@ fn try_new_blocks_round_trip_through_raw_pointers() {
     let w = leaksafe::rc::Rc::downgrade(&r);
     let p = leaksafe::rc::Rc::into_raw(r);
     // SAFETY: `p` came from `into_raw` of the same type and count.
-    let r = unsafe { leaksafe::rc::Rc::<Over, u8>::from_raw(p) };
+    let r = unsafe { leaksafe::rc::Rc::<Over, u8>::from_raw_counted(p) };
     let wp = w.into_raw();
     // SAFETY: `wp` came from `Weak::into_raw` of the same type and count.
-    let w = unsafe { leaksafe::rc::Weak::<Over, u8>::from_raw(wp) };
+    let w = unsafe { leaksafe::rc::Weak::<Over, u8>::from_raw_counted(wp) };
     assert_eq!(w.upgrade().unwrap().0, 7);
     drop(r);
     let a = Arc::<_, u16>::try_new_counted(Over(9)).unwrap();
     let p = Arc::into_raw(a);
     // SAFETY: as above.
-    let a = unsafe { Arc::<Over, u16>::from_raw(p) };
+    let a = unsafe { Arc::<Over, u16>::from_raw_counted(p) };
     assert_eq!(a.0, 9);
 }

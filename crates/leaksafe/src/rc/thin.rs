@@ -280,9 +280,11 @@ macro_rules! impl_thin {
             {
                 let mut items = items.into_iter();
                 let len = items.len();
-                let block = $crate::rc::thin::allocate_header_slice::<$K, H, T>(len, $one, $one);
+                let (block, value_layout) =
+                    $crate::rc::thin::allocate_header_slice::<$K, H, T>(len, $one, $one);
                 let mut guard = $crate::rc::thin::Filling::<$K, H, T> {
                     block,
+                    value_layout,
                     header_written: false,
                     written: 0,
                 };
@@ -386,10 +388,16 @@ macro_rules! impl_thin {
         }
 
         impl<H, T, C: $crate::count::Count> Clone for $Thin<H, T, C> {
-            /// Another strong reference (as the counted pointer's `clone`).
+            /// Another strong reference (the counted pointer's `clone`: its
+            /// increment, aborting or saturating at the ceiling); the new
+            /// reference is this same thin pointer.
             #[inline]
             fn clone(&self) -> Self {
-                Self::from_counted((*self.as_counted()).clone())
+                ::core::mem::forget((*self.as_counted()).clone());
+                $Thin {
+                    ptr: self.ptr,
+                    phantom: ::core::marker::PhantomData,
+                }
             }
         }
 
@@ -444,12 +452,17 @@ macro_rules! impl_thin {
 pub(crate) use impl_thin;
 
 /// Allocates a block for a `HeaderSlice<H, [T]>` of `len` items with both
-/// counts written and the value uninitialized.
-pub(crate) fn allocate_header_slice<K, H, T>(
+/// counts written and the value uninitialized; returns it and the value's
+/// layout.
+#[allow(clippy::type_complexity)]
+pub(crate) fn allocate_header_slice<K: crate::rc_box::CountCell, H, T>(
     len: usize,
     strong: K,
     weak: K,
-) -> core::ptr::NonNull<crate::rc_box::Inner<K, HeaderSlice<H, [T]>>> {
+) -> (
+    core::ptr::NonNull<crate::rc_box::Inner<K, HeaderSlice<H, [T]>>>,
+    core::alloc::Layout,
+) {
     use core::alloc::Layout;
     let head = core::mem::offset_of!(HeaderSlice<H, [T; 0]>, slice);
     let align = core::mem::align_of::<HeaderSlice<H, [T; 0]>>();
@@ -462,18 +475,22 @@ pub(crate) fn allocate_header_slice<K, H, T>(
         .pad_to_align();
     // SAFETY: the fat pointer built from `m` has the same address and
     // length `len`, so it describes a value of layout `value` (invariant 2).
-    unsafe {
+    let block = unsafe {
         crate::rc_box::allocate_for_layout::<K, HeaderSlice<H, [T]>>(value, strong, weak, |m| {
             core::ptr::slice_from_raw_parts_mut(m.cast::<T>(), len)
                 as *mut crate::rc_box::Inner<K, HeaderSlice<H, [T]>>
         })
-    }
+    };
+    (block, value)
 }
 
 /// The guard of a block being filled: on a panic, drops the header (once
-/// written) and the first `written` items, then frees the block.
+/// written) and the first `written` items, then frees the block with the
+/// layout it was allocated with (`value_layout`: no reference to the
+/// partly written value is made to compute it).
 pub(crate) struct Filling<K, H, T> {
     pub(crate) block: core::ptr::NonNull<crate::rc_box::Inner<K, HeaderSlice<H, [T]>>>,
+    pub(crate) value_layout: core::alloc::Layout,
     pub(crate) header_written: bool,
     pub(crate) written: usize,
 }
@@ -483,8 +500,9 @@ impl<K, H, T> Drop for Filling<K, H, T> {
         let b = self.block.as_ptr();
         // SAFETY: the header (if `header_written`) and the first `written`
         // items are initialized and dropped once here; the counts too (they
-        // own nothing); the block is then freed with the layout it was made
-        // with (the metadata is still the full length).
+        // own nothing); the block is then freed with the layout
+        // `allocate_for_layout` allocated it with (`inner_layout` of the
+        // value layout it was given), by the global allocator it came from.
         unsafe {
             let hs = core::ptr::addr_of_mut!((*b).value);
             if self.header_written {
@@ -494,7 +512,8 @@ impl<K, H, T> Drop for Filling<K, H, T> {
             core::ptr::drop_in_place(core::ptr::slice_from_raw_parts_mut(elems, self.written));
             core::ptr::drop_in_place(core::ptr::addr_of_mut!((*b).strong));
             core::ptr::drop_in_place(core::ptr::addr_of_mut!((*b).weak));
-            crate::rc_box::deallocate(b);
+            let layout = crate::rc_box::inner_layout::<K>(self.value_layout);
+            alloc::alloc::dealloc(b.cast::<u8>(), layout);
         }
     }
 }

@@ -21,6 +21,7 @@
 //! 4. No user code runs between the count change and the state it describes:
 //!    `into_rc` only writes the strong count; the value is written before the
 //!    `UniqueRc` exists.
+use core::alloc::Layout;
 use core::cell::Cell;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
@@ -105,7 +106,7 @@ impl<T, C: Count> UniqueRc<T, C> {
     pub fn into_inner(this: Self) -> T {
         let this = ManuallyDrop::new(this);
         // Releases the `+ 1` (invariant 2) after the read below.
-        let _weak = ReleaseImplicitWeak::<T, C>(this.ptr);
+        let _weak = ReleaseImplicitWeak::<T, C>(this.ptr, Layout::new::<T>());
         // SAFETY: invariant 1: the value is initialized and only `this`
         // reaches it; it is moved out once and `this` is not dropped.
         unsafe { ptr::read(ptr::addr_of!((*this.ptr.as_ptr()).value)) }
@@ -185,7 +186,10 @@ impl<T: ?Sized, C: Count> Drop for UniqueRc<T, C> {
     /// held (freeing the block if no [`Weak`] is left) — also if the value's
     /// destructor panics.
     fn drop(&mut self) {
-        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr);
+        // The layout is read while the value is live (`rc_box`, "Never a
+        // reference": freeing must not look at a dropped value).
+        let layout = Layout::for_value::<T>(self);
+        let _weak = ReleaseImplicitWeak::<T, C>(self.ptr, layout);
         // SAFETY: invariant 1: initialized and owned by `self` alone; dropped
         // once, and nothing reads it afterwards (strong stays 0).
         unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };

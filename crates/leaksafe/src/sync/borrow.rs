@@ -14,7 +14,7 @@
 //!    borrowed one is shared for `'a`; any other `Arc` sees strong ≥ 2).
 //! 2. The pointer is the block pointer of that `Arc` (with its provenance
 //!    over the whole block, counts included), recovered from `Arc::as_ptr`
-//!    by the same offset computation as `Arc::from_raw`, never from a `&T`:
+//!    and the value's offset in the block (`block_of`), never from a `&T`:
 //!    the count writes of `clone_arc` stay inside what the pointer may access
 //!    under Stacked and Tree Borrows.
 use core::fmt;
@@ -79,17 +79,28 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     #[inline]
     pub fn borrow_arc(this: &Self) -> ArcBorrow<'_, T, C> {
-        let value = Arc::as_ptr(this);
-        // SAFETY: `value` is the value field of the live block of `this`, a
-        // raw pointer derived from the block pointer (invariant 2); stepping
-        // back by the field's offset gives the block pointer.
-        let block = unsafe { rc_box::inner_from_value_ptr::<C::Atomic, T>(value) };
         ArcBorrow {
-            // SAFETY: a block pointer is not null.
-            ptr: unsafe { NonNull::new_unchecked(block) },
+            ptr: block_of(this),
             phantom: PhantomData,
         }
     }
+}
+
+/// The block pointer of a live `Arc` (its field is private to `arc.rs`),
+/// from `Arc::as_ptr` and the value's offset in the block. The offset comes
+/// from `align_of_val` of the **live** value (a constant for sized values, the
+/// metadata otherwise), never from reading the block: this is the cheap
+/// path `from_raw` cannot take (its value may be dropped).
+#[inline]
+pub(super) fn block_of<T: ?Sized, C: Count>(this: &Arc<T, C>) -> NonNull<Block<T, C>> {
+    let align = core::mem::align_of_val::<T>(this);
+    let offset = rc_box::data_offset_align::<C::Atomic>(align);
+    // SAFETY: `as_ptr` is the value field of the live block of `this`, with
+    // the block's provenance (invariant 2); the block starts `offset` bytes
+    // before it (repr(C): `data_offset_align` is the field's offset for this
+    // alignment), so stepping back stays in the allocation; the cast keeps
+    // the metadata. Not null: it is the block's address.
+    unsafe { NonNull::new_unchecked(Arc::as_ptr(this).byte_sub(offset) as *mut Block<T, C>) }
 }
 
 impl<'a, T: ?Sized, C: Count> From<&'a Arc<T, C>> for ArcBorrow<'a, T, C> {

@@ -95,15 +95,13 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
         C::is_saturated(C::atomic_load(Self::strong_atomic(this), Relaxed))
     }
 
-    /// The strong count atomic, reached through `as_ptr` (the field `ptr` is
-    /// private to `arc.rs`): the block pointer is recovered as `from_raw`
-    /// does, with the provenance of the block.
+    /// The strong count atomic of a live `Arc` (`block_of`: no read of
+    /// the block to find it).
     #[inline]
     fn strong_atomic(this: &Self) -> &C::Atomic {
-        let value = Arc::as_ptr(this);
-        // SAFETY: `value` is the value field of the live block of `this`;
-        // stepping back by its offset gives the block pointer; only the
-        // strong atomic is borrowed (sync invariant 4), for as long as `this`.
-        unsafe { &(*rc_box::inner_from_value_ptr::<C::Atomic, T>(value)).strong }
+        let block = super::borrow::block_of(this);
+        // SAFETY: the block is live while `this` is; only the strong atomic
+        // is borrowed (sync invariant 4), for as long as `this`.
+        unsafe { &(*block.as_ptr()).strong }
     }
 }

@@ -7,17 +7,14 @@ use core::ptr::NonNull;
 
 use super::{Arc, Block, Weak};
 use crate::count::Count;
-use crate::rc_box;
 
 /// Gives up an `Arc`'s strong reference as its block pointer.
 #[inline]
 fn arc_into_block<T: ?Sized, C: Count>(this: Arc<T, C>) -> NonNull<Block<T, C>> {
-    let value = Arc::into_raw(this);
-    // SAFETY: `value` is the value field of a live block (the strong
-    // reference now owned by the raw pointer keeps it alive).
-    let block = unsafe { rc_box::inner_from_value_ptr::<C::Atomic, T>(value) };
-    // SAFETY: a block pointer is not null.
-    unsafe { NonNull::new_unchecked(block) }
+    let block = super::borrow::block_of(&this);
+    // The strong reference now belongs to the returned pointer.
+    core::mem::forget(this);
+    block
 }
 
 crate::rc::thin::impl_thin!(

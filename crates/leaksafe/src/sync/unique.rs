@@ -21,6 +21,7 @@
 //! 4. No user code runs between the count change and the state it describes:
 //!    `into_arc` only writes the strong count; the value is written before the
 //!    `UniqueArc` exists.
+use core::alloc::Layout;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 use core::ops::{Deref, DerefMut};
@@ -104,7 +105,7 @@ impl<T, C: Count> UniqueArc<T, C> {
     pub fn into_inner(this: Self) -> T {
         let this = ManuallyDrop::new(this);
         // Releases the `+ 1` (invariant 2) after the read below.
-        let _weak = Weak::<T, C>::from_block(this.ptr);
+        let _weak = ReleaseWeak::<T, C>(this.ptr, Layout::new::<T>());
         // SAFETY: invariant 1: the value is initialized and only `this`
         // reaches it; it is moved out once and `this` is not dropped.
         unsafe { ptr::read(ptr::addr_of!((*this.ptr.as_ptr()).value)) }
@@ -188,7 +189,10 @@ impl<T: ?Sized, C: Count> Drop for UniqueArc<T, C> {
     /// held (freeing the block if no [`Weak`] is left) — also if the value's
     /// destructor panics.
     fn drop(&mut self) {
-        let _weak = Weak::<T, C>::from_block(self.ptr);
+        // The layout is read while the value is live (`rc_box`, "Never a
+        // reference": freeing must not look at a dropped value).
+        let layout = Layout::for_value::<T>(self);
+        let _weak = ReleaseWeak::<T, C>(self.ptr, layout);
         // SAFETY: invariant 1: initialized and owned by `self` alone; dropped
         // once, and nothing reads it afterwards (strong stays 0).
         unsafe { ptr::drop_in_place(ptr::addr_of_mut!((*self.ptr.as_ptr()).value)) };
@@ -230,6 +234,26 @@ impl<T: Default, C: Count> Default for UniqueArc<T, C> {
     /// ```
     fn default() -> Self {
         Self::new_counted(T::default())
+    }
+}
+
+/// Releases the weak reference a `UniqueArc` held (invariant 2) when
+/// dropped — Release decrement, Acquire load if it was the last (the `Count`
+/// module's `atomic_dec`) — and frees the block with the value layout given,
+/// read while the value was live.
+struct ReleaseWeak<T: ?Sized, C: Count>(NonNull<Block<T, C>>, Layout);
+
+impl<T: ?Sized, C: Count> Drop for ReleaseWeak<T, C> {
+    fn drop(&mut self) {
+        let b = self.0.as_ptr();
+        // SAFETY: the weak reference released here keeps the block live; only
+        // the weak atomic is borrowed (sync invariant 4).
+        if C::atomic_dec(unsafe { &(*b).weak }) {
+            // SAFETY: the weak count reached 0 (with the Acquire load): no
+            // `Arc` or `Weak` remains and the value was dropped or moved out;
+            // its layout is `self.1`; the block is freed once.
+            unsafe { rc_box::deallocate_with(b, self.1) }
+        }
     }
 }
 
