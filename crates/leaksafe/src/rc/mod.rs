@@ -104,6 +104,11 @@
 //! let sticky: Rc<i32, Saturating<u16>> = Rc::new_counted(5);
 //! assert_eq!(*std_like + *small + *sticky, 15);
 //! ```
+//! The same holds for every other associated function whose arguments cannot
+//! name `C`: [`Rc::from_raw`], [`Rc::increment_strong_count`],
+//! [`Rc::decrement_strong_count`] and [`Weak::from_raw`] take `usize` counts
+//! (so `unsafe { Rc::from_raw(p) }` infers as with std), and their
+//! `_counted` twins ([`Rc::from_raw_counted`], …) any count type.
 //! `From`, `Default` and `FromIterator` are generic over `C` (the target type
 //! names it).
 //!
@@ -134,6 +139,11 @@
 //!    `make_mut` clones **before** touching a count, so a panicking `Clone`
 //!    leaves every count and pointer as it was.
 //! 6. `Rc` is neither `Send` nor `Sync` (the counts are `Cell`s), like std's.
+//! 7. No reference to the value is ever made from a raw pointer or after the
+//!    value was dropped: `from_raw` finds the header through the offset
+//!    marker, and the block is freed with a layout the code already knows
+//!    (`rc_box`, "Never a reference"). So `Weak::from_raw` may be called
+//!    inside the value's own `Drop`, as with std.
 //!
 //! # Layout
 //! The block is `#[repr(C)] { strong: C, weak: C, value: T }`: two counts, then

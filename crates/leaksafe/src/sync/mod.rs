@@ -124,7 +124,11 @@
 //!    `Weak`s remain (disassociating them) or restores `strong = 1`. The lock
 //!    value never equals a real or saturated weak count (`src/count.rs`,
 //!    invariant 4).
-//! 6. **Send and Sync exactly as std**: both require `T: Send + Sync`, because
+//! 6. **No reference to the value from a raw pointer** (`from_raw` in a
+//!    value's own `Drop`, frees after a panic in `new_cyclic` or a `Clone`):
+//!    the header is found and the block freed without one (`rc_box`, "Never a
+//!    reference").
+//! 7. **Send and Sync exactly as std**: both require `T: Send + Sync`, because
 //!    any clone may be the last one and drop `T` on its thread, and all clones
 //!    hand out `&T` across threads.
 //!
