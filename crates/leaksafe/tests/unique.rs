@@ -128,6 +128,25 @@ macro_rules! unique_tests {
                 let u: $Unique<String, C> = $Unique::new_counted("s".into());
                 assert_eq!($Unique::into_inner(u), "s");
 
+                // try_unique: refused while shared; then Weaks stop upgrading
+                // until the value is shared again; dropped while unique.
+                let drops2 = AtomicUsize::new(0);
+                let p: $Ptr<Tracked<'_>, C> = $Ptr::new_counted(Tracked::new(5, &drops2));
+                let w = $Ptr::downgrade(&p);
+                let q = p.clone();
+                let p = $Ptr::try_unique(p).unwrap_err();
+                drop(q);
+                let mut u = $Ptr::try_unique(p).unwrap();
+                assert!(w.upgrade().is_none());
+                u.v = 6;
+                let p = $Unique::$into(u);
+                assert_eq!(w.upgrade().unwrap().v, 6);
+                let u = $Ptr::try_unique(p).unwrap();
+                drop(u);
+                assert_eq!(n(&drops2), 1);
+                assert!(w.upgrade().is_none());
+                drop(w);
+
                 // get_mut of the shared value works (no other reference).
                 let mut p = $Unique::$into($Unique::<u8, C>::new_counted(9));
                 *$Ptr::get_mut(&mut p).unwrap() += 1;

@@ -162,6 +162,39 @@ impl<T: ?Sized, C: Count> UniqueRc<T, C> {
     }
 }
 
+impl<T: ?Sized, C: Count> Rc<T, C> {
+    /// The unique owner of the value, if this is the only `Rc`
+    /// (triomphe's `Arc::try_unique`); otherwise `Err(this)`. [`Weak`]s may
+    /// exist: they stop upgrading until [`UniqueRc::into_rc`] shares the value
+    /// again. A saturated count is never unique.
+    ///
+    /// ```
+    /// use leaksafe::rc::{Rc, UniqueRc};
+    ///
+    /// let a = Rc::new(vec![1]);
+    /// let w = Rc::downgrade(&a);
+    /// let mut u: UniqueRc<Vec<i32>> = Rc::try_unique(a).unwrap();
+    /// assert!(w.upgrade().is_none());
+    /// u.push(2);
+    /// let a = UniqueRc::into_rc(u);
+    /// assert_eq!(*w.upgrade().unwrap(), [1, 2]);
+    /// assert!(Rc::try_unique(a.clone()).is_err());
+    /// ```
+    pub fn try_unique(this: Self) -> Result<UniqueRc<T, C>, Self> {
+        if this.strong_cell().get() != C::ONE {
+            return Err(this);
+        }
+        // 1 -> 0: no `Weak` can upgrade any more (invariant 1); the strong
+        // references' shared weak reference becomes the `UniqueRc`'s.
+        this.strong_cell().set(C::ZERO);
+        let this = ManuallyDrop::new(this);
+        Ok(UniqueRc {
+            ptr: this.ptr,
+            phantom: PhantomData,
+        })
+    }
+}
+
 impl<T: ?Sized, C: Count> Deref for UniqueRc<T, C> {
     type Target = T;
 

@@ -27,7 +27,7 @@ use core::mem::ManuallyDrop;
 use core::ops::{Deref, DerefMut};
 use core::ptr::{self, NonNull};
 
-use super::shim::Ordering::Release;
+use super::shim::Ordering::{Acquire, Relaxed, Release};
 use super::{Arc, Block, Weak};
 use crate::count::Count;
 use crate::rc_box;
@@ -162,6 +162,45 @@ impl<T: ?Sized, C: Count> UniqueArc<T, C> {
         // the lock-aware increment is used anyway (it is the downgrade path).
         C::atomic_inc_weak_unless_locked(weak);
         Weak::from_block(this.ptr)
+    }
+}
+
+impl<T: ?Sized, C: Count> Arc<T, C> {
+    /// The unique owner of the value, if this is the only `Arc`
+    /// (triomphe's `Arc::try_unique`); otherwise `Err(this)`. [`Weak`]s may
+    /// exist: they stop upgrading until [`UniqueArc::into_arc`] shares the
+    /// value again. A saturated count is never unique.
+    ///
+    /// ```
+    /// use leaksafe::sync::{Arc, UniqueArc};
+    ///
+    /// let a = Arc::new(vec![1]);
+    /// let w = Arc::downgrade(&a);
+    /// let mut u: UniqueArc<Vec<i32>> = Arc::try_unique(a).unwrap();
+    /// assert!(w.upgrade().is_none());
+    /// u.push(2);
+    /// let a = UniqueArc::into_arc(u);
+    /// assert_eq!(*w.upgrade().unwrap(), [1, 2]);
+    /// assert!(Arc::try_unique(a.clone()).is_err());
+    /// ```
+    pub fn try_unique(this: Self) -> Result<UniqueArc<T, C>, Self> {
+        let block = super::borrow::block_of(&this);
+        // SAFETY: the block is live while `this` is; only the strong atomic
+        // is borrowed (sync invariant 4).
+        let strong = unsafe { &(*block.as_ptr()).strong };
+        // 1 -> 0, as `try_unwrap`: afterwards no `Weak` can upgrade
+        // (invariant 1). Acquire: every other thread's use of the value
+        // (released by its decrement) happens-before our `&mut`.
+        if C::atomic_compare_exchange(strong, C::ONE, C::ZERO, Acquire, Relaxed).is_err() {
+            return Err(this);
+        }
+        // The strong references' shared weak reference becomes the
+        // `UniqueArc`'s.
+        core::mem::forget(this);
+        Ok(UniqueArc {
+            ptr: block,
+            phantom: PhantomData,
+        })
     }
 }
 
