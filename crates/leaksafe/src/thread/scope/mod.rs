@@ -329,13 +329,46 @@ impl ScopeData {
     /// The caller is the scope's closure or a counted thread, so a transient
     /// increment/decrement here can never let `scope` return early.
     fn increment_num_running_threads(&self) {
+        if !self.try_increment_num_running_threads() {
+            panic!("too many running threads in thread scope");
+        }
+    }
+
+    /// Counts a thread about to be spawned, unless the count is absurdly
+    /// high: returns whether it did.
+    fn try_increment_num_running_threads(&self) -> bool {
         // We check for 'overflow' with usize::MAX / 2, to make sure there's
         // no chance it overflows to 0, which would result in unsoundness.
         if self.num_running_threads.fetch_add(1, Ordering::Relaxed) > usize::MAX / 2 {
             // This can only reasonably happen by spawning absurdly many threads.
             self.num_running_threads.fetch_sub(1, Ordering::Relaxed);
-            panic!("too many running threads in thread scope");
+            return false;
         }
+        true
+    }
+
+    /// Step c of invariant 6: drops `doomed` on a new thread, counted like
+    /// any other (the owner is the spawner and waits again in step a). If the
+    /// thread cannot be counted or created, drops it here, on the owner.
+    fn drop_on_thread(self: &StdArc<Self>, doomed: Doomed) {
+        if !self.try_increment_num_running_threads() {
+            doomed.drop_now(self);
+            return;
+        }
+        let side = DropSide {
+            doomed: Some(doomed),
+            data: StdArc::clone(self),
+        };
+        // `side` lives in the closure: dropped on the new thread when it
+        // runs, or here, inline, if the OS refuses the thread (`spawn` drops
+        // the closure before it returns `Err`). Either way it drops the
+        // result once and decrements once. A panic out of `spawn` would
+        // unwind out of `finish` before the wait: catch it.
+        let spawned = catch_unwind(AssertUnwindSafe(move || {
+            native::Builder::new().spawn(move || drop(side))
+        }));
+        // Detaches the thread (it is counted) or drops the error.
+        drop_or_abort(spawned);
     }
 
     /// The finishing thread's last action touching the scope (invariants 1, 3).
@@ -384,9 +417,9 @@ const MIN_COMPACT: usize = 32;
 /// The scope's list of packets (invariant 4), oldest first.
 struct Packets {
     live: Vec<NonNull<Header>>,
-    /// Free released packets when `live` reaches this length; `usize::MAX`
-    /// once the scope is finishing (invariant 6: no packet is freed then
-    /// before the end).
+    /// Free released packets when `live` reaches this length (also while the
+    /// scope is finishing: step b of invariant 6 takes results out of their
+    /// packets, so only `release`d packets are ever freed before step d).
     compact_at: usize,
 }
 
@@ -468,7 +501,6 @@ impl<'scope, 'env> Scope<'scope, 'env> {
                 vtable: &Packet::<T>::VTABLE,
             },
             result: UnsafeCell::new(None),
-            doomed: UnsafeCell::new(None),
             native: UnsafeCell::new(None),
         })));
         self.register(packet.cast());
@@ -531,48 +563,43 @@ impl<'scope, 'env> Scope<'scope, 'env> {
     /// The end of the scope (invariant 6): reclaim unclaimed results until
     /// none is left and no thread runs, then free every packet.
     fn finish(&self) {
-        let mut doomed = Vec::new();
         loop {
             // Step a.
             self.data.wait_all();
             // Step b.
-            self.doom_unclaimed(&mut doomed);
-            if doomed.is_empty() {
+            let mut doomed = self.doom_unclaimed();
+            // Step c: all but one on their own threads, the last (the oldest)
+            // here; none of them touches a packet on our behalf any more.
+            let Some(last) = doomed.pop() else {
                 break;
+            };
+            for d in doomed {
+                self.data.drop_on_thread(d);
             }
-            // Step c: newest first (the order `doom_unclaimed` pushed).
-            for h in doomed.drain(..) {
-                // SAFETY: in the list, so allocated; no packet is freed until
-                // the loop ends (compaction is off), so `h` stays valid while
-                // user code runs below. `vtable` is immutable.
-                let drop_doomed = unsafe { h.as_ref() }.vtable.drop_doomed;
-                // SAFETY: `doom_unclaimed` just filled `h`'s doomed slot,
-                // which only the owner (this thread) touches; each packet is
-                // pushed once per round, so its slot is emptied once.
-                unsafe { drop_doomed(h, &self.data) };
-            }
+            last.drop_now(&self.data);
         }
         // Step d.
         self.free_all_packets();
     }
 
-    /// Step b of invariant 6: moves every unclaimed result into its packet's
-    /// doomed slot and pushes the packet to `doomed`, newest first. Turns
-    /// compaction off for good.
-    fn doom_unclaimed(&self, doomed: &mut Vec<NonNull<Header>>) {
-        let mut packets = self.packets.lock().unwrap_or_else(|e| e.into_inner());
-        packets.compact_at = usize::MAX;
+    /// Step b of invariant 6: takes every unclaimed result that needs a
+    /// `Drop` out of its packet, newest first. Results without drop glue are
+    /// dropped here (which runs no code).
+    fn doom_unclaimed(&self) -> Vec<Doomed> {
+        let mut doomed = Vec::new();
+        let packets = self.packets.lock().unwrap_or_else(|e| e.into_inner());
         for &h in packets.live.iter().rev() {
             // SAFETY: in the list, so allocated; `vtable` is immutable.
             let doom = unsafe { h.as_ref() }.vtable.doom;
             // SAFETY: no thread runs (step a, Acquire: every access a thread
             // made to a packet happens-before this), and the owner runs no
             // user code while it holds the lock, so nobody else touches the
-            // slots now.
-            if unsafe { doom(h) } {
-                doomed.push(h);
+            // result slots now.
+            if let Some(d) = unsafe { doom(h) } {
+                doomed.push(d);
             }
         }
+        doomed
     }
 
     /// Frees every packet: step d of invariant 6.
@@ -620,9 +647,7 @@ struct PacketVTable {
     /// `free_packet::<T>`.
     free: unsafe fn(NonNull<Header>, &ScopeData),
     /// `doom_result::<T>`.
-    doom: unsafe fn(NonNull<Header>) -> bool,
-    /// `drop_doomed::<T>`.
-    drop_doomed: unsafe fn(NonNull<Header>, &ScopeData),
+    doom: unsafe fn(NonNull<Header>) -> Option<Doomed>,
 }
 
 /// A thread's result slot and native join handle (invariant 4).
@@ -636,11 +661,10 @@ pub(crate) struct Packet<T> {
     /// read by the handle after the thread exited (native join), or by the
     /// last side out, or by the scope once no thread runs.
     result: UnsafeCell<Option<std::thread::Result<T>>>,
-    /// An unclaimed result that the finishing scope took out of `result` and
-    /// is about to drop (invariant 6); touched by the owner alone.
-    doomed: UnsafeCell<Option<std::thread::Result<T>>>,
     /// Written by the spawner (the handle side) after the OS started the
-    /// thread; touched only by the handle side and by the scope at its end.
+    /// thread; then touched by the handle side (join, drop), by `release`
+    /// (which takes it out when the thread side is the last one out), and by
+    /// the scope when it frees the packet.
     native: UnsafeCell<Option<native::JoinHandle<()>>>,
 }
 
@@ -695,47 +719,85 @@ pub(crate) fn drop_or_abort<T>(value: T) {
     }
 }
 
-impl<T> Packet<T> {
+impl<T: Send> Packet<T> {
     /// The operations of a `Packet<T>` (promoted to a `'static`).
     const VTABLE: PacketVTable = PacketVTable {
         free: free_packet::<T>,
         doom: doom_result::<T>,
-        drop_doomed: drop_doomed::<T>,
     };
 }
 
-/// Step b of invariant 6: moves an unclaimed result into the doomed slot.
-/// Returns whether there was one.
+/// Step b of invariant 6: takes an unclaimed result out of its packet. A
+/// result with nothing to drop is dropped here (no code runs); any other is
+/// returned, boxed, to be dropped in step c.
 ///
 /// # Safety
-/// `header` is the header of an allocated `Packet<T>` whose slots nobody else
-/// touches during the call.
-unsafe fn doom_result<T>(header: NonNull<Header>) -> bool {
+/// `header` is the header of an allocated `Packet<T>` whose result slot
+/// nobody else touches during the call.
+unsafe fn doom_result<T: Send>(header: NonNull<Header>) -> Option<Doomed> {
     let p = header.cast::<Packet<T>>().as_ptr();
-    // SAFETY: by the contract, the slots are ours for the call.
-    unsafe {
-        match (*(*p).result.get()).take() {
-            Some(result) => {
-                *(*p).doomed.get() = Some(result);
-                true
-            }
-            None => false,
-        }
+    // SAFETY: by the contract, the slot is ours for the call.
+    let result = unsafe { (*(*p).result.get()).take() }?;
+    if result.is_ok() && !mem::needs_drop::<T>() {
+        return None;
+    }
+    let ptr = NonNull::from(Box::leak(Box::new(result))).cast::<()>();
+    Some(Doomed {
+        ptr,
+        drop: drop_boxed_result::<T>,
+    })
+}
+
+/// Drops a result that `doom_result::<T>` boxed (an unjoined panic among
+/// them is recorded).
+///
+/// # Safety
+/// `ptr` comes from `doom_result::<T>` and is used once.
+unsafe fn drop_boxed_result<T>(ptr: NonNull<()>, data: &ScopeData) {
+    // SAFETY: by the contract, a `Box<std::thread::Result<T>>` we now own.
+    let result = *unsafe { Box::from_raw(ptr.cast::<std::thread::Result<T>>().as_ptr()) };
+    drop_unclaimed(Some(result), data);
+}
+
+/// An unclaimed result taken out of its packet in step b of invariant 6,
+/// type-erased: it no longer needs its packet, so the packet may be freed
+/// (by compaction, once released) while the result is being dropped.
+/// Dropping a `Doomed` without `drop_now` leaks the result.
+pub(crate) struct Doomed {
+    /// A `Box<std::thread::Result<T>>`.
+    ptr: NonNull<()>,
+    /// `drop_boxed_result::<T>`.
+    drop: unsafe fn(NonNull<()>, &ScopeData),
+}
+
+// SAFETY: it owns a `std::thread::Result<T>` with `T: Send` (`doom_result`
+// requires it) and a `Send` panic payload; nothing else.
+unsafe impl Send for Doomed {}
+
+impl Doomed {
+    /// Drops the result here (aborting if its `Drop` panics).
+    fn drop_now(self, data: &ScopeData) {
+        // SAFETY: `self` is consumed, so `ptr` is used once; it came from
+        // `doom_result::<T>` with the matching `drop`.
+        unsafe { (self.drop)(self.ptr, data) }
     }
 }
 
-/// Step c of invariant 6: drops a doomed result (an unjoined panic among them
-/// is recorded). The result is moved out of the packet first: its `Drop` may
-/// release this very packet (a result can hold its own thread's handle).
-///
-/// # Safety
-/// `header` is the header of a `Packet<T>` that stays allocated during the
-/// call, and the caller is the owner (the only one touching `doomed`).
-unsafe fn drop_doomed<T>(header: NonNull<Header>, data: &ScopeData) {
-    let p = header.cast::<Packet<T>>().as_ptr();
-    // SAFETY: by the contract.
-    let result = unsafe { (*(*p).doomed.get()).take() };
-    drop_unclaimed(result, data);
+/// A thread of step c of invariant 6: it drops one doomed result, then counts
+/// itself out through its own `Arc`, like `ThreadSide`.
+struct DropSide {
+    doomed: Option<Doomed>,
+    data: StdArc<ScopeData>,
+}
+
+impl Drop for DropSide {
+    fn drop(&mut self) {
+        if let Some(d) = self.doomed.take() {
+            d.drop_now(&self.data);
+        }
+        // Last action touching the scope (invariant 1).
+        ScopeData::decrement_num_running_threads(StdArc::clone(&self.data));
+    }
 }
 
 /// Frees a packet: drops its native handle (detaching the thread) and an
@@ -748,15 +810,9 @@ unsafe fn free_packet<T>(header: NonNull<Header>, data: &ScopeData) {
     // SAFETY: by the contract, a `Box<Packet<T>>` (header at offset 0, repr(C))
     // that we may own.
     let packet = unsafe { Box::from_raw(header.cast::<Packet<T>>().as_ptr()) };
-    let Packet {
-        result,
-        doomed,
-        native,
-        ..
-    } = *packet;
+    let Packet { result, native, .. } = *packet;
     drop(native.into_inner());
     drop_unclaimed(result.into_inner(), data);
-    drop_unclaimed(doomed.into_inner(), data);
 }
 
 /// What the spawned thread owns besides its closure: its packet reference and
