@@ -38,9 +38,13 @@
 //!    very last action that touches data of the scope: after its closure was
 //!    consumed (run, or dropped when the OS refused the thread), after its
 //!    result was stored, and after it gave up its reference to its packet.
-//!    A spawner is always the scope's own closure, a counted thread, or the
-//!    owner dropping forgotten results (see 6, which then waits again), so
-//!    `scope` cannot return while a spawner can still spawn.
+//!    A spawner is always the scope's own closure, a counted thread (a
+//!    scoped thread, a thread of a nested scope or a pool task running
+//!    inside one of those, or a thread of step c below), or the owner while
+//!    it drops the unclaimed results (invariant 6, step c — every unclaimed
+//!    result, whether its handle was forgotten or is only reachable from
+//!    another result — after which it waits again), so `scope` cannot
+//!    return while a spawner can still spawn.
 //! 2. **The owner waits.** `scope` returns (or resumes a panic) only after it
 //!    saw the count at 0 with `Acquire`, which pairs with each thread's
 //!    `Release` decrement: everything every thread did happens-before `scope`
@@ -67,24 +71,29 @@
 //!    reference exactly once; the last one out takes an unread result out,
 //!    sets `released`, and only then drops what it took. Only the scope frees
 //!    packets: released ones when the list has grown (amortised, so memory
-//!    stays proportional to live threads and forgotten handles) while the
-//!    scope's closure runs, and all of them at the very end of `scope`
-//!    (invariant 6), never in between.
+//!    stays proportional to live threads and forgotten handles), at any time
+//!    — also while `scope` is finishing (invariant 6 takes results out of
+//!    their packets first, so it needs no packet kept) — and all the others
+//!    at the very end of `scope` (invariant 6, step d).
 //! 5. **Lifetime erasure.** The thread's closure borrows `'scope` data but the
 //!    OS wants `'static`: the closure is boxed and its lifetime erased. By 1 and
 //!    2 the closure and everything it borrows is gone before `scope` returns.
 //! 6. **The end of the scope (`Scope::finish`): reclaim, then free.** When
-//!    the scope's closure has returned, live handles and guards can exist
-//!    in only two places: inside *unclaimed results* (a result is any
-//!    `T: 'scope`, so it may hold a `ScopedJoinHandle`, a `JoinGuard`, or the
-//!    `&'scope Scope` itself and spawn from its `Drop`), or nowhere reachable
+//!    the scope's closure has returned and no thread runs, a live handle or
+//!    guard is either *reachable only from unclaimed results* (a result is
+//!    any `T: 'scope`, so it may hold a `ScopedJoinHandle`, a `JoinGuard`,
+//!    or the `&'scope Scope` itself and spawn from its `Drop`; or refer to
+//!    `Box::leak`ed storage that holds one), or not reachable at all
 //!    (forgotten, or leaked inside something forgotten). Nothing else can
-//!    hold one: `'scope` is invariant and chosen by `scope`, so no place
+//!    reach one: `'scope` is invariant and chosen by `scope`, so no place
 //!    outside the closure can name a handle's type; thread-locals and panic
 //!    payloads are `'static`; a thread's closure is consumed before the
 //!    thread is counted out (invariant 1), and no thread runs here; a
-//!    handle moved into a nested scope's thread or a pool task came back or
-//!    was dropped before that inner scope returned, inside this one.
+//!    handle moved into a nested scope's thread came back or was dropped
+//!    before that inner scope returned, inside this one; a handle moved
+//!    into a pool task came back, was dropped, or — if that task's
+//!    `PoolHandle` was forgotten, whose result the pool leaks — is leaked
+//!    for good (not reachable).
 //!    Dropping a result may therefore touch *any* packet (drop or join a
 //!    handle to an older or a newer packet, spawn a thread that joins one),
 //!    so no order of "drop this result, free that packet" is sound. Instead
@@ -93,17 +102,30 @@
 //!    - **a.** Wait until no thread runs (invariant 2). Then nothing touches any
 //!      packet concurrently, and every access any thread made to one
 //!      happens-before this point.
-//!    - **b.** Under the packet lock, move every unclaimed result out of its slot
-//!      into the packet's `doomed` slot, newest packet first. From here a
-//!      `join` of that packet finds its slot empty and returns the defined
-//!      answer `Err(SCOPE_DROPPED_RESULT)`; `doomed` is touched by the
-//!      owner alone, so taking all of them *before* running any user code
-//!      means no thread spawned by that code can race with the taking.
-//!    - **c.** Drop the doomed results one by one (newest first), each moved out
-//!      of its slot before its `Drop` runs. Their `Drop` may drop or join
-//!      handles (the packets are all still allocated: compaction is off
-//!      while finishing) and spawn threads (counted, so step a waits for
-//!      them; their packets get results that the next round reclaims).
+//!    - **b.** Under the packet lock, take every unclaimed result out of its
+//!      packet (newest first) into an owned, type-erased box (`Doomed`);
+//!      results without drop glue are dropped right there (no code runs).
+//!      From here a `join` of that packet finds its slot empty and returns
+//!      the defined answer `Err(SCOPE_DROPPED_RESULT)`. Taking all of them
+//!      *before* running any user code means no thread spawned by that code
+//!      can race with the taking; and since the results no longer live in
+//!      packets, no packet needs to stay allocated for them: compaction
+//!      (which frees only released packets) stays on.
+//!    - **c.** Drop the doomed results **concurrently**: when there is more
+//!      than one, each but the last (the oldest) is dropped on a new thread
+//!      that the owner counts before spawning it (invariant 1) and that
+//!      counts itself out after the drop, as its last action; the owner
+//!      drops the oldest itself. So a `Drop` that waits for another
+//!      result's `Drop` of the same round does not hang. This is sound for
+//!      the same reasons as a scoped thread (invariant 5): a result is
+//!      `T: Send` (every spawn requires it), its `'scope` lifetime is erased
+//!      only while the counted thread drops it, and step a of the next round
+//!      waits for that thread. If the thread cannot be counted or created,
+//!      the owner drops that result itself, before going on (the only case
+//!      where such mutually waiting results still hang). The drops may drop
+//!      or join handles (a packet with a live handle is not released, so it
+//!      is not freed) and spawn threads (counted, so step a waits for them;
+//!      their packets get results that the next round reclaims).
 //!    - **d.** If step b found anything, go back to a. Otherwise no thread runs
 //!      and no result is left anywhere: every handle still pointing at a
 //!      packet is unreachable, so freeing every packet is sound, and it runs
@@ -113,7 +135,10 @@
 //!    handle, only for running threads), and every thread spawned while
 //!    results were dropped was waited for by step a of the next round.
 //!    The loop ends when user code stops spawning, as `std::thread::scope`
-//!    ends when its threads do.
+//!    ends when its threads do. What still hangs is a `Drop` that waits for
+//!    something only a *later* round provides (e.g. the drop of a result of
+//!    a thread it spawns itself and whose handle it forgets), like a thread
+//!    that joins itself.
 //!
 //! # What happens to results (the precise rule)
 //! - A joined handle or guard gets its result.
@@ -125,7 +150,7 @@
 //!   be joined, so the result stays in the packet until every thread of the
 //!   scope has finished; then `scope` drops it, **before `scope` returns**. The
 //!   native thread is detached then. Forgetting leaks nothing.
-//! - A handle or guard that is itself inside such a result (or moved from its
+//! - A handle or guard reachable only from such a result (or moved from its
 //!   `Drop` into a new thread) may be joined after the scope took its own
 //!   result away (invariant 6): that `join` returns
 //!   `Err(Box::new(SCOPE_DROPPED_RESULT))` (see [`SCOPE_DROPPED_RESULT`]),
@@ -187,14 +212,27 @@ use native::Thread;
 /// All threads spawned within the scope — including threads spawned by those
 /// threads — are joined before this function returns, whether their handles
 /// and guards were joined, dropped or forgotten (`core::mem::forget`). Results
-/// of threads whose handle was forgotten are dropped before this function
-/// returns (see the [module docs](crate::thread)).
+/// nobody can claim any more (their handle was forgotten, or is reachable
+/// only from another such result) are dropped before this function returns
+/// (see the [module docs](crate::thread)). When there are several, they are
+/// dropped concurrently, each but one on its own short-lived thread, so a
+/// result's `Drop` may wait for another's; if the operating system refuses
+/// such a thread, that result is dropped on the calling thread instead,
+/// before the others.
 ///
 /// # Panics
 /// If any spawned thread panicked and was not joined (its handle or guard was
 /// dropped or forgotten), `scope` panics with "a scoped thread panicked" after
 /// all threads finished. If `f` panics, that panic is resumed after all threads
 /// finished.
+///
+/// # Aborts
+/// If the `Drop` of a result or panic payload that the scope drops on your
+/// behalf (an unclaimed result, or one whose handle was dropped after the
+/// thread finished, or that the thread dropped because its handle was gone)
+/// panics, the process aborts with "thread result panicked on drop", as
+/// std does: unwinding there could let `scope` return before its threads
+/// finished. Results that `join` returns to you are yours.
 ///
 /// # Example
 /// ```
@@ -247,9 +285,10 @@ where
 /// return (as `Err(Box::new(SCOPE_DROPPED_RESULT))`, a `&'static str`) when
 /// the scope already dropped the thread's result.
 ///
-/// That happens only at the end of [`scope`], to a handle that was itself
-/// inside an unclaimed result (the result of a thread whose handle was
-/// forgotten), or that such a result's `Drop` moved into a new thread: the
+/// That happens only at the end of [`scope`], to a handle that was reachable
+/// only from an unclaimed result (the result of a thread whose handle was
+/// forgotten, e.g. held in it or in storage it refers to), or that such a
+/// result's `Drop` moved into a new thread: the
 /// scope drops every unclaimed result before it returns, and a result may
 /// hold handles to other threads, so a `join` through such a handle may come
 /// after the scope took the other thread's result away. It does not mean the
@@ -284,8 +323,7 @@ where
 /// });
 /// assert_eq!(seen.into_inner().unwrap(), Some(true));
 /// ```
-pub const SCOPE_DROPPED_RESULT: &str =
-    "leaksafe: the scope dropped this thread's result (its handle was inside an unclaimed result)";
+pub const SCOPE_DROPPED_RESULT: &str = "leaksafe: the scope dropped this thread's result (its handle was reachable only from an unclaimed result)";
 
 /// A scope to spawn scoped threads in. See [`scope`].
 ///
