@@ -646,6 +646,47 @@ fn payload_drop_panics_in_guard_drop_aborts() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn forgotten_result_drop_panics_on_a_drop_thread_aborts() {
+    // Two unclaimed results in one round: the newer one is dropped on its
+    // own thread, and its panicking Drop aborts there too.
+    abort_case(
+        "forgotten_result_drop_panics_on_a_drop_thread_aborts",
+        |l| {
+            scope(|s| {
+                mem::forget(s.spawn(|| l.track(1)));
+                mem::forget(s.spawn(|| l.track(0)));
+                l.fail_at(Op::Drop, 0);
+            });
+        },
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn forgotten_results_dropped_inline_when_os_refuses_drop_threads() {
+    // The scope's drop threads use the default stack size, which
+    // RUST_MIN_STACK makes impossible: every result is then dropped on the
+    // scope's thread (the documented fallback), once.
+    const NAME: &str = "forgotten_results_dropped_inline_when_os_refuses_drop_threads";
+    if is_child(NAME) {
+        let ledger = Ledger::new();
+        scope(|s| {
+            let l = &ledger;
+            for i in 0..4 {
+                let b = Builder::new().stack_size(1 << 20);
+                mem::forget(b.spawn_scoped(s, move || l.track(i)).unwrap());
+            }
+        });
+        ledger.assert_sound();
+        ledger.assert_all_dropped();
+        return;
+    }
+    let stack = HUGE_STACK.to_string();
+    run_child(NAME, &[("RUST_MIN_STACK", &stack)], abort::Expect::Success);
+}
+
+#[test]
 fn joined_payload_whose_drop_panics_is_the_callers() {
     scope(|s| {
         let e = s.spawn(|| panic_any(PanicOnDrop)).join().unwrap_err();
