@@ -646,6 +646,47 @@ fn payload_drop_panics_in_guard_drop_aborts() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn forgotten_result_drop_panics_on_a_drop_thread_aborts() {
+    // Two unclaimed results in one round: the newer one is dropped on its
+    // own thread, and its panicking Drop aborts there too.
+    abort_case(
+        "forgotten_result_drop_panics_on_a_drop_thread_aborts",
+        |l| {
+            scope(|s| {
+                mem::forget(s.spawn(|| l.track(1)));
+                mem::forget(s.spawn(|| l.track(0)));
+                l.fail_at(Op::Drop, 0);
+            });
+        },
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "spawns a child process")]
+fn forgotten_results_dropped_inline_when_os_refuses_drop_threads() {
+    // The scope's drop threads use the default stack size, which
+    // RUST_MIN_STACK makes impossible: every result is then dropped on the
+    // scope's thread (the documented fallback), once.
+    const NAME: &str = "forgotten_results_dropped_inline_when_os_refuses_drop_threads";
+    if is_child(NAME) {
+        let ledger = Ledger::new();
+        scope(|s| {
+            let l = &ledger;
+            for i in 0..4 {
+                let b = Builder::new().stack_size(1 << 20);
+                mem::forget(b.spawn_scoped(s, move || l.track(i)).unwrap());
+            }
+        });
+        ledger.assert_sound();
+        ledger.assert_all_dropped();
+        return;
+    }
+    let stack = HUGE_STACK.to_string();
+    run_child(NAME, &[("RUST_MIN_STACK", &stack)], abort::Expect::Success);
+}
+
+#[test]
 fn joined_payload_whose_drop_panics_is_the_callers() {
     scope(|s| {
         let e = s.spawn(|| panic_any(PanicOnDrop)).join().unwrap_err();
@@ -887,6 +928,122 @@ fn reclaim_spawns_are_joined_before_scope_returns() {
     });
     assert_eq!(count.load(SeqCst), 3);
     drop(count);
+}
+
+/// Runs `f` on its own thread and fails (instead of hanging the test run) if
+/// it does not return within a generous watchdog period. Not a timing
+/// assertion: a correct `f` returns as soon as its threads are done.
+fn watchdog(name: &str, f: impl FnOnce() + Send + 'static) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let t = std::thread::spawn(move || {
+        f();
+        let _ = tx.send(());
+    });
+    match rx.recv_timeout(Duration::from_secs(120)) {
+        Ok(()) => t.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(t.join().unwrap_err())
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("{name}: scope hung"),
+    }
+}
+
+/// A result whose `Drop` waits until another result's `Drop` ran (its
+/// sender is dropped).
+struct WaitsFor(std::sync::mpsc::Receiver<()>);
+impl Drop for WaitsFor {
+    fn drop(&mut self) {
+        let _ = self.0.recv();
+    }
+}
+
+#[test]
+fn forgotten_results_whose_drops_wait_for_each_other() {
+    // The newer result waits for the older one's drop, then the other way
+    // round: the scope drops the results of a round concurrently, so neither
+    // order hangs (it did when they were dropped one by one, newest first).
+    watchdog("newer waits for older", || {
+        scope(|s| {
+            let (tx, rx) = std::sync::mpsc::channel::<()>();
+            mem::forget(s.spawn(move || tx));
+            mem::forget(s.spawn(move || WaitsFor(rx)));
+        });
+    });
+    watchdog("older waits for newer", || {
+        scope(|s| {
+            let (tx, rx) = std::sync::mpsc::channel::<()>();
+            mem::forget(s.spawn(move || WaitsFor(rx)));
+            mem::forget(s.spawn(move || tx));
+        });
+    });
+}
+
+#[test]
+fn forgotten_chain_of_waiting_results() {
+    // Each result waits for the previous one's drop.
+    const N: usize = if cfg!(miri) { 4 } else { 16 };
+    let drops = std::sync::Arc::new(AtomicUsize::new(0));
+    let d = std::sync::Arc::clone(&drops);
+    watchdog("chain", move || {
+        #[allow(dead_code)] // fields held only to be dropped
+        struct Link(
+            WaitsFor,
+            std::sync::mpsc::Sender<()>,
+            std::sync::Arc<AtomicUsize>,
+        );
+        impl Drop for Link {
+            fn drop(&mut self) {
+                self.2.fetch_add(1, SeqCst);
+            }
+        }
+        scope(|s| {
+            // The oldest result holds the first sender: dropping newest
+            // first, one at a time, would wait forever on the newest.
+            let (tx0, mut rx) = std::sync::mpsc::channel::<()>();
+            mem::forget(s.spawn(move || tx0));
+            for _ in 0..N {
+                let (tx, next_rx) = std::sync::mpsc::channel::<()>();
+                let (d, prev) = (std::sync::Arc::clone(&d), rx);
+                // Waits for the older link, then drops its own sender.
+                mem::forget(s.spawn(move || Link(WaitsFor(prev), tx, d)));
+                rx = next_rx;
+            }
+            mem::forget(s.spawn(move || WaitsFor(rx)));
+        });
+    });
+    assert_eq!(drops.load(SeqCst), N);
+}
+
+#[test]
+fn packets_spawned_while_finishing_are_compacted_soundly() {
+    // A forgotten result whose Drop spawns and joins many threads one after
+    // the other while the scope is finishing (and another result is being
+    // dropped concurrently): released packets are freed by compaction then.
+    const N: usize = if cfg!(miri) { 40 } else { 300 };
+    struct SpawnMany<'scope, 'env>(&'scope Scope<'scope, 'env>, &'env AtomicUsize);
+    impl Drop for SpawnMany<'_, '_> {
+        fn drop(&mut self) {
+            let count = self.1;
+            for i in 0..N {
+                let h = self.0.spawn(move || count.fetch_add(1, SeqCst) + i);
+                if i % 2 == 0 {
+                    h.join().unwrap();
+                } else {
+                    drop(h);
+                }
+            }
+        }
+    }
+    let count = AtomicUsize::new(0);
+    let ledger = Ledger::new();
+    scope(|s| {
+        let (c, l) = (&count, &ledger);
+        mem::forget(s.spawn(move || SpawnMany(s, c)));
+        mem::forget(s.spawn(move || l.track(0)));
+        mem::forget(s.spawn(move || SpawnMany(s, c)));
+    });
+    assert_eq!(count.load(SeqCst), 2 * N);
+    ledger.assert_all_dropped();
 }
 
 // ------------------------------------ `leaksafe::thread` ⊇ `std::thread`

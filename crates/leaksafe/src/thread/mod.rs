@@ -12,13 +12,24 @@
 //!   packets, which a forgotten `ScopedJoinHandle` keeps alive, so
 //!   `std::thread::scope` then waits forever): a forgotten handle or guard
 //!   neither shortens the scope nor makes it hang, and results nobody can
-//!   claim any more are dropped before [`scope`] returns.
-//! - [`ThreadPool`] / [`PoolScope`]: the same soundness and liveness on a
-//!   fixed set of work-stealing workers, with handles ([`PoolHandle`]) and
-//!   guards ([`PoolJoinGuard`]); joins run other tasks while they wait, so
-//!   they never deadlock, even on a one-thread pool. One difference: the
-//!   result of a task whose handle was *forgotten* is leaked, not dropped at
-//!   the scope's end (finding it would cost every join a lock; see
+//!   claim any more are dropped before [`scope`] returns — concurrently,
+//!   each but one on its own short-lived thread, so one result's `Drop` may
+//!   wait for another's. (If the operating system refuses such a thread,
+//!   that result is dropped on the scope's thread instead; results whose
+//!   `Drop`s wait for each other can then still hang, as can a `Drop` that
+//!   waits for the drop of a result whose handle it forgets itself.)
+//! - [`ThreadPool`] / [`PoolScope`]: the same soundness on a fixed set of
+//!   work-stealing workers, with handles ([`PoolHandle`]) and guards
+//!   ([`PoolJoinGuard`]). A join runs the joined task itself if it has not
+//!   started yet; otherwise it blocks, and a spare thread stands in for the
+//!   blocked worker, so queued work keeps as many threads as the pool has
+//!   workers. So any join graph that completes with one thread per task (as
+//!   with [`scope`]) also completes on the pool, even a one-thread pool. A
+//!   task that joins its own handle panics ("deadlock"), as std's join of
+//!   the current thread fails; a task that blocks *outside* the pool (on a
+//!   channel, a lock) gets no stand-in (see [`ThreadPool`]). One
+//!   difference from [`scope`]: the result of a task whose handle was
+//!   *forgotten* is leaked, not dropped at the scope's end (see
 //!   [`PoolHandle`]). [`ThreadPool::map_chunks`] maps a slice's chunks in
 //!   parallel with a few tasks per thread instead of one per chunk.
 //!
@@ -48,8 +59,8 @@
 //! - a forgotten [`ScopedJoinHandle`] does not make [`scope`] hang (std's
 //!   waits forever), and its result is dropped before [`scope`] returns;
 //! - [`Scope::spawn_guard`] / [`JoinGuard`] and the [`ThreadPool`] are extra;
-//! - a join through a handle that was inside such an unclaimed result may
-//!   find the result already dropped by the scope: it returns
+//! - a join through a handle reachable only from such an unclaimed result
+//!   may find the result already dropped by the scope: it returns
 //!   `Err` with [`SCOPE_DROPPED_RESULT`] (std cannot get there: it hangs).
 //!
 //! ```
@@ -76,14 +87,23 @@
 //! unwinding — only after its counter of unfinished threads (or tasks) is
 //! back to zero, read with `Acquire` against each thread's final `Release`
 //! decrement, and that decrement is each thread's last access to borrowed
-//! data. The full arguments, with the wake-up protocol that loom checks, open
-//! `thread/scope/mod.rs` and `thread/pool/mod.rs`.
+//! data.
+//!
+//! # Aborts
+//! When the `Drop` of a thread's result or panic payload panics while
+//! leaksafe drops it on your behalf (an unclaimed result at the scope's end,
+//! a result dropped with its handle or guard, or by its own thread because
+//! the handle was gone), the process aborts, as std does: see [`scope`],
+//! [`ScopedJoinHandle`] and [`JoinGuard`].
+
+// The full soundness arguments, with the wake-up protocols that loom checks,
+// open thread/scope/mod.rs and thread/pool/mod.rs.
 
 mod pool;
 mod scope;
 
-pub use pool::*;
-pub use scope::*;
+pub use pool::{PoolHandle, PoolJoinGuard, PoolScope, ThreadPool};
+pub use scope::{Builder, JoinGuard, SCOPE_DROPPED_RESULT, Scope, ScopedJoinHandle, scope};
 
 // The rest of `std::thread`, so `use leaksafe::thread;` compiles code written
 // against `std::thread`. `scope`, `Scope`, `ScopedJoinHandle` and `Builder`

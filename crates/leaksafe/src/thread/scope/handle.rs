@@ -12,8 +12,8 @@
 //!   finished, and frees the packet only when no result is left anywhere (the
 //!   scope's invariant 6).
 //! - The result slot may be empty when `join` reads it, only because the
-//!   finishing scope took the result away (this handle was inside another
-//!   unclaimed result): `join` then returns `Err(SCOPE_DROPPED_RESULT)`.
+//!   finishing scope took the result away (this handle was reachable only
+//!   from another unclaimed result): `join` then returns `Err(SCOPE_DROPPED_RESULT)`.
 
 use alloc::boxed::Box;
 use core::fmt;
@@ -31,6 +31,14 @@ use crate::sync::shim::Ordering;
 /// detaches the thread; the scope still joins it before it returns. If the
 /// thread panicked and the handle is dropped or forgotten without `join`, the
 /// scope panics at its end.
+///
+/// # Aborts
+/// When the handle is dropped after its thread finished, it drops the
+/// thread's result (or panic payload) itself; if that value's `Drop` panics,
+/// the process aborts with "thread result panicked on drop", as std does. The
+/// same holds when the thread drops its own result because the handle is
+/// gone, and when [`scope`](super::scope) drops an unclaimed result. A result
+/// returned by [`join`](Self::join) is yours: its drop runs in your code.
 ///
 /// ```
 /// let v = vec![1, 2, 3];
@@ -94,8 +102,8 @@ impl<'scope, T> ScopedJoinHandle<'scope, T> {
     /// panicked, `Err` holds the panic payload, and the scope does not panic
     /// for it (it was joined).
     ///
-    /// One case std does not have: if this handle was inside the result of a
-    /// thread nobody joined (its handle forgotten), the scope drops that
+    /// One case std does not have: if this handle was reachable only from the
+    /// result of a thread nobody joined (its handle forgotten), the scope drops that
     /// result before it returns, and may have dropped *this* thread's result
     /// already; then `join` returns `Err` with the payload
     /// [`SCOPE_DROPPED_RESULT`](super::SCOPE_DROPPED_RESULT) (a `&'static

@@ -10,8 +10,8 @@
 //! - A guard dropped without `join` drops the result on the dropping thread;
 //!   a panic payload makes the scope panic at its end (an unjoined panic), and
 //!   a `Drop` of either that panics aborts (see the scope's module docs). If
-//!   the finishing scope already dropped the result (the guard was inside an
-//!   unclaimed result), the drop only waits for the thread.
+//!   the finishing scope already dropped the result (the guard was reachable
+//!   only from an unclaimed result), the drop only waits for the thread.
 
 use core::fmt;
 use core::mem;
@@ -24,6 +24,12 @@ use crate::thread::ScopedJoinHandle;
 /// Created by [`Scope::spawn_guard`](super::Scope::spawn_guard). Unlike the
 /// Rustonomicon's `thread::scoped`, `mem::forget` on the guard cannot let the
 /// thread outlive its borrows: the scope waits for it anyway.
+///
+/// # Aborts
+/// Dropping the guard without [`join`](Self::join) joins the thread and drops
+/// its result (or panic payload) on the dropping thread; if that value's
+/// `Drop` panics, the process aborts with "thread result panicked on drop",
+/// as std does. A result returned by `join` is yours.
 ///
 /// ```
 /// let mut data = vec![1, 2, 3];
@@ -56,7 +62,7 @@ impl<'scope, T> JoinGuard<'scope, T> {
     ///
     /// As [`ScopedJoinHandle::join`]: `Err` with the payload
     /// [`SCOPE_DROPPED_RESULT`](super::SCOPE_DROPPED_RESULT) if the guard was
-    /// inside an unclaimed result and the scope dropped this thread's result
+    /// reachable only from an unclaimed result and the scope dropped this thread's result
     /// first.
     ///
     /// ```

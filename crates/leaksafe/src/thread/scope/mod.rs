@@ -38,9 +38,13 @@
 //!    very last action that touches data of the scope: after its closure was
 //!    consumed (run, or dropped when the OS refused the thread), after its
 //!    result was stored, and after it gave up its reference to its packet.
-//!    A spawner is always the scope's own closure, a counted thread, or the
-//!    owner dropping forgotten results (see 6, which then waits again), so
-//!    `scope` cannot return while a spawner can still spawn.
+//!    A spawner is always the scope's own closure, a counted thread (a
+//!    scoped thread, a thread of a nested scope or a pool task running
+//!    inside one of those, or a thread of step c below), or the owner while
+//!    it drops the unclaimed results (invariant 6, step c — every unclaimed
+//!    result, whether its handle was forgotten or is only reachable from
+//!    another result — after which it waits again), so `scope` cannot
+//!    return while a spawner can still spawn.
 //! 2. **The owner waits.** `scope` returns (or resumes a panic) only after it
 //!    saw the count at 0 with `Acquire`, which pairs with each thread's
 //!    `Release` decrement: everything every thread did happens-before `scope`
@@ -67,24 +71,29 @@
 //!    reference exactly once; the last one out takes an unread result out,
 //!    sets `released`, and only then drops what it took. Only the scope frees
 //!    packets: released ones when the list has grown (amortised, so memory
-//!    stays proportional to live threads and forgotten handles) while the
-//!    scope's closure runs, and all of them at the very end of `scope`
-//!    (invariant 6), never in between.
+//!    stays proportional to live threads and forgotten handles), at any time
+//!    — also while `scope` is finishing (invariant 6 takes results out of
+//!    their packets first, so it needs no packet kept) — and all the others
+//!    at the very end of `scope` (invariant 6, step d).
 //! 5. **Lifetime erasure.** The thread's closure borrows `'scope` data but the
 //!    OS wants `'static`: the closure is boxed and its lifetime erased. By 1 and
 //!    2 the closure and everything it borrows is gone before `scope` returns.
 //! 6. **The end of the scope (`Scope::finish`): reclaim, then free.** When
-//!    the scope's closure has returned, live handles and guards can exist
-//!    in only two places: inside *unclaimed results* (a result is any
-//!    `T: 'scope`, so it may hold a `ScopedJoinHandle`, a `JoinGuard`, or the
-//!    `&'scope Scope` itself and spawn from its `Drop`), or nowhere reachable
+//!    the scope's closure has returned and no thread runs, a live handle or
+//!    guard is either *reachable only from unclaimed results* (a result is
+//!    any `T: 'scope`, so it may hold a `ScopedJoinHandle`, a `JoinGuard`,
+//!    or the `&'scope Scope` itself and spawn from its `Drop`; or refer to
+//!    `Box::leak`ed storage that holds one), or not reachable at all
 //!    (forgotten, or leaked inside something forgotten). Nothing else can
-//!    hold one: `'scope` is invariant and chosen by `scope`, so no place
+//!    reach one: `'scope` is invariant and chosen by `scope`, so no place
 //!    outside the closure can name a handle's type; thread-locals and panic
 //!    payloads are `'static`; a thread's closure is consumed before the
 //!    thread is counted out (invariant 1), and no thread runs here; a
-//!    handle moved into a nested scope's thread or a pool task came back or
-//!    was dropped before that inner scope returned, inside this one.
+//!    handle moved into a nested scope's thread came back or was dropped
+//!    before that inner scope returned, inside this one; a handle moved
+//!    into a pool task came back, was dropped, or — if that task's
+//!    `PoolHandle` was forgotten, whose result the pool leaks — is leaked
+//!    for good (not reachable).
 //!    Dropping a result may therefore touch *any* packet (drop or join a
 //!    handle to an older or a newer packet, spawn a thread that joins one),
 //!    so no order of "drop this result, free that packet" is sound. Instead
@@ -93,17 +102,30 @@
 //!    - **a.** Wait until no thread runs (invariant 2). Then nothing touches any
 //!      packet concurrently, and every access any thread made to one
 //!      happens-before this point.
-//!    - **b.** Under the packet lock, move every unclaimed result out of its slot
-//!      into the packet's `doomed` slot, newest packet first. From here a
-//!      `join` of that packet finds its slot empty and returns the defined
-//!      answer `Err(SCOPE_DROPPED_RESULT)`; `doomed` is touched by the
-//!      owner alone, so taking all of them *before* running any user code
-//!      means no thread spawned by that code can race with the taking.
-//!    - **c.** Drop the doomed results one by one (newest first), each moved out
-//!      of its slot before its `Drop` runs. Their `Drop` may drop or join
-//!      handles (the packets are all still allocated: compaction is off
-//!      while finishing) and spawn threads (counted, so step a waits for
-//!      them; their packets get results that the next round reclaims).
+//!    - **b.** Under the packet lock, take every unclaimed result out of its
+//!      packet (newest first) into an owned, type-erased box (`Doomed`);
+//!      results without drop glue are dropped right there (no code runs).
+//!      From here a `join` of that packet finds its slot empty and returns
+//!      the defined answer `Err(SCOPE_DROPPED_RESULT)`. Taking all of them
+//!      *before* running any user code means no thread spawned by that code
+//!      can race with the taking; and since the results no longer live in
+//!      packets, no packet needs to stay allocated for them: compaction
+//!      (which frees only released packets) stays on.
+//!    - **c.** Drop the doomed results **concurrently**: when there is more
+//!      than one, each but the last (the oldest) is dropped on a new thread
+//!      that the owner counts before spawning it (invariant 1) and that
+//!      counts itself out after the drop, as its last action; the owner
+//!      drops the oldest itself. So a `Drop` that waits for another
+//!      result's `Drop` of the same round does not hang. This is sound for
+//!      the same reasons as a scoped thread (invariant 5): a result is
+//!      `T: Send` (every spawn requires it), its `'scope` lifetime is erased
+//!      only while the counted thread drops it, and step a of the next round
+//!      waits for that thread. If the thread cannot be counted or created,
+//!      the owner drops that result itself, before going on (the only case
+//!      where such mutually waiting results still hang). The drops may drop
+//!      or join handles (a packet with a live handle is not released, so it
+//!      is not freed) and spawn threads (counted, so step a waits for them;
+//!      their packets get results that the next round reclaims).
 //!    - **d.** If step b found anything, go back to a. Otherwise no thread runs
 //!      and no result is left anywhere: every handle still pointing at a
 //!      packet is unreachable, so freeing every packet is sound, and it runs
@@ -113,7 +135,10 @@
 //!    handle, only for running threads), and every thread spawned while
 //!    results were dropped was waited for by step a of the next round.
 //!    The loop ends when user code stops spawning, as `std::thread::scope`
-//!    ends when its threads do.
+//!    ends when its threads do. What still hangs is a `Drop` that waits for
+//!    something only a *later* round provides (e.g. the drop of a result of
+//!    a thread it spawns itself and whose handle it forgets), like a thread
+//!    that joins itself.
 //!
 //! # What happens to results (the precise rule)
 //! - A joined handle or guard gets its result.
@@ -125,7 +150,7 @@
 //!   be joined, so the result stays in the packet until every thread of the
 //!   scope has finished; then `scope` drops it, **before `scope` returns**. The
 //!   native thread is detached then. Forgetting leaks nothing.
-//! - A handle or guard that is itself inside such a result (or moved from its
+//! - A handle or guard reachable only from such a result (or moved from its
 //!   `Drop` into a new thread) may be joined after the scope took its own
 //!   result away (invariant 6): that `join` returns
 //!   `Err(Box::new(SCOPE_DROPPED_RESULT))` (see [`SCOPE_DROPPED_RESULT`]),
@@ -187,14 +212,27 @@ use native::Thread;
 /// All threads spawned within the scope — including threads spawned by those
 /// threads — are joined before this function returns, whether their handles
 /// and guards were joined, dropped or forgotten (`core::mem::forget`). Results
-/// of threads whose handle was forgotten are dropped before this function
-/// returns (see the [module docs](crate::thread)).
+/// nobody can claim any more (their handle was forgotten, or is reachable
+/// only from another such result) are dropped before this function returns
+/// (see the [module docs](crate::thread)). When there are several, they are
+/// dropped concurrently, each but one on its own short-lived thread, so a
+/// result's `Drop` may wait for another's; if the operating system refuses
+/// such a thread, that result is dropped on the calling thread instead,
+/// before the others.
 ///
 /// # Panics
 /// If any spawned thread panicked and was not joined (its handle or guard was
 /// dropped or forgotten), `scope` panics with "a scoped thread panicked" after
 /// all threads finished. If `f` panics, that panic is resumed after all threads
 /// finished.
+///
+/// # Aborts
+/// If the `Drop` of a result or panic payload that the scope drops on your
+/// behalf (an unclaimed result, or one whose handle was dropped after the
+/// thread finished, or that the thread dropped because its handle was gone)
+/// panics, the process aborts with "thread result panicked on drop", as
+/// std does: unwinding there could let `scope` return before its threads
+/// finished. Results that `join` returns to you are yours.
 ///
 /// # Example
 /// ```
@@ -247,9 +285,10 @@ where
 /// return (as `Err(Box::new(SCOPE_DROPPED_RESULT))`, a `&'static str`) when
 /// the scope already dropped the thread's result.
 ///
-/// That happens only at the end of [`scope`], to a handle that was itself
-/// inside an unclaimed result (the result of a thread whose handle was
-/// forgotten), or that such a result's `Drop` moved into a new thread: the
+/// That happens only at the end of [`scope`], to a handle that was reachable
+/// only from an unclaimed result (the result of a thread whose handle was
+/// forgotten, e.g. held in it or in storage it refers to), or that such a
+/// result's `Drop` moved into a new thread: the
 /// scope drops every unclaimed result before it returns, and a result may
 /// hold handles to other threads, so a `join` through such a handle may come
 /// after the scope took the other thread's result away. It does not mean the
@@ -284,8 +323,7 @@ where
 /// });
 /// assert_eq!(seen.into_inner().unwrap(), Some(true));
 /// ```
-pub const SCOPE_DROPPED_RESULT: &str =
-    "leaksafe: the scope dropped this thread's result (its handle was inside an unclaimed result)";
+pub const SCOPE_DROPPED_RESULT: &str = "leaksafe: the scope dropped this thread's result (its handle was reachable only from an unclaimed result)";
 
 /// A scope to spawn scoped threads in. See [`scope`].
 ///
@@ -329,13 +367,46 @@ impl ScopeData {
     /// The caller is the scope's closure or a counted thread, so a transient
     /// increment/decrement here can never let `scope` return early.
     fn increment_num_running_threads(&self) {
+        if !self.try_increment_num_running_threads() {
+            panic!("too many running threads in thread scope");
+        }
+    }
+
+    /// Counts a thread about to be spawned, unless the count is absurdly
+    /// high: returns whether it did.
+    fn try_increment_num_running_threads(&self) -> bool {
         // We check for 'overflow' with usize::MAX / 2, to make sure there's
         // no chance it overflows to 0, which would result in unsoundness.
         if self.num_running_threads.fetch_add(1, Ordering::Relaxed) > usize::MAX / 2 {
             // This can only reasonably happen by spawning absurdly many threads.
             self.num_running_threads.fetch_sub(1, Ordering::Relaxed);
-            panic!("too many running threads in thread scope");
+            return false;
         }
+        true
+    }
+
+    /// Step c of invariant 6: drops `doomed` on a new thread, counted like
+    /// any other (the owner is the spawner and waits again in step a). If the
+    /// thread cannot be counted or created, drops it here, on the owner.
+    fn drop_on_thread(self: &StdArc<Self>, doomed: Doomed) {
+        if !self.try_increment_num_running_threads() {
+            doomed.drop_now(self);
+            return;
+        }
+        let side = DropSide {
+            doomed: Some(doomed),
+            data: StdArc::clone(self),
+        };
+        // `side` lives in the closure: dropped on the new thread when it
+        // runs, or here, inline, if the OS refuses the thread (`spawn` drops
+        // the closure before it returns `Err`). Either way it drops the
+        // result once and decrements once. A panic out of `spawn` would
+        // unwind out of `finish` before the wait: catch it.
+        let spawned = catch_unwind(AssertUnwindSafe(move || {
+            native::Builder::new().spawn(move || drop(side))
+        }));
+        // Detaches the thread (it is counted) or drops the error.
+        drop_or_abort(spawned);
     }
 
     /// The finishing thread's last action touching the scope (invariants 1, 3).
@@ -384,9 +455,9 @@ const MIN_COMPACT: usize = 32;
 /// The scope's list of packets (invariant 4), oldest first.
 struct Packets {
     live: Vec<NonNull<Header>>,
-    /// Free released packets when `live` reaches this length; `usize::MAX`
-    /// once the scope is finishing (invariant 6: no packet is freed then
-    /// before the end).
+    /// Free released packets when `live` reaches this length (also while the
+    /// scope is finishing: step b of invariant 6 takes results out of their
+    /// packets, so only `release`d packets are ever freed before step d).
     compact_at: usize,
 }
 
@@ -468,7 +539,6 @@ impl<'scope, 'env> Scope<'scope, 'env> {
                 vtable: &Packet::<T>::VTABLE,
             },
             result: UnsafeCell::new(None),
-            doomed: UnsafeCell::new(None),
             native: UnsafeCell::new(None),
         })));
         self.register(packet.cast());
@@ -531,48 +601,43 @@ impl<'scope, 'env> Scope<'scope, 'env> {
     /// The end of the scope (invariant 6): reclaim unclaimed results until
     /// none is left and no thread runs, then free every packet.
     fn finish(&self) {
-        let mut doomed = Vec::new();
         loop {
             // Step a.
             self.data.wait_all();
             // Step b.
-            self.doom_unclaimed(&mut doomed);
-            if doomed.is_empty() {
+            let mut doomed = self.doom_unclaimed();
+            // Step c: all but one on their own threads, the last (the oldest)
+            // here; none of them touches a packet on our behalf any more.
+            let Some(last) = doomed.pop() else {
                 break;
+            };
+            for d in doomed {
+                self.data.drop_on_thread(d);
             }
-            // Step c: newest first (the order `doom_unclaimed` pushed).
-            for h in doomed.drain(..) {
-                // SAFETY: in the list, so allocated; no packet is freed until
-                // the loop ends (compaction is off), so `h` stays valid while
-                // user code runs below. `vtable` is immutable.
-                let drop_doomed = unsafe { h.as_ref() }.vtable.drop_doomed;
-                // SAFETY: `doom_unclaimed` just filled `h`'s doomed slot,
-                // which only the owner (this thread) touches; each packet is
-                // pushed once per round, so its slot is emptied once.
-                unsafe { drop_doomed(h, &self.data) };
-            }
+            last.drop_now(&self.data);
         }
         // Step d.
         self.free_all_packets();
     }
 
-    /// Step b of invariant 6: moves every unclaimed result into its packet's
-    /// doomed slot and pushes the packet to `doomed`, newest first. Turns
-    /// compaction off for good.
-    fn doom_unclaimed(&self, doomed: &mut Vec<NonNull<Header>>) {
-        let mut packets = self.packets.lock().unwrap_or_else(|e| e.into_inner());
-        packets.compact_at = usize::MAX;
+    /// Step b of invariant 6: takes every unclaimed result that needs a
+    /// `Drop` out of its packet, newest first. Results without drop glue are
+    /// dropped here (which runs no code).
+    fn doom_unclaimed(&self) -> Vec<Doomed> {
+        let mut doomed = Vec::new();
+        let packets = self.packets.lock().unwrap_or_else(|e| e.into_inner());
         for &h in packets.live.iter().rev() {
             // SAFETY: in the list, so allocated; `vtable` is immutable.
             let doom = unsafe { h.as_ref() }.vtable.doom;
             // SAFETY: no thread runs (step a, Acquire: every access a thread
             // made to a packet happens-before this), and the owner runs no
             // user code while it holds the lock, so nobody else touches the
-            // slots now.
-            if unsafe { doom(h) } {
-                doomed.push(h);
+            // result slots now.
+            if let Some(d) = unsafe { doom(h) } {
+                doomed.push(d);
             }
         }
+        doomed
     }
 
     /// Frees every packet: step d of invariant 6.
@@ -620,9 +685,7 @@ struct PacketVTable {
     /// `free_packet::<T>`.
     free: unsafe fn(NonNull<Header>, &ScopeData),
     /// `doom_result::<T>`.
-    doom: unsafe fn(NonNull<Header>) -> bool,
-    /// `drop_doomed::<T>`.
-    drop_doomed: unsafe fn(NonNull<Header>, &ScopeData),
+    doom: unsafe fn(NonNull<Header>) -> Option<Doomed>,
 }
 
 /// A thread's result slot and native join handle (invariant 4).
@@ -636,11 +699,10 @@ pub(crate) struct Packet<T> {
     /// read by the handle after the thread exited (native join), or by the
     /// last side out, or by the scope once no thread runs.
     result: UnsafeCell<Option<std::thread::Result<T>>>,
-    /// An unclaimed result that the finishing scope took out of `result` and
-    /// is about to drop (invariant 6); touched by the owner alone.
-    doomed: UnsafeCell<Option<std::thread::Result<T>>>,
     /// Written by the spawner (the handle side) after the OS started the
-    /// thread; touched only by the handle side and by the scope at its end.
+    /// thread; then touched by the handle side (join, drop), by `release`
+    /// (which takes it out when the thread side is the last one out), and by
+    /// the scope when it frees the packet.
     native: UnsafeCell<Option<native::JoinHandle<()>>>,
 }
 
@@ -695,47 +757,85 @@ pub(crate) fn drop_or_abort<T>(value: T) {
     }
 }
 
-impl<T> Packet<T> {
+impl<T: Send> Packet<T> {
     /// The operations of a `Packet<T>` (promoted to a `'static`).
     const VTABLE: PacketVTable = PacketVTable {
         free: free_packet::<T>,
         doom: doom_result::<T>,
-        drop_doomed: drop_doomed::<T>,
     };
 }
 
-/// Step b of invariant 6: moves an unclaimed result into the doomed slot.
-/// Returns whether there was one.
+/// Step b of invariant 6: takes an unclaimed result out of its packet. A
+/// result with nothing to drop is dropped here (no code runs); any other is
+/// returned, boxed, to be dropped in step c.
 ///
 /// # Safety
-/// `header` is the header of an allocated `Packet<T>` whose slots nobody else
-/// touches during the call.
-unsafe fn doom_result<T>(header: NonNull<Header>) -> bool {
+/// `header` is the header of an allocated `Packet<T>` whose result slot
+/// nobody else touches during the call.
+unsafe fn doom_result<T: Send>(header: NonNull<Header>) -> Option<Doomed> {
     let p = header.cast::<Packet<T>>().as_ptr();
-    // SAFETY: by the contract, the slots are ours for the call.
-    unsafe {
-        match (*(*p).result.get()).take() {
-            Some(result) => {
-                *(*p).doomed.get() = Some(result);
-                true
-            }
-            None => false,
-        }
+    // SAFETY: by the contract, the slot is ours for the call.
+    let result = unsafe { (*(*p).result.get()).take() }?;
+    if result.is_ok() && !mem::needs_drop::<T>() {
+        return None;
+    }
+    let ptr = NonNull::from(Box::leak(Box::new(result))).cast::<()>();
+    Some(Doomed {
+        ptr,
+        drop: drop_boxed_result::<T>,
+    })
+}
+
+/// Drops a result that `doom_result::<T>` boxed (an unjoined panic among
+/// them is recorded).
+///
+/// # Safety
+/// `ptr` comes from `doom_result::<T>` and is used once.
+unsafe fn drop_boxed_result<T>(ptr: NonNull<()>, data: &ScopeData) {
+    // SAFETY: by the contract, a `Box<std::thread::Result<T>>` we now own.
+    let result = *unsafe { Box::from_raw(ptr.cast::<std::thread::Result<T>>().as_ptr()) };
+    drop_unclaimed(Some(result), data);
+}
+
+/// An unclaimed result taken out of its packet in step b of invariant 6,
+/// type-erased: it no longer needs its packet, so the packet may be freed
+/// (by compaction, once released) while the result is being dropped.
+/// Dropping a `Doomed` without `drop_now` leaks the result.
+pub(crate) struct Doomed {
+    /// A `Box<std::thread::Result<T>>`.
+    ptr: NonNull<()>,
+    /// `drop_boxed_result::<T>`.
+    drop: unsafe fn(NonNull<()>, &ScopeData),
+}
+
+// SAFETY: it owns a `std::thread::Result<T>` with `T: Send` (`doom_result`
+// requires it) and a `Send` panic payload; nothing else.
+unsafe impl Send for Doomed {}
+
+impl Doomed {
+    /// Drops the result here (aborting if its `Drop` panics).
+    fn drop_now(self, data: &ScopeData) {
+        // SAFETY: `self` is consumed, so `ptr` is used once; it came from
+        // `doom_result::<T>` with the matching `drop`.
+        unsafe { (self.drop)(self.ptr, data) }
     }
 }
 
-/// Step c of invariant 6: drops a doomed result (an unjoined panic among them
-/// is recorded). The result is moved out of the packet first: its `Drop` may
-/// release this very packet (a result can hold its own thread's handle).
-///
-/// # Safety
-/// `header` is the header of a `Packet<T>` that stays allocated during the
-/// call, and the caller is the owner (the only one touching `doomed`).
-unsafe fn drop_doomed<T>(header: NonNull<Header>, data: &ScopeData) {
-    let p = header.cast::<Packet<T>>().as_ptr();
-    // SAFETY: by the contract.
-    let result = unsafe { (*(*p).doomed.get()).take() };
-    drop_unclaimed(result, data);
+/// A thread of step c of invariant 6: it drops one doomed result, then counts
+/// itself out through its own `Arc`, like `ThreadSide`.
+struct DropSide {
+    doomed: Option<Doomed>,
+    data: StdArc<ScopeData>,
+}
+
+impl Drop for DropSide {
+    fn drop(&mut self) {
+        if let Some(d) = self.doomed.take() {
+            d.drop_now(&self.data);
+        }
+        // Last action touching the scope (invariant 1).
+        ScopeData::decrement_num_running_threads(StdArc::clone(&self.data));
+    }
 }
 
 /// Frees a packet: drops its native handle (detaching the thread) and an
@@ -748,15 +848,9 @@ unsafe fn free_packet<T>(header: NonNull<Header>, data: &ScopeData) {
     // SAFETY: by the contract, a `Box<Packet<T>>` (header at offset 0, repr(C))
     // that we may own.
     let packet = unsafe { Box::from_raw(header.cast::<Packet<T>>().as_ptr()) };
-    let Packet {
-        result,
-        doomed,
-        native,
-        ..
-    } = *packet;
+    let Packet { result, native, .. } = *packet;
     drop(native.into_inner());
     drop_unclaimed(result.into_inner(), data);
-    drop_unclaimed(doomed.into_inner(), data);
 }
 
 /// What the spawned thread owns besides its closure: its packet reference and
