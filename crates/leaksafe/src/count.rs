@@ -5,7 +5,7 @@
 //! the count sticks at its maximum and the value becomes immortal, like
 //! Linux's `refcount_t`). [`Rc`](crate::rc::Rc) keeps its two counts in
 //! [`Cell`]s of the integer; [`Arc`](crate::sync::Arc) in the atomic integer of
-//! the same width (through `sync::shim`, so loom can swap them).
+//! the same width (through `crate::loom`, so loom can swap them).
 //!
 //! # Invariants (what every operation here guarantees)
 //! 1. **No code ever observes a wrapped count.** Atomic counts check before
@@ -64,7 +64,7 @@
 use core::cell::Cell;
 use core::num::Saturating;
 
-use crate::sync::shim::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use crate::loom::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 /// A reference-count type: its width and its overflow policy.
 ///
@@ -99,7 +99,7 @@ mod ops {
             + core::fmt::Debug
             + 'static
             + crate::rc_box::CountInt;
-        /// The atomic integer of the same width (from `sync::shim`).
+        /// The atomic integer of the same width (from `crate::loom`).
         type Atomic: Send + Sync + 'static + crate::rc_box::CountCell;
 
         /// The largest value of `Int`.
@@ -169,7 +169,7 @@ mod ops {
         /// locked (`Weak::clone`). Relaxed. Never publishes `WEAK_LOCKED`.
         fn atomic_inc_weak(a: &Self::Atomic);
         /// Increments a weak count that may be locked (downgrade): spins
-        /// (`shim::spin_loop`) while it is `WEAK_LOCKED`. Acquire on success,
+        /// (`loom::spin_loop`) while it is `WEAK_LOCKED`. Acquire on success,
         /// as std's downgrade. Never publishes `WEAK_LOCKED`.
         fn atomic_inc_weak_unless_locked(a: &Self::Atomic);
         /// Decrements a count of at least 1 with Release; if it reached 0,
@@ -256,7 +256,7 @@ mod ops {
         Publish(I),
         /// Leave the count alone and return this.
         Stop(bool),
-        /// The weak count is locked: spin (`shim::spin_loop`), reload, retry.
+        /// The weak count is locked: spin (`loom::spin_loop`), reload, retry.
         Wait,
     }
 
@@ -282,7 +282,7 @@ mod ops {
                 }
                 Step::Stop(r) => return Err(r),
                 Step::Wait => {
-                    crate::sync::shim::spin_loop();
+                    crate::loom::spin_loop();
                     cur = C::atomic_load(a, fetch);
                 }
             }

@@ -54,6 +54,7 @@ extern crate alloc;
 extern crate std;
 
 mod count;
+mod loom;
 pub mod rc;
 mod rc_box;
 mod shared_impls;

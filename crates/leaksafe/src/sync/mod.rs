@@ -136,8 +136,6 @@
 //! (never a real block: blocks are at least 2 bytes) and no provenance; every
 //! `Weak` method checks for it before touching a count.
 
-pub(crate) mod shim;
-
 mod arc;
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 mod ecosystem;
