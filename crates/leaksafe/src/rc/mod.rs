@@ -50,7 +50,7 @@
 //! **Not provided**, because std has them unstable or only std can write
 //! them: the allocator parameter (`Rc<T, A>`, `new_in`, …; `allocator_api`
 //! is unstable, and leaksafe's second parameter is the count),
-//! `get_mut_unchecked`, `downcast_unchecked`, `try_new*`, `UniqueRc`,
+//! `get_mut_unchecked`, `downcast_unchecked`, `try_new_uninit` and kin,
 //! `is_unique`, `clone_from_ref`, `into_array`, `From<Rc<str>> for
 //! Rc<ByteStr>` (unstable in std); `Default for Pin<Rc<T>>` (the orphan rule:
 //! `Default` and `Pin` are both foreign: write `Rc::pin(T::default())`);
@@ -184,12 +184,20 @@
 //! ```
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 pub(crate) mod ecosystem;
+pub(crate) mod fallible;
+mod immortal;
 pub(crate) mod make_mut;
 pub(crate) mod std_api;
+pub(crate) mod thin;
+pub(crate) mod unique;
 mod unsize;
 mod weak;
 
+pub use fallible::AllocError;
+pub use immortal::SaturatingCount;
 pub use make_mut::CloneToUninit;
+pub use thin::{HeaderSlice, ThinRc};
+pub use unique::UniqueRc;
 pub use unsize::Coercion;
 pub use weak::Weak;
 

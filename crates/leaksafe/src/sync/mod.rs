@@ -52,7 +52,7 @@
 //!
 //! **Not provided:** as for [`rc`](crate::rc#switching-from-std) (the
 //! allocator parameter, `get_mut_unchecked`, `downcast_unchecked`,
-//! `try_new*`, `UniqueArc`, `is_unique`, `clone_from_ref`, `into_array`,
+//! `try_new_uninit` and kin, `is_unique`, `clone_from_ref`, `into_array`,
 //! `Default for Pin<Arc<T>>`, user `CloneToUninit` impls), plus
 //! `Error::provide` (unstable), `LocalWake` (unstable), and [`Wake`] for
 //! counts other than `usize` (std's `Waker` holds one pointer; the trait is
@@ -137,16 +137,24 @@
 //! `Weak` method checks for it before touching a count.
 
 mod arc;
+mod borrow;
 #[cfg(any(feature = "serde", feature = "stable_deref_trait"))]
 mod ecosystem;
+mod fallible;
+mod immortal;
 mod make_mut;
 mod std_api;
+mod thin;
+mod unique;
 mod unsize;
 mod wake;
 mod weak;
 
-pub use crate::rc::{CloneToUninit, Coercion};
+pub use crate::rc::{AllocError, CloneToUninit, Coercion, HeaderSlice, SaturatingCount};
 pub use arc::Arc;
+pub use borrow::ArcBorrow;
+pub use thin::ThinArc;
+pub use unique::UniqueArc;
 pub use wake::Wake;
 pub use weak::Weak;
 

@@ -39,6 +39,25 @@ impl ThreadPool {
     /// chunks one after another. So thousands of small chunks cost about
     /// what a handful of large ones do.
     ///
+    /// # Why std's `Vec`
+    /// The result is a finished value handed to the caller: `map_chunks`
+    /// never grows it, drains it or lends it out, so none of what
+    /// [`leaksafe::vec::Vec`](crate::vec::Vec) makes leak-safe is involved,
+    /// and std's `Vec` is what callers (and the pool's existing users)
+    /// expect. Either converts to the other without copying
+    /// (`leaksafe::vec::Vec::from(v)` takes over the buffer), so a caller
+    /// that wants the leaksafe type pays nothing for this choice, and no
+    /// existing caller breaks.
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::new(1);
+    /// let v = pool.map_chunks(&[1, 2, 3], 2, <[i32]>::len);
+    /// let p = v.as_ptr();
+    /// let lv = leaksafe::vec::Vec::from(v);
+    /// assert_eq!(lv.as_ptr(), p);
+    /// assert_eq!(lv, [2, 1]);
+    /// ```
+    ///
     /// # Panics
     /// If `chunk_size` is zero (as [`slice::chunks`]). If `f` panics,
     /// `map_chunks` panics with that payload (the first, if several) once
