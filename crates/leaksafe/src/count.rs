@@ -39,18 +39,7 @@
 //!    saturating counts `MAX` means "saturated", so the lock is `MAX - 1`, and a
 //!    weak increment that would reach `MAX - 1` jumps to `MAX` (saturates) instead.
 //!
-//! # Limits per type (strong references; weak references of `Rc`)
-//! | `C` | strong refs | `Rc` weak refs | `Arc` weak refs | then |
-//! |---|---|---|---|---|
-//! | `u8` | 255 | 254 | 253 | abort |
-//! | `u16` | 65 535 | 65 534 | 65 533 | abort |
-//! | `u32`/`u64`/`usize` (Rc) | `MAX` | `MAX - 1` | | abort |
-//! | `u32`/`u64`/`usize` (Arc) | `MAX / 2 + 1` | | `MAX / 2` | abort |
-//! | `Saturating<uN>` | `MAX - 1` | `MAX - 2` | `MAX - 3` | saturate |
-//!
-//! The weak count holds one extra reference owned by all strong references
-//! together (as in std), hence one fewer weak reference; `Arc`'s weak count
-//! also reserves the lock value.
+//! The limits per count type are in [`Count`]'s docs (the public page).
 //!
 //! # Cost
 //! The `Cell` increment is written as "add, store, then test for the wrap"
@@ -72,6 +61,31 @@ use crate::loom::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Orderi
 /// process, as std's `Rc` does — and for [`Saturating`] of each — overflow
 /// **saturates**: the count sticks at its maximum and the value is never freed.
 /// The trait is sealed; its operations are internal.
+///
+/// A count is never seen wrapped: an increment that would pass the limit
+/// aborts (without panicking, so no handler can catch it and reuse the count)
+/// or saturates before any other code can observe the count.
+///
+/// # Limits
+/// How many references of one value can exist at once, per count type `C`,
+/// and what the next one does:
+///
+/// | `C` | strong refs | `Rc` weak refs | `Arc` weak refs | then |
+/// |---|---|---|---|---|
+/// | `u8` | 255 | 254 | 253 | abort |
+/// | `u16` | 65 535 | 65 534 | 65 533 | abort |
+/// | `u32`/`u64`/`usize` (`Rc`) | `MAX` | `MAX - 1` | | abort |
+/// | `u32`/`u64`/`usize` (`Arc`) | `MAX / 2 + 1` | | `MAX / 2` | abort |
+/// | `Saturating<uN>` | `MAX - 1` | `MAX - 2` | `MAX - 3` | saturate |
+///
+/// (`MAX` is the integer's maximum.) The weak count holds one extra reference
+/// owned by all strong references together (as in std), hence one fewer weak
+/// reference; `Arc`'s weak count also reserves a value for `Arc::get_mut`'s
+/// lock. Wide `Arc` counts abort at half their range, as std's `Arc` does, so
+/// threads racing towards the limit cannot wrap the count. A saturated strong
+/// count never drops the value and a saturated weak count never frees the
+/// allocation: the value leaks, like Linux's `refcount_t`, instead of
+/// aborting.
 ///
 /// ```
 /// use core::num::Saturating;
