@@ -5,18 +5,19 @@
 //! the count sticks at its maximum and the value becomes immortal, like
 //! Linux's `refcount_t`). [`Rc`](crate::rc::Rc) keeps its two counts in
 //! [`Cell`]s of the integer; [`Arc`](crate::sync::Arc) in the atomic integer of
-//! the same width (through `sync::shim`, so loom can swap them).
+//! the same width (through `crate::loom`, so loom can swap them).
 //!
 //! # Invariants (what every operation here guarantees)
 //! 1. **No code ever observes a wrapped count.** Atomic counts check before
-//!    they publish (`u8`/`u16` and all saturating atomics use a
-//!    compare-exchange loop), or — atomic `u32`/`u64`/`usize` with the abort
-//!    policy — publish with `fetch_add` and abort when the *previous* value
-//!    exceeds `MAX / 2`, as std does: the upper half absorbs the increments of
-//!    threads racing towards the abort, so the count cannot wrap unless
-//!    `MAX / 2` threads are between their `fetch_add` and their check. `Cell`
-//!    counts (single-threaded) add, store and test in one step (see "Cost");
-//!    a wrapped value is overwritten with `MAX` before any other code runs.
+//!    they publish (`u8`/`u16` and all saturating atomics go through
+//!    `checked_inc`, the module's one compare-exchange loop), or — atomic
+//!    `u32`/`u64`/`usize` with the abort policy — publish with `fetch_add` and
+//!    abort when the *previous* value exceeds `MAX / 2`, as std does: the
+//!    upper half absorbs the increments of threads racing towards the abort,
+//!    so the count cannot wrap unless `MAX / 2` threads are between their
+//!    `fetch_add` and their check. `Cell` counts (single-threaded) add, store
+//!    and test in one step (see "Cost"); a wrapped value is overwritten with
+//!    `MAX` before any other code runs.
 //! 2. **Abort is an abort, never a panic**, and no count is left changed for
 //!    any code that could still run (a panic handler without `std`): the
 //!    `Cell` count is back at `MAX`; a `u8`/`u16` atomic never changed; a wide
@@ -38,18 +39,7 @@
 //!    saturating counts `MAX` means "saturated", so the lock is `MAX - 1`, and a
 //!    weak increment that would reach `MAX - 1` jumps to `MAX` (saturates) instead.
 //!
-//! # Limits per type (strong references; weak references of `Rc`)
-//! | `C` | strong refs | `Rc` weak refs | `Arc` weak refs | then |
-//! |---|---|---|---|---|
-//! | `u8` | 255 | 254 | 253 | abort |
-//! | `u16` | 65 535 | 65 534 | 65 533 | abort |
-//! | `u32`/`u64`/`usize` (Rc) | `MAX` | `MAX - 1` | | abort |
-//! | `u32`/`u64`/`usize` (Arc) | `MAX / 2 + 1` | | `MAX / 2` | abort |
-//! | `Saturating<uN>` | `MAX - 1` | `MAX - 2` | `MAX - 3` | saturate |
-//!
-//! The weak count holds one extra reference owned by all strong references
-//! together (as in std), hence one fewer weak reference; `Arc`'s weak count
-//! also reserves the lock value.
+//! The limits per count type are in [`Count`]'s docs (the public page).
 //!
 //! # Cost
 //! The `Cell` increment is written as "add, store, then test for the wrap"
@@ -63,7 +53,7 @@
 use core::cell::Cell;
 use core::num::Saturating;
 
-use crate::sync::shim::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use crate::loom::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 /// A reference-count type: its width and its overflow policy.
 ///
@@ -71,6 +61,31 @@ use crate::sync::shim::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, 
 /// process, as std's `Rc` does — and for [`Saturating`] of each — overflow
 /// **saturates**: the count sticks at its maximum and the value is never freed.
 /// The trait is sealed; its operations are internal.
+///
+/// A count is never seen wrapped: an increment that would pass the limit
+/// aborts (without panicking, so no handler can catch it and reuse the count)
+/// or saturates before any other code can observe the count.
+///
+/// # Limits
+/// How many references of one value can exist at once, per count type `C`,
+/// and what the next one does:
+///
+/// | `C` | strong refs | `Rc` weak refs | `Arc` weak refs | then |
+/// |---|---|---|---|---|
+/// | `u8` | 255 | 254 | 253 | abort |
+/// | `u16` | 65 535 | 65 534 | 65 533 | abort |
+/// | `u32`/`u64`/`usize` (`Rc`) | `MAX` | `MAX - 1` | | abort |
+/// | `u32`/`u64`/`usize` (`Arc`) | `MAX / 2 + 1` | | `MAX / 2` | abort |
+/// | `Saturating<uN>` | `MAX - 1` | `MAX - 2` | `MAX - 3` | saturate |
+///
+/// (`MAX` is the integer's maximum.) The weak count holds one extra reference
+/// owned by all strong references together (as in std), hence one fewer weak
+/// reference; `Arc`'s weak count also reserves a value for `Arc::get_mut`'s
+/// lock. Wide `Arc` counts abort at half their range, as std's `Arc` does, so
+/// threads racing towards the limit cannot wrap the count. A saturated strong
+/// count never drops the value and a saturated weak count never frees the
+/// allocation: the value leaks, like Linux's `refcount_t`, instead of
+/// aborting.
 ///
 /// ```
 /// use core::num::Saturating;
@@ -91,8 +106,14 @@ mod ops {
     /// the crate).
     pub trait CountOps: Sized + 'static {
         /// The raw integer stored in the header.
-        type Int: Copy + Eq + Ord + core::fmt::Debug + 'static + crate::rc_box::CountInt;
-        /// The atomic integer of the same width (from `sync::shim`).
+        type Int: Copy
+            + Eq
+            + Ord
+            + core::ops::Add<Output = Self::Int>
+            + core::fmt::Debug
+            + 'static
+            + crate::rc_box::CountInt;
+        /// The atomic integer of the same width (from `crate::loom`).
         type Atomic: Send + Sync + 'static + crate::rc_box::CountCell;
 
         /// The largest value of `Int`.
@@ -143,6 +164,14 @@ mod ops {
             success: Ordering,
             failure: Ordering,
         ) -> Result<Self::Int, Self::Int>;
+        /// `compare_exchange_weak`, for [`update`]'s loop.
+        fn atomic_compare_exchange_weak(
+            a: &Self::Atomic,
+            current: Self::Int,
+            new: Self::Int,
+            success: Ordering,
+            failure: Ordering,
+        ) -> Result<Self::Int, Self::Int>;
 
         /// Increments a **strong** count that is at least 1 (clone). Relaxed.
         /// Aborts / saturates per the policy (invariants 1–3).
@@ -154,7 +183,7 @@ mod ops {
         /// locked (`Weak::clone`). Relaxed. Never publishes `WEAK_LOCKED`.
         fn atomic_inc_weak(a: &Self::Atomic);
         /// Increments a weak count that may be locked (downgrade): spins
-        /// (`shim::spin_loop`) while it is `WEAK_LOCKED`. Acquire on success,
+        /// (`loom::spin_loop`) while it is `WEAK_LOCKED`. Acquire on success,
         /// as std's downgrade. Never publishes `WEAK_LOCKED`.
         fn atomic_inc_weak_unless_locked(a: &Self::Atomic);
         /// Decrements a count of at least 1 with Release; if it reached 0,
@@ -222,7 +251,145 @@ mod ops {
             ) -> Result<$int, $int> {
                 a.compare_exchange(current, new, success, failure)
             }
+            #[inline]
+            fn atomic_compare_exchange_weak(
+                a: &$atomic,
+                current: $int,
+                new: $int,
+                success: Ordering,
+                failure: Ordering,
+            ) -> Result<$int, $int> {
+                a.compare_exchange_weak(current, new, success, failure)
+            }
         };
+    }
+
+    /// What [`update`] does with the count it read.
+    enum Step<I> {
+        /// Compare-exchange the count to this value (retry if it changed).
+        Publish(I),
+        /// Leave the count alone and return this.
+        Stop(bool),
+        /// The weak count is locked: spin (`loom::spin_loop`), reload, retry.
+        Wait,
+    }
+
+    /// The one compare-exchange loop of the atomic counts: std's
+    /// `fetch_update` (load with `fetch`, `compare_exchange_weak` with `set` /
+    /// `fetch`), plus [`Step::Wait`]. `Ok(previous)` once `next`'s value is
+    /// published, `Err(r)` when `next` stops with `r`.
+    #[inline(always)]
+    fn update<C: CountOps>(
+        a: &C::Atomic,
+        set: Ordering,
+        fetch: Ordering,
+        mut next: impl FnMut(C::Int) -> Step<C::Int>,
+    ) -> Result<C::Int, bool> {
+        let mut cur = C::atomic_load(a, fetch);
+        loop {
+            match next(cur) {
+                Step::Publish(new) => {
+                    match C::atomic_compare_exchange_weak(a, cur, new, set, fetch) {
+                        Ok(prev) => return Ok(prev),
+                        Err(now) => cur = now,
+                    }
+                }
+                Step::Stop(r) => return Err(r),
+                Step::Wait => {
+                    crate::loom::spin_loop();
+                    cur = C::atomic_load(a, fetch);
+                }
+            }
+        }
+    }
+
+    /// The parameters of a checked increment ([`checked_inc`]).
+    #[derive(Clone, Copy)]
+    struct Inc<I> {
+        /// Abort policy: the largest count that may be incremented; above it
+        /// the process aborts (invariants 1, 2, 4). Saturating policy: unused
+        /// (a saturated count stops the increment first).
+        ceiling: I,
+        /// A weak count: a saturating one skips `WEAK_LOCKED` (invariant 4).
+        weak: bool,
+        /// Fail (return false) on a count of 0: upgrade.
+        if_nonzero: bool,
+        /// Wait while the count is `WEAK_LOCKED`: downgrade.
+        wait_if_locked: bool,
+    }
+
+    impl<I: Copy> Inc<I> {
+        /// Increments a strong count of at most `ceiling`.
+        #[inline(always)]
+        const fn strong(ceiling: I) -> Self {
+            Inc {
+                ceiling,
+                weak: false,
+                if_nonzero: false,
+                wait_if_locked: false,
+            }
+        }
+        /// Increments a weak count of at most `ceiling`.
+        #[inline(always)]
+        const fn weak(ceiling: I) -> Self {
+            Inc {
+                ceiling,
+                weak: true,
+                if_nonzero: false,
+                wait_if_locked: false,
+            }
+        }
+        /// ... unless it is 0.
+        #[inline(always)]
+        const fn if_nonzero(self) -> Self {
+            Inc {
+                if_nonzero: true,
+                ..self
+            }
+        }
+        /// ... waiting while it is locked.
+        #[inline(always)]
+        const fn wait_if_locked(self) -> Self {
+            Inc {
+                wait_if_locked: true,
+                ..self
+            }
+        }
+    }
+
+    /// The checked increment (std's `Weak::upgrade`: `fetch_update` with a
+    /// checked add), for both policies: it never publishes a count above
+    /// `inc.ceiling + 1` (abort policy) or past `MAX` (saturating policy, where
+    /// a saturated count stays put). `set` orders the publishing
+    /// compare-exchange; loads are Relaxed for abort counts and `set` for
+    /// saturating ones (a saturated count returns without an RMW and must
+    /// still synchronise with the value's publication). True unless an
+    /// `if_nonzero` increment found 0.
+    #[inline(always)]
+    fn checked_inc<C: CountOps>(a: &C::Atomic, inc: Inc<C::Int>, set: Ordering) -> bool {
+        let fetch = if C::SATURATES { set } else { Ordering::Relaxed };
+        let step = |cur: C::Int| {
+            if inc.if_nonzero && cur == C::ZERO {
+                return Step::Stop(false);
+            }
+            if inc.wait_if_locked && cur == C::WEAK_LOCKED {
+                return Step::Wait;
+            }
+            if C::SATURATES {
+                if cur == C::SATURATED {
+                    return Step::Stop(true);
+                }
+            } else if cur > inc.ceiling {
+                abort();
+            }
+            let new = cur + C::ONE;
+            if C::SATURATES && inc.weak && new == C::WEAK_LOCKED {
+                Step::Publish(C::SATURATED)
+            } else {
+                Step::Publish(new)
+            }
+        };
+        update::<C>(a, set, fetch, step).map_or_else(|stopped| stopped, |_| true)
     }
 
     /// The sealing: only this module implements `CountOps`.
@@ -264,21 +431,7 @@ mod ops {
                         }
                     } else {
                         // Check before publishing: the count never exceeds MAX.
-                        let mut cur = a.load(Ordering::Relaxed);
-                        loop {
-                            if cur == <$int>::MAX {
-                                abort();
-                            }
-                            match a.compare_exchange_weak(
-                                cur,
-                                cur + 1,
-                                Ordering::Relaxed,
-                                Ordering::Relaxed,
-                            ) {
-                                Ok(_) => return,
-                                Err(now) => cur = now,
-                            }
-                        }
+                        checked_inc::<Self>(a, Inc::strong(<$int>::MAX - 1), Ordering::Relaxed);
                     }
                 }
 
@@ -289,24 +442,7 @@ mod ops {
                     } else {
                         <$int>::MAX - 1
                     };
-                    let mut cur = a.load(Ordering::Relaxed);
-                    loop {
-                        if cur == 0 {
-                            return false;
-                        }
-                        if cur > ceiling {
-                            abort();
-                        }
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur + 1,
-                            Ordering::Acquire,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => return true,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(a, Inc::strong(ceiling).if_nonzero(), Ordering::Acquire)
                 }
 
                 #[inline]
@@ -317,21 +453,7 @@ mod ops {
                         }
                     } else {
                         // Never publish MAX (= WEAK_LOCKED).
-                        let mut cur = a.load(Ordering::Relaxed);
-                        loop {
-                            if cur >= <$int>::MAX - 1 {
-                                abort();
-                            }
-                            match a.compare_exchange_weak(
-                                cur,
-                                cur + 1,
-                                Ordering::Relaxed,
-                                Ordering::Relaxed,
-                            ) {
-                                Ok(_) => return,
-                                Err(now) => cur = now,
-                            }
-                        }
+                        checked_inc::<Self>(a, Inc::weak(<$int>::MAX - 2), Ordering::Relaxed);
                     }
                 }
 
@@ -342,27 +464,7 @@ mod ops {
                     } else {
                         <$int>::MAX - 2
                     };
-                    let mut cur = a.load(Ordering::Relaxed);
-                    loop {
-                        if cur == <$int>::MAX {
-                            // Locked by get_mut / is_unique: wait.
-                            crate::sync::shim::spin_loop();
-                            cur = a.load(Ordering::Relaxed);
-                            continue;
-                        }
-                        if cur > ceiling {
-                            abort();
-                        }
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur + 1,
-                            Ordering::Acquire,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => return,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(a, Inc::weak(ceiling).wait_if_locked(), Ordering::Acquire);
                 }
 
                 #[inline]
@@ -411,117 +513,55 @@ mod ops {
                     v == 0
                 }
 
+                // The ceiling is never reached: `checked_inc` stops at a
+                // saturated count (MAX) first, and MAX - 1 + 1 saturates.
                 #[inline]
                 fn atomic_inc_strong(a: &$atomic) {
-                    let mut cur = a.load(Ordering::Relaxed);
-                    while cur != <$int>::MAX {
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur + 1,
-                            Ordering::Relaxed,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => return,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(a, Inc::strong(<$int>::MAX - 1), Ordering::Relaxed);
                 }
 
                 #[inline]
                 fn atomic_inc_strong_if_nonzero(a: &$atomic) -> bool {
                     // Acquire loads: a saturated count returns without an RMW
                     // and must still synchronise with the value's publication.
-                    let mut cur = a.load(Ordering::Acquire);
-                    loop {
-                        if cur == 0 {
-                            return false;
-                        }
-                        if cur == <$int>::MAX {
-                            return true;
-                        }
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur + 1,
-                            Ordering::Acquire,
-                            Ordering::Acquire,
-                        ) {
-                            Ok(_) => return true,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(
+                        a,
+                        Inc::strong(<$int>::MAX - 1).if_nonzero(),
+                        Ordering::Acquire,
+                    )
                 }
 
                 #[inline]
                 fn atomic_inc_weak(a: &$atomic) {
-                    let mut cur = a.load(Ordering::Relaxed);
-                    while cur != <$int>::MAX {
-                        // Skip the lock value: MAX - 2 + 1 saturates.
-                        let new = if cur + 1 == <$int>::MAX - 1 {
-                            <$int>::MAX
-                        } else {
-                            cur + 1
-                        };
-                        match a.compare_exchange_weak(
-                            cur,
-                            new,
-                            Ordering::Relaxed,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => return,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    // Skips the lock value: MAX - 2 + 1 saturates.
+                    checked_inc::<Self>(a, Inc::weak(<$int>::MAX - 1), Ordering::Relaxed);
                 }
 
                 #[inline]
                 fn atomic_inc_weak_unless_locked(a: &$atomic) {
-                    let mut cur = a.load(Ordering::Acquire);
-                    loop {
-                        if cur == <$int>::MAX {
-                            return;
-                        }
-                        if cur == <$int>::MAX - 1 {
-                            crate::sync::shim::spin_loop();
-                            cur = a.load(Ordering::Acquire);
-                            continue;
-                        }
-                        let new = if cur + 1 == <$int>::MAX - 1 {
-                            <$int>::MAX
-                        } else {
-                            cur + 1
-                        };
-                        match a.compare_exchange_weak(
-                            cur,
-                            new,
-                            Ordering::Acquire,
-                            Ordering::Acquire,
-                        ) {
-                            Ok(_) => return,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(
+                        a,
+                        Inc::weak(<$int>::MAX - 1).wait_if_locked(),
+                        Ordering::Acquire,
+                    );
                 }
 
                 #[inline]
                 fn atomic_dec(a: &$atomic) -> bool {
-                    let mut cur = a.load(Ordering::Relaxed);
-                    loop {
+                    let dec = |cur: $int| {
                         if cur == <$int>::MAX {
-                            return false;
+                            Step::Stop(false)
+                        } else {
+                            Step::Publish(cur - 1)
                         }
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur - 1,
-                            Ordering::Release,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) if cur == 1 => {
-                                a.load(Ordering::Acquire);
-                                return true;
-                            }
-                            Ok(_) => return false,
-                            Err(now) => cur = now,
+                    };
+                    match update::<Self>(a, Ordering::Release, Ordering::Relaxed, dec) {
+                        Ok(1) => {
+                            a.load(Ordering::Acquire);
+                            true
                         }
+                        Ok(_) => false,
+                        Err(stopped) => stopped,
                     }
                 }
             }

@@ -18,6 +18,7 @@
 //! - [`rc`]: `Rc<T, C>` / `Weak<T, C>` with a count type `C` of any width,
 //!   aborting or [`Saturating`](core::num::Saturating) on overflow.
 //! - [`sync`]: `Arc<T, C>` / `Weak<T, C>`, the atomic twin.
+//! - [`Count`]: the count types, and how many references each allows.
 //! - `thread` (feature `std`): `scope`, `JoinGuard`, and a scoped `ThreadPool`.
 //!
 //! # Example
@@ -54,6 +55,7 @@ extern crate alloc;
 extern crate std;
 
 mod count;
+mod loom;
 pub mod rc;
 mod rc_box;
 mod shared_impls;

@@ -66,8 +66,8 @@ use core::cell::Cell;
 use core::mem::{self, ManuallyDrop};
 use core::ptr::{self, NonNull};
 
-use crate::sync::shim::Ordering::Relaxed;
-use crate::sync::shim::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize};
+use crate::loom::Ordering::Relaxed;
+use crate::loom::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize};
 
 /// The heap block: two counts, then the value.
 #[repr(C)]

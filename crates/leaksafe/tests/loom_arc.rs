@@ -389,7 +389,7 @@ fn weak_clone_vs_get_mut_u8() {
 
 /// The models above are only worth something if loom explores more than one
 /// interleaving, i.e. if the library's atomics are loom's (through
-/// `sync::shim`). Count the executions of a small race.
+/// `crate::loom`). Count the executions of a small race.
 #[test]
 fn loom_explores_the_arc_atomics() {
     static RUNS: StdAtomicUsize = StdAtomicUsize::new(0);

@@ -1,8 +1,8 @@
 //! loom model of `leaksafe::thread::scope`'s running count and wake-up.
 //!
 //! Under `--cfg loom` the library itself runs on loom: its atomics, `Mutex`,
-//! `Arc`, `Condvar` come from the `sync::shim`, and the scope spawns
-//! loom threads (`thread::scope::native`). So this checks the real protocol,
+//! `Arc`, `Condvar` come from the crate's `loom` module, and the scope spawns
+//! loom threads (its `thread`). So this checks the real protocol,
 //! not a copy: the last thread's decrement and notify vs the owner starting to
 //! wait, the two sides of a packet racing to drop an unjoined result, nested
 //! spawns, and the end of the scope dropping results that hold handles (one

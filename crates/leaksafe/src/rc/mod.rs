@@ -2,9 +2,9 @@
 //! [`Weak<T, C>`].
 //!
 //! std's [`Rc`](alloc::rc::Rc) with one more parameter: the count type `C`
-//! ([`Count`]). `C = usize` (the default) behaves like std. A narrower `C`
-//! makes the allocation smaller; `Saturating<_>` makes overflow leak instead of
-//! abort.
+//! ([`Count`], whose page lists each type's limits). `C = usize` (the
+//! default) behaves like std. A narrower `C` makes the allocation smaller;
+//! `Saturating<_>` makes overflow leak instead of abort.
 //!
 //! ```
 //! use core::num::Saturating;
@@ -124,8 +124,8 @@
 //! # Invariants
 //! For every `Rc`/`Weak` (except `Weak::new`'s dangling one, whose pointer has
 //! address `usize::MAX`, which no allocation of at least 2 bytes can have):
-//! 1. `ptr` points to a live `Inner` block made by `rc_box` with `K =
-//!    Cell<C::Int>`. The block is freed exactly when the weak count reaches 0.
+//! 1. `ptr` points to a live block (two `Cell` counts, then the value). The
+//!    block is freed exactly when the weak count reaches 0.
 //! 2. `strong` = number of live `Rc`s (or saturated). While `strong > 0` the
 //!    value is initialized; it is dropped exactly when `strong` reaches 0.
 //! 3. `weak` = number of live `Weak`s + 1 while `strong > 0` (the `+ 1` is
@@ -141,15 +141,15 @@
 //! 6. `Rc` is neither `Send` nor `Sync` (the counts are `Cell`s), like std's.
 //! 7. No reference to the value is ever made from a raw pointer or after the
 //!    value was dropped: `from_raw` finds the header through the offset
-//!    marker, and the block is freed with a layout the code already knows
-//!    (`rc_box`, "Never a reference"). So `Weak::from_raw` may be called
-//!    inside the value's own `Drop`, as with std.
+//!    marker, and the block is freed with a layout the code already knows.
+//!    So `Weak::from_raw` may be called inside the value's own `Drop`, as
+//!    with std.
 //!
 //! # Layout
 //! The block is `#[repr(C)] { strong: C, weak: C, value: T }`: two counts, then
 //! the value at the next multiple of its alignment; the total is rounded up to
-//! the block's alignment. Bytes allocated per `Rc` (x86-64; measured by
-//! `tests/rc_alloc_size.rs` with a counting allocator):
+//! the block's alignment. Bytes allocated per `Rc` (x86-64; measured with a
+//! counting allocator):
 //!
 //! | `T` | `C = u8` | `u16` | `u32` | `u64` / `usize` | std `Rc` |
 //! |---|---|---|---|---|---|
@@ -218,8 +218,8 @@ type RcInner<T, C> = Inner<Cell<<C as CountOps>::Int>, T>;
 
 /// A single-threaded reference-counting pointer with a count of type `C`.
 ///
-/// See the [module documentation](self) for the counts, their limits and the
-/// layout.
+/// See the [module documentation](self) for the counts and the layout, and
+/// [`Count`] for how many references each count type allows.
 ///
 /// ```
 /// use leaksafe::rc::Rc;

@@ -13,9 +13,9 @@ use core::ops::Deref;
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
 
-use super::shim::Ordering::{Acquire, Relaxed, Release};
 use super::{Block, Weak};
 use crate::count::Count;
+use crate::loom::Ordering::{Acquire, Relaxed, Release};
 use crate::rc_box;
 
 /// A thread-safe reference-counting pointer with counts of type `C`.

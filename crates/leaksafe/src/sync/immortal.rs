@@ -11,8 +11,8 @@
 //!   invariant 3), so it stays saturated under every interleaving with other
 //!   threads' clones, drops and upgrades (modelled in `tests/loom_immortal.rs`).
 use super::Arc;
-use super::shim::Ordering::Relaxed;
 use crate::count::Count;
+use crate::loom::Ordering::Relaxed;
 use crate::rc::SaturatingCount;
 use crate::rc_box;
 

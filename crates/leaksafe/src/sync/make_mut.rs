@@ -4,9 +4,9 @@
 //! module's invariant 5 (uniqueness: strong `1 -> 0` locks out upgrades).
 use core::ptr::{self, NonNull};
 
-use super::shim::Ordering::{Acquire, Relaxed, Release};
 use super::{Arc, Weak};
 use crate::count::Count;
+use crate::loom::Ordering::{Acquire, Relaxed, Release};
 use crate::rc::CloneToUninit;
 use crate::rc::make_mut::{clone_to_new_block, move_to_new_block};
 use crate::rc_box;

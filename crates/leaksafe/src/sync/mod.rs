@@ -8,9 +8,8 @@
 //! process, as std does, or **saturate** (the value becomes immortal, like
 //! Linux's `refcount_t`). Forgetting clones (`mem::forget` is safe) can push a
 //! count to its ceiling; it can never wrap it around to zero and free a value
-//! still in use. The overflow policy and every atomic operation on a count are
-//! in [`Count`](crate::Count)'s module (`src/count.rs`); the allocation (two
-//! counts, then the value) is shared with `Rc` (`src/rc_box.rs`).
+//! still in use. [`Count`](crate::Count) lists each count type's limits; the
+//! allocation (two counts, then the value) has the same layout as `Rc`'s.
 //!
 //! ```
 //! use core::num::Saturating;
@@ -85,8 +84,8 @@
 //! | `u64` | 16 | 16 | 16 | 24 | 24 |
 //! | `[u8; 3]` | 5 | 8 | 12 | 24 | 24 |
 //!
-//! (bytes per allocation on a 64-bit target; `tests/arc_alloc_size.rs`
-//! measures them with a counting allocator. `Saturating<uN>` is the size of
+//! (bytes per allocation on a 64-bit target, measured with a counting
+//! allocator. `Saturating<uN>` is the size of
 //! `uN`.)
 //!
 //! # Invariants (the soundness argument)
@@ -100,8 +99,8 @@
 //! 2. **No wrap.** Every increment — `clone`, `upgrade`, `downgrade`,
 //!    `Weak::clone`, `increment_strong_count` — goes through the count's
 //!    checked operation, which aborts or saturates before a count could wrap
-//!    (`src/count.rs`, invariant 1; rust-lang/rust#108706). A count therefore
-//!    reaches zero only when every reference it counts is gone.
+//!    (see [`Count`](crate::Count)). A count therefore reaches zero only when
+//!    every reference it counts is gone.
 //! 3. **Orderings, as std.** Increments are Relaxed (a new reference is made
 //!    from an existing one, which already synchronises), except `upgrade` and
 //!    `downgrade`, which Acquire. Decrements are Release; the decrement that
@@ -109,25 +108,23 @@
 //!    fence: ThreadSanitizer sees loads), so every use of the value by other
 //!    threads happens-before its drop and every use of the block happens-before
 //!    the free.
-//! 4. **No reference to the header across the final decrement**
-//!    (rust-lang/rust#55005). The code reaches the counts and the value through
-//!    the raw block pointer, making a `&` only to the one atomic it operates
-//!    on (interior-mutable, so it asserts nothing once the block is freed by
-//!    another thread) and never a `&Inner` covering the value.
+//! 4. **No reference to the header across the final decrement.** The code
+//!    reaches the counts and the value through the raw block pointer, making
+//!    a `&` only to the one atomic it operates on (interior-mutable, so it
+//!    asserts nothing once the block is freed by another thread) and never a
+//!    `&` covering the value.
 //! 5. **Uniqueness** (`get_mut`, `make_mut`, `try_unwrap`, `into_inner`) is
 //!    decided so that no other thread can create a reference afterwards:
 //!    `get_mut` locks the weak count (`1 → WEAK_LOCKED`, Acquire) so no
 //!    `downgrade` can slip between the check of `weak` and the check of
-//!    `strong` (CVE-2018-25008, rust-lang/rust#51780), then loads `strong`
-//!    with Acquire. `make_mut` and `try_unwrap` swap `strong` from 1 to 0, after
-//!    which no `upgrade` can succeed; `make_mut` then moves the value out if
-//!    `Weak`s remain (disassociating them) or restores `strong = 1`. The lock
-//!    value never equals a real or saturated weak count (`src/count.rs`,
-//!    invariant 4).
+//!    `strong`, then loads `strong` with Acquire. `make_mut` and `try_unwrap`
+//!    swap `strong` from 1 to 0, after which no `upgrade` can succeed;
+//!    `make_mut` then moves the value out if `Weak`s remain (disassociating
+//!    them) or restores `strong = 1`. The lock value never equals a real or
+//!    saturated weak count.
 //! 6. **No reference to the value from a raw pointer** (`from_raw` in a
 //!    value's own `Drop`, frees after a panic in `new_cyclic` or a `Clone`):
-//!    the header is found and the block freed without one (`rc_box`, "Never a
-//!    reference").
+//!    the header is found and the block freed without one.
 //! 7. **Send and Sync exactly as std**: both require `T: Send + Sync`, because
 //!    any clone may be the last one and drop `T` on its thread, and all clones
 //!    hand out `&T` across threads.
@@ -136,7 +133,12 @@
 //! (never a real block: blocks are at least 2 bytes) and no provenance; every
 //! `Weak` method checks for it before touching a count.
 
-pub(crate) mod shim;
+// Where the invariants above come from (for maintainers; kept out of the
+// rendered docs): 2 is `count.rs`'s invariant 1 (the wrap std fixed in
+// rust-lang/rust#108706); 4 avoids rust-lang/rust#55005 (a `&` to a header
+// another thread frees); 5 is the `get_mut`/`downgrade` race of
+// CVE-2018-25008 (rust-lang/rust#51780), and the lock value is `count.rs`'s
+// invariant 4; 6 is `rc_box.rs`'s "Never a reference".
 
 mod arc;
 mod borrow;

@@ -27,9 +27,9 @@ use core::mem::ManuallyDrop;
 use core::ops::{Deref, DerefMut};
 use core::ptr::{self, NonNull};
 
-use super::shim::Ordering::{Acquire, Relaxed, Release};
 use super::{Arc, Block, Weak};
 use crate::count::Count;
+use crate::loom::Ordering::{Acquire, Relaxed, Release};
 use crate::rc_box;
 
 /// A uniquely owned [`Arc`] allocation: mutable, not yet shared.

@@ -11,9 +11,9 @@ use core::marker::PhantomData;
 use core::mem;
 use core::ptr::{self, NonNull};
 
-use super::shim::Ordering::{Acquire, Relaxed};
 use super::{Arc, Block};
 use crate::count::Count;
+use crate::loom::Ordering::{Acquire, Relaxed};
 use crate::rc_box;
 
 /// A weak reference to an [`Arc`]'s allocation: keeps the allocation, not the

@@ -52,9 +52,9 @@
 //! `v.into_iter().map(f).collect()` allocates a new buffer instead of
 //! reusing `v`'s (std specializes both, which stable code cannot).
 //!
-//! [`Vec<T>`] is built on its own buffer
-//! (`RawVec` in `raw.rs`, one allocation of `Layout::array::<T>(capacity)` from the
-//! global allocator, so it converts to and from `alloc::vec::Vec` without a copy).
+//! [`Vec<T>`] is built on its own buffer (one allocation of
+//! `Layout::array::<T>(capacity)` from the global allocator), so it converts
+//! to and from `alloc::vec::Vec` without a copy.
 //!
 //! # Invariants
 //! For every `Vec<T>` reachable from safe code, at every point where user code
@@ -70,8 +70,8 @@
 //! `len` *before* dropping the tail), so a panicking `Drop` leaves a valid vector.
 //!
 //! # Leak amplification
-//! A proxy that borrows the vector and leaves holes in it (a [`Drain`], and
-//! vec-ops' `Splice` and `ExtractIf`) sets `len` to the start of the affected
+//! A proxy that borrows the vector and leaves holes in it ([`Drain`],
+//! [`Splice`] and [`ExtractIf`]) sets `len` to the start of the affected
 //! range when it is created, so the holes and everything after them are past
 //! `len`. Its `Drop` repairs the vector and restores `len`. If the proxy is
 //! forgotten, the repair never happens, and the vector is still valid: it holds
@@ -1088,7 +1088,7 @@ impl<T: Clone> Clone for Vec<T> {
         v
     }
 
-    /// Reuses `self`'s allocation and elements (vec-ops' `clone_from_impl`).
+    /// Reuses `self`'s allocation and elements, as std does.
     #[track_caller]
     fn clone_from(&mut self, source: &Self) {
         self.clone_from_impl(source);

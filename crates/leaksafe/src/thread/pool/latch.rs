@@ -37,7 +37,7 @@
 //! [`WAITING`]: TaskState::arm
 //! [`COUNT_WAITING`]: CountLatch::WAITING
 
-use crate::sync::shim::{AtomicUsize, Ordering};
+use crate::loom::{AtomicUsize, Ordering};
 
 /// A scope's pending-task counter with an "owner is waiting" bit.
 #[derive(Debug)]

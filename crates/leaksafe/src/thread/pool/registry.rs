@@ -73,7 +73,7 @@ use super::job::JobRef;
 use super::scope::ScopeBase;
 use super::sleep::{SPIN_ROUNDS, Sleep};
 use super::spare::SpareThreads;
-use crate::sync::shim::{AtomicBool, Ordering};
+use crate::loom::{AtomicBool, Ordering};
 
 /// Spare deques lent to threads that own a scope without being workers.
 const EXTERNAL_DEQUES: usize = 2;
@@ -268,7 +268,7 @@ impl Registry {
                 return;
             }
             if round < 8 {
-                crate::sync::shim::spin_loop();
+                crate::loom::spin_loop();
             } else {
                 std::thread::yield_now();
             }

@@ -36,7 +36,7 @@ use super::job::new_task;
 use super::join_guard::PoolJoinGuard;
 use super::latch::CountLatch;
 use super::registry::Registry;
-use crate::sync::shim::{AtomicUsize, Ordering};
+use crate::loom::{AtomicUsize, Ordering};
 
 /// Aborts the process if dropped: armed while unwinding would be unsound.
 struct AbortOnUnwind;

@@ -33,7 +33,7 @@
 //!   on if work is queued ([`Sleep::new_work`] again), so the notification for
 //!   a queued task is not swallowed.
 
-use crate::sync::shim::{AtomicUsize, Condvar, Mutex, Ordering, fence, spin_loop, thread};
+use crate::loom::{AtomicUsize, Condvar, Mutex, Ordering, fence, spin_loop, thread};
 
 /// Rounds of searching (spinning, then yielding) before a thread sleeps.
 pub(super) const SPIN_ROUNDS: u32 = if cfg!(any(miri, loom)) { 2 } else { 64 };

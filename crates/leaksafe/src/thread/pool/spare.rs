@@ -26,7 +26,7 @@ use std::thread::JoinHandle;
 use std::vec::Vec;
 
 use super::registry::{Registry, spare_main};
-use crate::sync::shim::{AtomicUsize, Ordering};
+use crate::loom::{AtomicUsize, Ordering};
 
 #[derive(Default)]
 struct State {

@@ -22,7 +22,7 @@ use core::ptr::NonNull;
 use std::panic::resume_unwind;
 
 use super::{Packet, SCOPE_DROPPED_RESULT, ScopeData, Thread, release};
-use crate::sync::shim::Ordering;
+use crate::loom::Ordering;
 
 /// An owned permission to join on a scoped thread (block on its termination).
 ///

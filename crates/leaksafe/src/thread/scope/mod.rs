@@ -180,7 +180,7 @@ use core::ptr::NonNull;
 use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use crate::sync::shim::{AtomicBool, AtomicUsize, Condvar, Mutex, Ordering, StdArc};
+use crate::loom::{AtomicBool, AtomicUsize, Condvar, Mutex, Ordering, StdArc};
 
 mod builder;
 mod handle;
@@ -192,12 +192,7 @@ pub use join_guard::JoinGuard;
 
 /// The operating system's threads (loom's model threads under `--cfg loom`,
 /// so that loom explores the whole protocol, not a copy of it).
-mod native {
-    #[cfg(loom)]
-    pub(crate) use loom::thread::{Builder, JoinHandle, Thread};
-    #[cfg(not(loom))]
-    pub(crate) use std::thread::{Builder, JoinHandle, Thread};
-}
+use crate::loom::thread as native;
 
 /// The thread type that [`ScopedJoinHandle::thread`] returns:
 /// `std::thread::Thread` (loom's under `--cfg loom`).
