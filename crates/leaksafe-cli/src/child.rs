@@ -35,9 +35,9 @@ pub fn run_case(case: Case) -> ExitCode {
             });
             say(&format!("returned {written}"));
         }
-        Case::ScopeForgetLeaksafe => crate::live::scope_forget_child(),
-        Case::RcU8Overflow => crate::live::rc_u8_overflow_child(),
-        Case::ArcU8Overflow => crate::live::arc_u8_overflow_child(),
+        Case::ScopeForgetLeaksafe => scope_forget_child(),
+        Case::RcU8Overflow => rc_u8_overflow_child(),
+        Case::ArcU8Overflow => arc_u8_overflow_child(),
     }
     ExitCode::SUCCESS
 }
@@ -156,4 +156,39 @@ impl Running {
             elapsed,
         })
     }
+}
+
+/// Child: leaksafe's scope with a forgotten handle and a forgotten guard.
+pub fn scope_forget_child() {
+    let (mut a, mut b) = (0u64, 0u64);
+    leaksafe::thread::scope(|s| {
+        let h = s.spawn(|| a = 42);
+        let g = s.spawn_guard(|| b = 42);
+        std::mem::forget(h);
+        std::mem::forget(g);
+    });
+    say(&format!("returned {a} {b}"));
+}
+
+/// How many clones a child forgets before it gives up waiting for an abort.
+const OVERFLOW_LIMIT: usize = 1000;
+
+/// Child: forget clones of an `Rc<u64, u8>` until it aborts.
+pub fn rc_u8_overflow_child() {
+    let rc: leaksafe::rc::Rc<u64, u8> = leaksafe::rc::Rc::new_counted(7);
+    for _ in 0..OVERFLOW_LIMIT {
+        say(&leaksafe::rc::Rc::strong_count(&rc).to_string());
+        std::mem::forget(rc.clone());
+    }
+    say("no abort");
+}
+
+/// Child: forget clones of an `Arc<u64, u8>` until it aborts.
+pub fn arc_u8_overflow_child() {
+    let arc: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new_counted(7);
+    for _ in 0..OVERFLOW_LIMIT {
+        say(&leaksafe::sync::Arc::strong_count(&arc).to_string());
+        std::mem::forget(arc.clone());
+    }
+    say("no abort");
 }

@@ -10,12 +10,9 @@
 //! progress bar only when stdout is a terminal (plain lines otherwise);
 //! `--json` prints JSON and nothing else on stdout.
 
-mod alloc_count;
 mod audit;
 mod bench;
 mod child;
-mod engine;
-mod live;
 mod numbers;
 mod style;
 mod tour;
@@ -28,7 +25,7 @@ use clap::{Parser, Subcommand};
 /// bytes and allocations per operation. Counting is switched on only while a
 /// memory case runs; otherwise the cost is one relaxed load per allocation.
 #[global_allocator]
-static ALLOC: alloc_count::Counting = alloc_count::Counting;
+static ALLOC: bench::Counting = bench::Counting;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -130,6 +127,6 @@ fn main() -> ExitCode {
             seed,
             cases,
             millis,
-        }) => engine::worker(target, seed, cases, millis),
+        }) => audit::worker(target, seed, cases, millis),
     }
 }

@@ -14,6 +14,10 @@ use leaksafe::vec;
 use leaksafe::vec::Vec;
 use leaksafe_check::{Ledger, Op, Tracked, catch};
 
+#[path = "common/liar.rs"]
+mod liar;
+use liar::{Hint, Liar};
+
 #[path = "common/abort.rs"]
 mod abort;
 
@@ -284,65 +288,24 @@ fn extend_variants() {
     assert_eq!(s, ["a", "b"]);
 }
 
-/// An iterator whose `size_hint` lies in both directions.
-struct Liar {
-    left: usize,
-    claimed: (usize, Option<usize>),
-}
-
-impl Iterator for Liar {
-    type Item = usize;
-    fn next(&mut self) -> Option<usize> {
-        if self.left == 0 {
-            None
-        } else {
-            self.left -= 1;
-            Some(self.left)
-        }
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.claimed
-    }
-}
-
 #[test]
 fn extend_does_not_trust_size_hint() {
     // Claims fewer than it yields.
-    let v: Vec<usize> = Liar {
-        left: 100,
-        claimed: (0, Some(1)),
-    }
-    .collect();
+    let v: Vec<usize> = Liar::new((0..100).rev(), Hint::Claim(0, Some(1))).collect();
     assert_eq!(v.len(), 100);
     assert!(v.iter().rev().copied().eq(0..100));
     // Claims more than it yields.
-    let mut v: Vec<usize> = Liar {
-        left: 3,
-        claimed: (50, Some(50)),
-    }
-    .collect();
+    let mut v: Vec<usize> = Liar::new((0..3).rev(), Hint::Claim(50, Some(50))).collect();
     assert_eq!(v, [2, 1, 0]);
-    v.extend(Liar {
-        left: 2,
-        claimed: (1, Some(1)),
-    });
+    v.extend(Liar::new((0..2).rev(), Hint::Claim(1, Some(1))));
     assert_eq!(v, [2, 1, 0, 1, 0]);
     // An absurd lower bound on an empty iterator reserves nothing (as std).
     let mut e: Vec<usize> = Vec::new();
-    e.extend(Liar {
-        left: 0,
-        claimed: (usize::MAX, None),
-    });
+    e.extend(Liar::new((0..0).rev(), Hint::Claim(usize::MAX, None)));
     assert_eq!(e.capacity(), 0);
     // A wrong exact size.
     let mut w = vec![1u8];
-    w.extend(
-        Liar {
-            left: 40,
-            claimed: (0, Some(0)),
-        }
-        .map(|x| x as u8),
-    );
+    w.extend(Liar::new((0..40).rev(), Hint::Claim(0, Some(0))).map(|x| x as u8));
     assert_eq!(w.len(), 41);
 }
 

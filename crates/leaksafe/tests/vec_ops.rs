@@ -14,6 +14,10 @@ use leaksafe::vec::Vec;
 use leaksafe_check::{Ledger, Op, Tracked, catch};
 use std::mem;
 
+#[path = "common/liar.rs"]
+mod liar;
+use liar::{Hint, Liar};
+
 type StdVec<T> = std::vec::Vec<T>;
 type T32 = Tracked<u32>;
 
@@ -33,65 +37,7 @@ fn take_vals(items: impl IntoIterator<Item = T32>) -> StdVec<u32> {
     items.into_iter().map(|t| *t.get()).collect()
 }
 
-/// What a user iterator claims about its length.
-#[derive(Copy, Clone, Debug)]
-enum Hint {
-    /// The truth.
-    Exact,
-    /// `(0, Some(0))`: claims to be empty.
-    Zero,
-    /// Lower and upper bound `n + 3`: claims more than it has.
-    Over,
-    /// Lower bound `n / 2`, no upper bound: claims less.
-    Under,
-    /// `(usize::MAX, None)`.
-    Max,
-    /// `(usize::MAX, Some(usize::MAX))`.
-    MaxMax,
-}
-
-const HINTS: [Hint; 4] = [Hint::Exact, Hint::Zero, Hint::Over, Hint::Under];
-
-/// A user iterator that lies about its length as told and ticks
-/// [`Op::Next`] on every `next` (so a panic can be planned there).
-struct Liar {
-    items: std::vec::IntoIter<T32>,
-    hint: Hint,
-    ledger: Ledger,
-}
-
-impl Liar {
-    fn new(ledger: &Ledger, values: &[u32], hint: Hint) -> Self {
-        Liar {
-            items: values
-                .iter()
-                .map(|&v| ledger.track(v))
-                .collect::<StdVec<_>>()
-                .into_iter(),
-            hint,
-            ledger: ledger.clone(),
-        }
-    }
-}
-
-impl Iterator for Liar {
-    type Item = T32;
-    fn next(&mut self) -> Option<T32> {
-        self.ledger.tick(Op::Next);
-        self.items.next()
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.items.len();
-        match self.hint {
-            Hint::Exact => (n, Some(n)),
-            Hint::Zero => (0, Some(0)),
-            Hint::Over => (n + 3, Some(n + 3)),
-            Hint::Under => (n / 2, None),
-            Hint::Max => (usize::MAX, None),
-            Hint::MaxMax => (usize::MAX, Some(usize::MAX)),
-        }
-    }
-}
+const HINTS: [Hint; 4] = [Hint::Exact, Hint::Zero, Hint::Over(3), Hint::Under];
 
 /// Runs the same scenario on leaksafe's `Vec` and on std's, each starting
 /// from `$init` tracked in its own ledger. The body may plan panics on `$l`;
@@ -153,7 +99,7 @@ fn splice_matches_std_for_every_shape_and_lying_hint() {
                 // Consume: nothing, one from the front, one from each end.
                 for consume in thin(0..3) {
                     same_as_std!(init, |v, l| {
-                        let mut sp = v.splice(s..e, Liar::new(l, &repl, hint));
+                        let mut sp = v.splice(s..e, Liar::tracked(l, &repl, hint));
                         let mut got = StdVec::new();
                         if consume >= 1 {
                             got.extend(sp.next().map(|t| *t.get()));
@@ -180,7 +126,7 @@ fn splice_panic_in_replacement_next_leaves_what_std_leaves() {
                 for k in thin(0..=r + 1) {
                     let (panicked, _, _) = same_as_std!(init, |v, l| {
                         l.fail_at(Op::Next, k);
-                        drop(v.splice(s..e, Liar::new(l, &repl, hint)));
+                        drop(v.splice(s..e, Liar::tracked(l, &repl, hint)));
                     });
                     // `next` is called until it returns `None`: `r + 1` times.
                     assert_eq!(panicked, k <= r);
@@ -199,7 +145,7 @@ fn splice_panic_in_drained_drop_leaves_what_std_leaves() {
                 let repl: StdVec<u32> = (100..100 + r as u32).collect();
                 let (panicked, _, _) = same_as_std!(init, |v, l| {
                     l.fail_at(Op::Drop, k);
-                    drop(v.splice(s..e, Liar::new(l, &repl, Hint::Exact)));
+                    drop(v.splice(s..e, Liar::tracked(l, &repl, Hint::Exact)));
                 });
                 assert!(panicked);
             }
@@ -218,7 +164,7 @@ fn splice_ignores_a_max_size_hint() {
             for hint in [Hint::Max, Hint::MaxMax] {
                 let ledger = Ledger::new();
                 let mut v: Vec<T32> = init.iter().map(|&x| ledger.track(x)).collect();
-                let out = take_vals(v.splice(s..e, Liar::new(&ledger, &repl, hint)));
+                let out = take_vals(v.splice(s..e, Liar::tracked(&ledger, &repl, hint)));
                 let mut expected = init.clone();
                 let expected_out: StdVec<u32> = expected.splice(s..e, repl.clone()).collect();
                 assert_eq!(out, expected_out);
@@ -328,7 +274,7 @@ fn leaky_splice_forget_at_every_point() {
                 for back in [0, 1] {
                     let ledger = Ledger::new();
                     let mut v: Vec<T32> = init.iter().map(|&x| ledger.track(x)).collect();
-                    let mut sp = v.splice(s..e, Liar::new(&ledger, &repl, Hint::Exact));
+                    let mut sp = v.splice(s..e, Liar::tracked(&ledger, &repl, Hint::Exact));
                     let mut taken = 0;
                     for _ in 0..front {
                         taken += sp.next().is_some() as usize;
@@ -362,11 +308,11 @@ fn extend_with_lying_hints_matches_std() {
     for r in [0, 1, 5, 17] {
         let repl: StdVec<u32> = (100..100 + r as u32).collect();
         for hint in HINTS {
-            same_as_std!(init, |v, l| v.extend(Liar::new(l, &repl, hint)));
+            same_as_std!(init, |v, l| v.extend(Liar::tracked(l, &repl, hint)));
             for k in thin(0..=r) {
                 same_as_std!(init, |v, l| {
                     l.fail_at(Op::Next, k);
-                    v.extend(Liar::new(l, &repl, hint));
+                    v.extend(Liar::tracked(l, &repl, hint));
                 });
             }
         }
@@ -383,7 +329,7 @@ fn extend_with_max_hint_is_correct_or_capacity_overflow() {
         for hint in [Hint::Max, Hint::MaxMax] {
             let ledger = Ledger::new();
             let mut v: Vec<T32> = (0..3).map(|x| ledger.track(x)).collect();
-            let res = catch(|| v.extend(Liar::new(&ledger, &repl, hint)));
+            let res = catch(|| v.extend(Liar::tracked(&ledger, &repl, hint)));
             let mut expected = range_vals(3);
             expected.extend(&repl);
             let got = vals(&v);

@@ -9,7 +9,7 @@ use std::ops::Range;
 use leaksafe::thread::{PoolScope, ThreadPool};
 
 use super::rc::{RcLike, arc_scenarios, rc_scenarios};
-use super::thread::{guard_body, scope_bodies};
+use super::thread::scope_bodies;
 use super::vec::{
     VecExtractIf, VecInsert, VecLike, VecMore, VecSplice, extract_if_scenarios, insert_scenarios,
     more_scenarios, splice_scenarios, vec_scenarios,
@@ -242,10 +242,32 @@ fn pool_map_chunks(r: &Run) -> Check {
     r.check_ordered(&data)
 }
 
-scope_bodies!(ls_scope, leaksafe::thread::scope);
-guard_body!(ls_guard, leaksafe::thread::scope);
-scope_bodies!(ls_pool, super::pool_scope);
-guard_body!(ls_pool_guard, super::pool_scope);
+scope_bodies!(
+    ls_scope,
+    leaksafe::thread::scope,
+    borrow = spawn,
+    then |h: leaksafe::thread::ScopedJoinHandle<'_, ()>| drop(h.join()),
+    moved = moved,
+);
+scope_bodies!(
+    ls_guard,
+    leaksafe::thread::scope,
+    guard = spawn_guard,
+    then drop::<leaksafe::thread::JoinGuard<'_, ()>>,
+);
+scope_bodies!(
+    ls_pool,
+    super::pool_scope,
+    borrow = spawn,
+    then |h: leaksafe::thread::PoolHandle<'_, ()>| drop(h.join()),
+    moved = moved,
+);
+scope_bodies!(
+    ls_pool_guard,
+    super::pool_scope,
+    guard = spawn_guard,
+    then drop::<leaksafe::thread::PoolJoinGuard<'_, ()>>,
+);
 
 /// Every scenario for leaksafe's types.
 pub fn library() -> Vec<Scenario> {

@@ -17,17 +17,24 @@ use crate::{Proxy, Scenario};
 /// Threads per scenario.
 pub const THREADS: usize = if cfg!(miri) { 2 } else { 3 };
 
-/// Stamps out `borrow` and `moved` scenario bodies for a scope API with
-/// std's shape (`$scope(|s| s.spawn(f))` returning a handle with `join`).
+/// Stamps out scenario bodies for a scope API with std's shape
+/// (`$scope(|s| s.$spawn(f))`): `$name` spawns threads that borrow tracked
+/// data with the spawn method `$spawn` and ends each one with `$settle`
+/// (join a handle, drop a guard) unless the plan forgets it; with
+/// `moved = $moved`, also `$moved`, whose threads own tracked values.
 macro_rules! scope_bodies {
-    ($modname:ident, $scope:path) => {
+    (
+        $modname:ident, $scope:path,
+        $name:ident = $spawn:ident, then $settle:expr
+        $(, moved = $moved:ident)? $(,)?
+    ) => {
         pub(crate) mod $modname {
             use std::sync::atomic::{AtomicUsize, Ordering};
 
             use $crate::scenarios::thread::THREADS;
             use $crate::{Check, Op, Run, Tracked};
 
-            pub fn borrow(r: &Run) -> Check {
+            pub fn $name(r: &Run) -> Check {
                 let l = r.ledger();
                 let data: Vec<Tracked> = l.track_range(3).collect();
                 let finished = AtomicUsize::new(0);
@@ -36,7 +43,7 @@ macro_rules! scope_bodies {
                     $scope(|s| {
                         let mut hs = Vec::new();
                         for _ in 0..THREADS {
-                            hs.push(s.spawn(|| {
+                            hs.push(s.$spawn(|| {
                                 for x in &data {
                                     l.tick(Op::Predicate);
                                     assert!(x.try_get().is_some(), "thread read dropped data");
@@ -46,9 +53,10 @@ macro_rules! scope_bodies {
                         }
                         for (i, h) in hs.into_iter().enumerate() {
                             if forget_n.is_some_and(|n| i < n) {
+                                // The chapter's attack: the join never runs.
                                 r.forget(h);
                             } else {
-                                let _ = h.join();
+                                ($settle)(h);
                             }
                         }
                     })
@@ -62,7 +70,8 @@ macro_rules! scope_bodies {
                 r.check_ordered(&data)
             }
 
-            pub fn moved(r: &Run) -> Check {
+            $(
+            pub fn $moved(r: &Run) -> Check {
                 let l = r.ledger();
                 let values: Vec<Tracked> = l.track_range(THREADS).collect();
                 let ids: Vec<usize> = values.iter().map(|x| x.id()).collect();
@@ -83,54 +92,7 @@ macro_rules! scope_bodies {
                     None => Ok(()),
                 }
             }
-        }
-    };
-}
-
-/// Stamps out the `guard` body for a scope API with `spawn_guard`.
-macro_rules! guard_body {
-    ($modname:ident, $scope:path) => {
-        pub(crate) mod $modname {
-            use std::sync::atomic::{AtomicUsize, Ordering};
-
-            use $crate::scenarios::thread::THREADS;
-            use $crate::{Check, Op, Run, Tracked};
-
-            pub fn guard(r: &Run) -> Check {
-                let l = r.ledger();
-                let data: Vec<Tracked> = l.track_range(3).collect();
-                let finished = AtomicUsize::new(0);
-                let forget_n = r.forget_after(crate::Side::Front);
-                r.catch_propagated(|| {
-                    $scope(|s| {
-                        let mut gs = Vec::new();
-                        for _ in 0..THREADS {
-                            gs.push(s.spawn_guard(|| {
-                                for x in &data {
-                                    l.tick(Op::Predicate);
-                                    assert!(x.try_get().is_some(), "thread read dropped data");
-                                }
-                                finished.fetch_add(1, Ordering::SeqCst);
-                            }));
-                        }
-                        for (i, g) in gs.into_iter().enumerate() {
-                            if forget_n.is_some_and(|n| i < n) {
-                                // The chapter's attack: the guard's join never runs.
-                                r.forget(g);
-                            } else {
-                                drop(g);
-                            }
-                        }
-                    })
-                });
-                r.set_steps(THREADS);
-                let panicked = l.injected().len();
-                let done = finished.load(Ordering::SeqCst);
-                r.ensure(done + panicked == THREADS, || {
-                    format!("scope returned with {done} of {THREADS} threads finished")
-                })?;
-                r.check_ordered(&data)
-            }
+            )?
         }
     };
 }
@@ -372,9 +334,15 @@ pub fn leaksafe_nested_scenarios() -> Vec<Scenario> {
     ]
 }
 
-pub(crate) use {guard_body, scope_bodies};
+pub(crate) use scope_bodies;
 
-scope_bodies!(std_scope, std::thread::scope);
+scope_bodies!(
+    std_scope,
+    std::thread::scope,
+    borrow = spawn,
+    then |h: std::thread::ScopedJoinHandle<'_, ()>| drop(h.join()),
+    moved = moved,
+);
 
 /// std's `thread::scope`: the reference the leaksafe scopes are compared with.
 ///

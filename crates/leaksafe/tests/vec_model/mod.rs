@@ -22,21 +22,12 @@ use leaksafe::vec::Vec;
 use leaksafe_check::{Ledger, Op, Tracked, catch};
 use std::mem;
 
+#[path = "../common/liar.rs"]
+mod liar;
+pub use liar::{Hint, Liar};
+
 pub type StdVec<T> = std::vec::Vec<T>;
 pub type T8 = Tracked<u8>;
-
-/// What a user iterator claims about its length (`n` = items left).
-#[derive(Copy, Clone, Debug)]
-pub enum Hint {
-    /// `(n, Some(n))`.
-    Exact,
-    /// `(0, Some(0))`.
-    Zero,
-    /// `(n + k, Some(n + k))`: claims more than it has.
-    Over(u8),
-    /// `(n / 2, None)`: claims less.
-    Under,
-}
 
 /// One operation on the vector.
 #[derive(Clone, Debug)]
@@ -100,44 +91,6 @@ pub struct Step {
     pub fault: Option<(Op, u8)>,
 }
 
-/// A user iterator that lies about its length and ticks [`Op::Next`].
-pub struct Liar {
-    items: std::vec::IntoIter<T8>,
-    hint: Hint,
-    ledger: Ledger,
-}
-
-impl Liar {
-    pub fn new(ledger: &Ledger, values: &[u8], hint: Hint) -> Self {
-        Liar {
-            items: values
-                .iter()
-                .map(|&v| ledger.track(v))
-                .collect::<StdVec<_>>()
-                .into_iter(),
-            hint,
-            ledger: ledger.clone(),
-        }
-    }
-}
-
-impl Iterator for Liar {
-    type Item = T8;
-    fn next(&mut self) -> Option<T8> {
-        self.ledger.tick(Op::Next);
-        self.items.next()
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.items.len();
-        match self.hint {
-            Hint::Exact => (n, Some(n)),
-            Hint::Zero => (0, Some(0)),
-            Hint::Over(k) => (n + k as usize, Some(n + k as usize)),
-            Hint::Under => (n / 2, None),
-        }
-    }
-}
-
 pub fn vals(v: &[T8]) -> StdVec<u8> {
     v.iter().map(|t| *t.get()).collect()
 }
@@ -193,7 +146,7 @@ macro_rules! apply {
                 (vec![], 0)
             }
             Action::Extend(items, hint) => {
-                v.extend(Liar::new(l, items, *hint));
+                v.extend(Liar::tracked(l, items, *hint));
                 (vec![], 0)
             }
             Action::Drain {
@@ -225,7 +178,7 @@ macro_rules! apply {
                 forget,
             } => {
                 let (s, e) = range(*a, *b, len);
-                let mut sp = v.splice(s..e, Liar::new(l, items, *hint));
+                let mut sp = v.splice(s..e, Liar::tracked(l, items, *hint));
                 let mut got = take_vals(sp.by_ref().take(*front));
                 got.extend(take_vals(sp.by_ref().rev().take(*back)));
                 if *forget {

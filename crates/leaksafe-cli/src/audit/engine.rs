@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use leaksafe_check::{Level, Report, Scenario, explore_each, run_random_each};
 
-use crate::audit::{Record, Target};
+use super::record::{Record, Target};
 
 /// How long past its time budget a type's audit process may run (the
 /// budget is checked between scenarios) before it is killed as hung.

@@ -8,8 +8,9 @@
 use std::time::Duration;
 
 use crate::child::{self, Case, Ended, Finished};
-use crate::live;
 use crate::style::Style;
+
+mod demos;
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -141,7 +142,7 @@ pub fn run(s: &Style) -> bool {
         "v = [0 1 2 3 4 5]; d = v.drain(1..5); d.next(); d.next(); mem::forget(d)",
     );
     {
-        let d = live::drain_demo();
+        let d = demos::drain_demo();
         let held = d.contents == [0] && d.sound() && d.after_push == [0, 9];
         p.leaksafe(
             "leaksafe::vec::Vec",
@@ -162,7 +163,7 @@ pub fn run(s: &Style) -> bool {
                 d.ledger.bad_reads
             ));
     }
-    let d = live::std_drain_demo();
+    let d = demos::std_drain_demo();
     p.beside(
         "std::vec::Vec",
         &format!(
@@ -198,7 +199,7 @@ pub fn run(s: &Style) -> bool {
         }
     }
     {
-        let d = live::saturating_demo();
+        let d = demos::saturating_demo();
         let held = d.count_after == 255 && d.alive_after_drops && d.never_dropped;
         p.leaksafe(
             "leaksafe Rc<_, Saturating<u8>>",
@@ -230,7 +231,7 @@ pub fn run(s: &Style) -> bool {
         "scope(|s| {\n    let g = s.spawn_guard(|| { sleep(50 ms); slot = sum(&data) });\n    mem::forget(g);\n})",
     );
     {
-        let d = live::guard_demo();
+        let d = demos::guard_demo();
         let held =
             d.slot == 6 && d.write_at <= d.returned_at && d.ledger.bad_reads == 0 && d.sound();
         p.leaksafe(
