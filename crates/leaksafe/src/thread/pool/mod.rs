@@ -55,6 +55,7 @@
 
 mod handle;
 mod job;
+mod join;
 mod join_guard;
 mod latch;
 mod map;
@@ -69,6 +70,7 @@ use std::thread::JoinHandle;
 use std::vec::Vec;
 
 pub use handle::PoolHandle;
+pub use join::{current_num_threads, current_thread_index, join};
 pub use join_guard::PoolJoinGuard;
 pub use scope::PoolScope;
 
@@ -202,6 +204,87 @@ impl ThreadPool {
     /// ```
     pub fn threads(&self) -> usize {
         self.workers.len()
+    }
+
+    /// The number of worker threads: [`threads`](Self::threads), under
+    /// rayon's name.
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::new(2);
+    /// assert_eq!(pool.current_num_threads(), 2);
+    /// ```
+    pub fn current_num_threads(&self) -> usize {
+        self.registry.workers
+    }
+
+    /// The index of the worker of *this* pool that calls it, or `None` on
+    /// any other thread (see [`current_thread_index`]).
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::new(2);
+    /// assert_eq!(pool.current_thread_index(), None);
+    /// assert!(pool.install(|| pool.current_thread_index()).is_some());
+    /// ```
+    pub fn current_thread_index(&self) -> Option<usize> {
+        self.registry
+            .with_current(|me| me.and_then(registry::WorkerThread::worker_index))
+    }
+
+    /// Runs `a` and `b`, potentially in parallel, and returns both results:
+    /// `a` runs on the caller, `b` waits in the caller's queue where a
+    /// worker may take it. The caller acts as a thread of this pool for the
+    /// call (as in [`scope`](Self::scope)), so [`join`] inside `a` and `b`
+    /// uses this pool.
+    ///
+    /// If `a` or `b` panics, the panic is re-raised with its payload once
+    /// both have finished (`a`'s if both panic). `b` is a stack job: no heap
+    /// allocation. Waiting for `b` never runs unrelated work on the
+    /// caller's stack, so joins nest freely without deadlock (see the
+    /// [module docs](self#progress-guarantee)). When more than two outside
+    /// threads use the pool at once, a thread that finds no queue to lend
+    /// runs `a` then `b` itself.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let v: Vec<u64> = (0..1000).collect();
+    /// let (l, r) = v.split_at(500);
+    /// let (a, b) = pool.join(|| l.iter().sum::<u64>(), || r.iter().sum::<u64>());
+    /// assert_eq!(a + b, 499_500);
+    /// ```
+    pub fn join<A, B, RA, RB>(&self, a: A, b: B) -> (RA, RB)
+    where
+        A: FnOnce() -> RA,
+        B: FnOnce() -> RB + Send,
+        RB: Send,
+    {
+        join::join_in(&self.registry, a, b)
+    }
+
+    /// Runs `f` on a worker of this pool and returns its result (rayon's
+    /// `install`): inside `f`, [`join`], [`current_thread_index`] and
+    /// [`current_num_threads`] see this pool. The caller blocks meanwhile;
+    /// if it is already a worker of this pool, `f` runs right here. A panic
+    /// of `f` is re-raised in the caller with its payload.
+    ///
+    /// ```
+    /// use leaksafe::thread::{self, ThreadPool};
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let (i, n) = pool.install(|| (thread::current_thread_index(), thread::current_num_threads()));
+    /// assert!(i.is_some_and(|i| i < 2));
+    /// assert_eq!(n, 2);
+    /// ```
+    pub fn install<F, R>(&self, f: F) -> R
+    where
+        F: FnOnce() -> R + Send,
+        R: Send,
+    {
+        if self.current_thread_index().is_some() {
+            return f();
+        }
+        join::install_cold(&self.registry, f)
     }
 }
 

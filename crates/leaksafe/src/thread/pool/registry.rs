@@ -64,6 +64,8 @@
 
 use core::cell::Cell;
 use core::ptr;
+#[cfg(any(miri, leaksafe_locked_queues))]
+use core::ptr::NonNull;
 use std::sync::{Arc, Mutex};
 use std::vec::Vec;
 
@@ -85,6 +87,8 @@ pub(super) struct Registry {
     /// The spare deques not lent out, with their indices in `stealers`.
     spares: Mutex<Vec<(usize, Worker<JobRef>)>>,
     pub(super) sleep: Sleep,
+    /// The number of workers (the pool's size).
+    pub(super) workers: usize,
     terminate: AtomicBool,
     /// Threads that stand in for blocked pool threads (`spare.rs`).
     pub(super) spare_threads: SpareThreads,
@@ -112,7 +116,56 @@ std::thread_local! {
     static WORKER: Cell<*const WorkerThread> = const { Cell::new(ptr::null()) };
 }
 
+impl WorkerThread {
+    /// This thread's own deque (`None` for a spare thread).
+    pub(super) fn deque(&self) -> Option<&Worker<JobRef>> {
+        self.worker.as_ref()
+    }
+
+    /// The index of a worker (`None` for a lent deque's or a spare thread).
+    pub(super) fn worker_index(&self) -> Option<usize> {
+        // SAFETY: the registry outlives its threads' `WorkerThread`s.
+        let n = unsafe { (*self.registry).workers };
+        (self.index < n).then_some(self.index)
+    }
+}
+
 impl Registry {
+    /// The registry of the pool the calling thread works for (as a worker,
+    /// spare, or inside a scope, join or install of that pool), if any. It
+    /// outlives the caller's current frame (module invariants).
+    pub(super) fn current() -> Option<*const Registry> {
+        let p = WORKER.with(Cell::get);
+        // SAFETY: as in `with_current`.
+        unsafe { p.as_ref() }.map(|w| w.registry)
+    }
+
+    /// The calling thread's `WorkerThread`, whichever pool it belongs to.
+    pub(super) fn with_any_current<R>(f: impl FnOnce(Option<&WorkerThread>) -> R) -> R {
+        let p = WORKER.with(Cell::get);
+        // SAFETY: as in `with_current`.
+        f(unsafe { p.as_ref() })
+    }
+
+    /// Whether the locked stand-in queue replaces the deques (Miri, TSan).
+    pub(super) fn is_locked(&self) -> bool {
+        #[cfg(any(miri, leaksafe_locked_queues))]
+        if self.locked.is_some() {
+            return true;
+        }
+        false
+    }
+
+    /// Locked stand-in queue only: removes the job at `target` if it is
+    /// still queued (`Some(true)`), or says it was taken (`Some(false)`);
+    /// `None` if the pool uses its deques.
+    #[cfg(any(miri, leaksafe_locked_queues))]
+    pub(super) fn remove_locked(&self, target: NonNull<()>) -> Option<bool> {
+        let mut q = self.locked.as_ref()?.lock().unwrap();
+        let i = q.iter().rposition(|j| j.ptr() == target);
+        Some(i.and_then(|i| q.remove(i)).is_some())
+    }
+
     /// The registry and the deques of `n` workers (to be moved into them).
     pub(super) fn new(n: usize) -> (Arc<Registry>, Vec<Worker<JobRef>>) {
         let workers: Vec<Worker<JobRef>> = (0..n).map(|_| Worker::new_lifo()).collect();
@@ -129,6 +182,7 @@ impl Registry {
             stealers,
             spares: Mutex::new(spares),
             sleep: Sleep::new(),
+            workers: n,
             terminate: AtomicBool::new(false),
             spare_threads: SpareThreads::new(),
             this: this.clone(),
