@@ -53,6 +53,7 @@
 //!   runs it — a deadlock, as in any fixed-size pool. Prefer joining
 //!   handles to blocking on channels between tasks.
 
+mod builder;
 mod handle;
 mod job;
 mod join;
@@ -69,6 +70,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::vec::Vec;
 
+pub use builder::ThreadPoolBuilder;
 pub use handle::PoolHandle;
 pub use join::{current_num_threads, current_thread_index, join};
 pub use join_guard::PoolJoinGuard;
@@ -168,6 +170,18 @@ impl ThreadPool {
         Self::try_new_with(threads, stack_size)
     }
 
+    /// A builder for a pool with more settings than its size: see
+    /// [`ThreadPoolBuilder`].
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::builder().num_threads(2).build()?;
+    /// assert_eq!(pool.threads(), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn builder() -> ThreadPoolBuilder {
+        ThreadPoolBuilder::new()
+    }
+
     fn try_new_with(
         threads: usize,
         stack_size: impl Fn(usize) -> Option<usize>,
@@ -176,7 +190,23 @@ impl ThreadPool {
             threads > 0,
             "ThreadPool::new(0): a thread pool needs at least one thread"
         );
-        let (registry, deques) = Registry::new(threads);
+        Self::try_build(
+            threads,
+            |i| std::format!("leaksafe-pool-{i}"),
+            stack_size,
+            registry::Hooks::default(),
+        )
+    }
+
+    /// Starts `threads` workers named `name(k)` with stacks of
+    /// `stack_size(k)`; on failure stops those started (`try_new`).
+    fn try_build(
+        threads: usize,
+        mut name: impl FnMut(usize) -> std::string::String,
+        stack_size: impl Fn(usize) -> Option<usize>,
+        hooks: registry::Hooks,
+    ) -> std::io::Result<ThreadPool> {
+        let (registry, deques) = Registry::new(threads, hooks);
         // Built before any worker starts, so that an early return drops it
         // and so stops (and joins) the workers started so far.
         let mut pool = ThreadPool {
@@ -185,8 +215,7 @@ impl ThreadPool {
         };
         for (index, deque) in deques.into_iter().enumerate() {
             let registry = Arc::clone(&pool.registry);
-            let mut builder =
-                std::thread::Builder::new().name(std::format!("leaksafe-pool-{index}"));
+            let mut builder = std::thread::Builder::new().name(name(index));
             if let Some(size) = stack_size(index) {
                 builder = builder.stack_size(size);
             }

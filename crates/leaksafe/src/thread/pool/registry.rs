@@ -66,6 +66,7 @@ use core::cell::Cell;
 use core::ptr;
 #[cfg(any(miri, leaksafe_locked_queues))]
 use core::ptr::NonNull;
+use std::boxed::Box;
 use std::sync::{Arc, Mutex};
 use std::vec::Vec;
 
@@ -80,6 +81,19 @@ use crate::sync::shim::{AtomicBool, Ordering};
 /// Spare deques lent to threads that own a scope without being workers.
 const EXTERNAL_DEQUES: usize = 2;
 
+/// A hook called with a worker's index.
+pub(super) type IndexHook = Box<dyn Fn(usize) + Send + Sync>;
+/// A hook called with a panic payload.
+pub(super) type PanicHook = Box<dyn Fn(Box<dyn core::any::Any + Send>) + Send + Sync>;
+
+/// The `ThreadPoolBuilder` hooks.
+#[derive(Default)]
+pub(super) struct Hooks {
+    pub(super) start: Option<IndexHook>,
+    pub(super) exit: Option<IndexHook>,
+    pub(super) panic: Option<PanicHook>,
+}
+
 pub(super) struct Registry {
     injector: Injector<JobRef>,
     /// The workers' stealers, then the spare deques' (indices `n..`).
@@ -89,6 +103,8 @@ pub(super) struct Registry {
     pub(super) sleep: Sleep,
     /// The number of workers (the pool's size).
     pub(super) workers: usize,
+    /// Builder hooks: worker start/exit, and unjoined task panics.
+    pub(super) hooks: Hooks,
     terminate: AtomicBool,
     /// Threads that stand in for blocked pool threads (`spare.rs`).
     pub(super) spare_threads: SpareThreads,
@@ -167,7 +183,7 @@ impl Registry {
     }
 
     /// The registry and the deques of `n` workers (to be moved into them).
-    pub(super) fn new(n: usize) -> (Arc<Registry>, Vec<Worker<JobRef>>) {
+    pub(super) fn new(n: usize, hooks: Hooks) -> (Arc<Registry>, Vec<Worker<JobRef>>) {
         let workers: Vec<Worker<JobRef>> = (0..n).map(|_| Worker::new_lifo()).collect();
         let spares: Vec<(usize, Worker<JobRef>)> = (n..n + EXTERNAL_DEQUES)
             .map(|i| (i, Worker::new_lifo()))
@@ -183,6 +199,7 @@ impl Registry {
             spares: Mutex::new(spares),
             sleep: Sleep::new(),
             workers: n,
+            hooks,
             terminate: AtomicBool::new(false),
             spare_threads: SpareThreads::new(),
             this: this.clone(),
@@ -453,7 +470,18 @@ pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index
         me: &me,
     };
     let registry = &*registry;
+    // A hook that panics is caught and its payload dropped: a worker never
+    // unwinds (the pool would lose a thread).
+    let hook = |h: &Option<IndexHook>| {
+        if let Some(h) = h {
+            if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| h(index))) {
+                core::mem::forget(p);
+            }
+        }
+    };
+    hook(&registry.hooks.start);
     registry.wait_until_as(Some(&me), &|| registry.finished(Some(&me)), &|| {});
+    hook(&registry.hooks.exit);
 }
 
 /// The body of a spare thread: looks for work like a worker (without a

@@ -62,6 +62,15 @@ impl ScopeBase {
     /// first, else dropped (a panicking drop's own payload is leaked: it
     /// could panic again).
     pub(super) fn keep_payload(&self, payload: Payload) {
+        if let Some(handler) = &self.registry().hooks.panic {
+            // The builder's panic handler takes it: no longer the scope's.
+            // A panicking handler aborts (rayon's rule): nowhere to report.
+            let abort = AbortOnUnwind;
+            handler(payload);
+            core::mem::forget(abort);
+            self.note_panic_joined();
+            return;
+        }
         let mut first = self.first_panic.lock().unwrap_or_else(|e| e.into_inner());
         if first.is_none() {
             *first = Some(payload);
