@@ -83,6 +83,21 @@ pub(super) struct JobRef {
 unsafe impl Send for JobRef {}
 
 impl JobRef {
+    /// A job that runs `run(ptr)`.
+    ///
+    /// # Safety
+    /// `run(ptr)` must be sound to call once, by any pool thread, for as
+    /// long as the job is queued, and `ptr` must start with the `Prefix`
+    /// layout (a `TaskState`, then a scope address) while it is queued.
+    pub(super) unsafe fn new(ptr: NonNull<()>, run: unsafe fn(NonNull<()>)) -> JobRef {
+        JobRef { ptr, run }
+    }
+
+    /// The job's address (its identity).
+    pub(super) fn ptr(&self) -> NonNull<()> {
+        self.ptr
+    }
+
     /// Runs the task and gives up the queue's reference.
     ///
     /// # Safety

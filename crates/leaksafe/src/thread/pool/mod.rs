@@ -53,8 +53,10 @@
 //!   runs it — a deadlock, as in any fixed-size pool. Prefer joining
 //!   handles to blocking on channels between tasks.
 
+mod builder;
 mod handle;
 mod job;
+mod join;
 mod join_guard;
 mod latch;
 mod map;
@@ -68,7 +70,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::vec::Vec;
 
+pub use builder::ThreadPoolBuilder;
 pub use handle::PoolHandle;
+pub use join::{current_num_threads, current_thread_index, join};
 pub use join_guard::PoolJoinGuard;
 pub use scope::PoolScope;
 
@@ -166,6 +170,18 @@ impl ThreadPool {
         Self::try_new_with(threads, stack_size)
     }
 
+    /// A builder for a pool with more settings than its size: see
+    /// [`ThreadPoolBuilder`].
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::builder().num_threads(2).build()?;
+    /// assert_eq!(pool.threads(), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn builder() -> ThreadPoolBuilder {
+        ThreadPoolBuilder::new()
+    }
+
     fn try_new_with(
         threads: usize,
         stack_size: impl Fn(usize) -> Option<usize>,
@@ -174,7 +190,23 @@ impl ThreadPool {
             threads > 0,
             "ThreadPool::new(0): a thread pool needs at least one thread"
         );
-        let (registry, deques) = Registry::new(threads);
+        Self::try_build(
+            threads,
+            |i| std::format!("leaksafe-pool-{i}"),
+            stack_size,
+            registry::Hooks::default(),
+        )
+    }
+
+    /// Starts `threads` workers named `name(k)` with stacks of
+    /// `stack_size(k)`; on failure stops those started (`try_new`).
+    fn try_build(
+        threads: usize,
+        mut name: impl FnMut(usize) -> std::string::String,
+        stack_size: impl Fn(usize) -> Option<usize>,
+        hooks: registry::Hooks,
+    ) -> std::io::Result<ThreadPool> {
+        let (registry, deques) = Registry::new(threads, hooks);
         // Built before any worker starts, so that an early return drops it
         // and so stops (and joins) the workers started so far.
         let mut pool = ThreadPool {
@@ -183,8 +215,7 @@ impl ThreadPool {
         };
         for (index, deque) in deques.into_iter().enumerate() {
             let registry = Arc::clone(&pool.registry);
-            let mut builder =
-                std::thread::Builder::new().name(std::format!("leaksafe-pool-{index}"));
+            let mut builder = std::thread::Builder::new().name(name(index));
             if let Some(size) = stack_size(index) {
                 builder = builder.stack_size(size);
             }
@@ -202,6 +233,87 @@ impl ThreadPool {
     /// ```
     pub fn threads(&self) -> usize {
         self.workers.len()
+    }
+
+    /// The number of worker threads: [`threads`](Self::threads), under
+    /// rayon's name.
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::new(2);
+    /// assert_eq!(pool.current_num_threads(), 2);
+    /// ```
+    pub fn current_num_threads(&self) -> usize {
+        self.registry.workers
+    }
+
+    /// The index of the worker of *this* pool that calls it, or `None` on
+    /// any other thread (see [`current_thread_index`]).
+    ///
+    /// ```
+    /// let pool = leaksafe::thread::ThreadPool::new(2);
+    /// assert_eq!(pool.current_thread_index(), None);
+    /// assert!(pool.install(|| pool.current_thread_index()).is_some());
+    /// ```
+    pub fn current_thread_index(&self) -> Option<usize> {
+        self.registry
+            .with_current(|me| me.and_then(registry::WorkerThread::worker_index))
+    }
+
+    /// Runs `a` and `b`, potentially in parallel, and returns both results:
+    /// `a` runs on the caller, `b` waits in the caller's queue where a
+    /// worker may take it. The caller acts as a thread of this pool for the
+    /// call (as in [`scope`](Self::scope)), so [`join`] inside `a` and `b`
+    /// uses this pool.
+    ///
+    /// If `a` or `b` panics, the panic is re-raised with its payload once
+    /// both have finished (`a`'s if both panic). `b` is a stack job: no heap
+    /// allocation. Waiting for `b` never runs unrelated work on the
+    /// caller's stack, so joins nest freely without deadlock (see the
+    /// [module docs](self#progress-guarantee)). When more than two outside
+    /// threads use the pool at once, a thread that finds no queue to lend
+    /// runs `a` then `b` itself.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let v: Vec<u64> = (0..1000).collect();
+    /// let (l, r) = v.split_at(500);
+    /// let (a, b) = pool.join(|| l.iter().sum::<u64>(), || r.iter().sum::<u64>());
+    /// assert_eq!(a + b, 499_500);
+    /// ```
+    pub fn join<A, B, RA, RB>(&self, a: A, b: B) -> (RA, RB)
+    where
+        A: FnOnce() -> RA,
+        B: FnOnce() -> RB + Send,
+        RB: Send,
+    {
+        join::join_in(&self.registry, a, b)
+    }
+
+    /// Runs `f` on a worker of this pool and returns its result (rayon's
+    /// `install`): inside `f`, [`join`], [`current_thread_index`] and
+    /// [`current_num_threads`] see this pool. The caller blocks meanwhile;
+    /// if it is already a worker of this pool, `f` runs right here. A panic
+    /// of `f` is re-raised in the caller with its payload.
+    ///
+    /// ```
+    /// use leaksafe::thread::{self, ThreadPool};
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let (i, n) = pool.install(|| (thread::current_thread_index(), thread::current_num_threads()));
+    /// assert!(i.is_some_and(|i| i < 2));
+    /// assert_eq!(n, 2);
+    /// ```
+    pub fn install<F, R>(&self, f: F) -> R
+    where
+        F: FnOnce() -> R + Send,
+        R: Send,
+    {
+        if self.current_thread_index().is_some() {
+            return f();
+        }
+        join::install_cold(&self.registry, f)
     }
 }
 

@@ -64,6 +64,9 @@
 
 use core::cell::Cell;
 use core::ptr;
+#[cfg(any(miri, leaksafe_locked_queues))]
+use core::ptr::NonNull;
+use std::boxed::Box;
 use std::sync::{Arc, Mutex};
 use std::vec::Vec;
 
@@ -78,6 +81,19 @@ use crate::loom::{AtomicBool, Ordering};
 /// Spare deques lent to threads that own a scope without being workers.
 const EXTERNAL_DEQUES: usize = 2;
 
+/// A hook called with a worker's index.
+pub(super) type IndexHook = Box<dyn Fn(usize) + Send + Sync>;
+/// A hook called with a panic payload.
+pub(super) type PanicHook = Box<dyn Fn(Box<dyn core::any::Any + Send>) + Send + Sync>;
+
+/// The `ThreadPoolBuilder` hooks.
+#[derive(Default)]
+pub(super) struct Hooks {
+    pub(super) start: Option<IndexHook>,
+    pub(super) exit: Option<IndexHook>,
+    pub(super) panic: Option<PanicHook>,
+}
+
 pub(super) struct Registry {
     injector: Injector<JobRef>,
     /// The workers' stealers, then the spare deques' (indices `n..`).
@@ -85,6 +101,10 @@ pub(super) struct Registry {
     /// The spare deques not lent out, with their indices in `stealers`.
     spares: Mutex<Vec<(usize, Worker<JobRef>)>>,
     pub(super) sleep: Sleep,
+    /// The number of workers (the pool's size).
+    pub(super) workers: usize,
+    /// Builder hooks: worker start/exit, and unjoined task panics.
+    pub(super) hooks: Hooks,
     terminate: AtomicBool,
     /// Threads that stand in for blocked pool threads (`spare.rs`).
     pub(super) spare_threads: SpareThreads,
@@ -112,9 +132,58 @@ std::thread_local! {
     static WORKER: Cell<*const WorkerThread> = const { Cell::new(ptr::null()) };
 }
 
+impl WorkerThread {
+    /// This thread's own deque (`None` for a spare thread).
+    pub(super) fn deque(&self) -> Option<&Worker<JobRef>> {
+        self.worker.as_ref()
+    }
+
+    /// The index of a worker (`None` for a lent deque's or a spare thread).
+    pub(super) fn worker_index(&self) -> Option<usize> {
+        // SAFETY: the registry outlives its threads' `WorkerThread`s.
+        let n = unsafe { (*self.registry).workers };
+        (self.index < n).then_some(self.index)
+    }
+}
+
 impl Registry {
+    /// The registry of the pool the calling thread works for (as a worker,
+    /// spare, or inside a scope, join or install of that pool), if any. It
+    /// outlives the caller's current frame (module invariants).
+    pub(super) fn current() -> Option<*const Registry> {
+        let p = WORKER.with(Cell::get);
+        // SAFETY: as in `with_current`.
+        unsafe { p.as_ref() }.map(|w| w.registry)
+    }
+
+    /// The calling thread's `WorkerThread`, whichever pool it belongs to.
+    pub(super) fn with_any_current<R>(f: impl FnOnce(Option<&WorkerThread>) -> R) -> R {
+        let p = WORKER.with(Cell::get);
+        // SAFETY: as in `with_current`.
+        f(unsafe { p.as_ref() })
+    }
+
+    /// Whether the locked stand-in queue replaces the deques (Miri, TSan).
+    pub(super) fn is_locked(&self) -> bool {
+        #[cfg(any(miri, leaksafe_locked_queues))]
+        if self.locked.is_some() {
+            return true;
+        }
+        false
+    }
+
+    /// Locked stand-in queue only: removes the job at `target` if it is
+    /// still queued (`Some(true)`), or says it was taken (`Some(false)`);
+    /// `None` if the pool uses its deques.
+    #[cfg(any(miri, leaksafe_locked_queues))]
+    pub(super) fn remove_locked(&self, target: NonNull<()>) -> Option<bool> {
+        let mut q = self.locked.as_ref()?.lock().unwrap();
+        let i = q.iter().rposition(|j| j.ptr() == target);
+        Some(i.and_then(|i| q.remove(i)).is_some())
+    }
+
     /// The registry and the deques of `n` workers (to be moved into them).
-    pub(super) fn new(n: usize) -> (Arc<Registry>, Vec<Worker<JobRef>>) {
+    pub(super) fn new(n: usize, hooks: Hooks) -> (Arc<Registry>, Vec<Worker<JobRef>>) {
         let workers: Vec<Worker<JobRef>> = (0..n).map(|_| Worker::new_lifo()).collect();
         let spares: Vec<(usize, Worker<JobRef>)> = (n..n + EXTERNAL_DEQUES)
             .map(|i| (i, Worker::new_lifo()))
@@ -129,6 +198,8 @@ impl Registry {
             stealers,
             spares: Mutex::new(spares),
             sleep: Sleep::new(),
+            workers: n,
+            hooks,
             terminate: AtomicBool::new(false),
             spare_threads: SpareThreads::new(),
             this: this.clone(),
@@ -399,7 +470,18 @@ pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index
         me: &me,
     };
     let registry = &*registry;
+    // A hook that panics is caught and its payload dropped: a worker never
+    // unwinds (the pool would lose a thread).
+    let hook = |h: &Option<IndexHook>| {
+        if let Some(h) = h {
+            if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| h(index))) {
+                core::mem::forget(p);
+            }
+        }
+    };
+    hook(&registry.hooks.start);
     registry.wait_until_as(Some(&me), &|| registry.finished(Some(&me)), &|| {});
+    hook(&registry.hooks.exit);
 }
 
 /// The body of a spare thread: looks for work like a worker (without a

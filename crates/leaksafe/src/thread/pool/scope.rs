@@ -62,6 +62,15 @@ impl ScopeBase {
     /// first, else dropped (a panicking drop's own payload is leaked: it
     /// could panic again).
     pub(super) fn keep_payload(&self, payload: Payload) {
+        if let Some(handler) = &self.registry().hooks.panic {
+            // The builder's panic handler takes it: no longer the scope's.
+            // A panicking handler aborts (rayon's rule): nowhere to report.
+            let abort = AbortOnUnwind;
+            handler(payload);
+            core::mem::forget(abort);
+            self.note_panic_joined();
+            return;
+        }
         let mut first = self.first_panic.lock().unwrap_or_else(|e| e.into_inner());
         if first.is_none() {
             *first = Some(payload);
@@ -129,6 +138,30 @@ impl core::fmt::Debug for PoolScope<'_, '_> {
 }
 
 impl<'scope> PoolScope<'scope, '_> {
+    /// Runs `a` and `b`, potentially in parallel, on the scope's pool:
+    /// [`ThreadPool::join`](super::ThreadPool::join). Neither is a task of
+    /// the scope: `join` returns once both have finished.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let mut v = [1, 2, 3, 4];
+    /// pool.scope(|s| {
+    ///     let (l, r) = v.split_at_mut(2);
+    ///     s.join(|| l.iter_mut().for_each(|x| *x += 1), || r.iter_mut().for_each(|x| *x *= 2));
+    /// });
+    /// assert_eq!(v, [2, 3, 6, 8]);
+    /// ```
+    pub fn join<A, B, RA, RB>(&self, a: A, b: B) -> (RA, RB)
+    where
+        A: FnOnce() -> RA,
+        B: FnOnce() -> RB + Send,
+        RB: Send,
+    {
+        super::join::join_in(self.base.registry(), a, b)
+    }
+
     /// Runs `f` on the pool and returns a handle to its result.
     ///
     /// The task may borrow anything that outlives the scope, and may spawn
