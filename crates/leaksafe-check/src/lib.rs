@@ -127,6 +127,7 @@
 #![warn(missing_docs)]
 
 #[doc(hidden)]
+pub mod alloc;
 pub mod broken;
 #[doc(hidden)]
 pub mod check;

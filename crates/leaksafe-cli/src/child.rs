@@ -173,22 +173,24 @@ pub fn scope_forget_child() {
 /// How many clones a child forgets before it gives up waiting for an abort.
 const OVERFLOW_LIMIT: usize = 1000;
 
+/// Child: forget clones of `p`, saying its strong count before each, until
+/// the process aborts (or [`OVERFLOW_LIMIT`] clones later, "no abort").
+fn overflow_child<P: Clone>(p: P, strong_count: impl Fn(&P) -> usize) {
+    for _ in 0..OVERFLOW_LIMIT {
+        say(&strong_count(&p).to_string());
+        std::mem::forget(p.clone());
+    }
+    say("no abort");
+}
+
 /// Child: forget clones of an `Rc<u64, u8>` until it aborts.
 pub fn rc_u8_overflow_child() {
     let rc: leaksafe::rc::Rc<u64, u8> = leaksafe::rc::Rc::new_counted(7);
-    for _ in 0..OVERFLOW_LIMIT {
-        say(&leaksafe::rc::Rc::strong_count(&rc).to_string());
-        std::mem::forget(rc.clone());
-    }
-    say("no abort");
+    overflow_child(rc, leaksafe::rc::Rc::strong_count);
 }
 
 /// Child: forget clones of an `Arc<u64, u8>` until it aborts.
 pub fn arc_u8_overflow_child() {
     let arc: leaksafe::sync::Arc<u64, u8> = leaksafe::sync::Arc::new_counted(7);
-    for _ in 0..OVERFLOW_LIMIT {
-        say(&leaksafe::sync::Arc::strong_count(&arc).to_string());
-        std::mem::forget(arc.clone());
-    }
-    say("no abort");
+    overflow_child(arc, leaksafe::sync::Arc::strong_count);
 }

@@ -824,45 +824,8 @@ fn regression_122760_usize_max_arguments() {
     assert!(v.is_empty());
 }
 
-mod counting {
-    //! A global allocator that counts each thread's live bytes (tests run on
-    //! several threads; each only looks at its own count).
-    use std::alloc::{GlobalAlloc, Layout, System};
-    use std::cell::Cell;
-
-    thread_local! {
-        static LIVE: Cell<isize> = const { Cell::new(0) };
-    }
-
-    struct Counting;
-
-    // SAFETY: forwards to `System`; the counter is a const-initialised
-    // thread-local without a destructor, so touching it never allocates.
-    unsafe impl GlobalAlloc for Counting {
-        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            let _ = LIVE.try_with(|l| l.set(l.get() + layout.size() as isize));
-            // SAFETY: forwarded with the caller's contract.
-            unsafe { System.alloc(layout) }
-        }
-        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-            let _ = LIVE.try_with(|l| l.set(l.get() - layout.size() as isize));
-            // SAFETY: forwarded with the caller's contract.
-            unsafe { System.dealloc(ptr, layout) }
-        }
-        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            let _ = LIVE.try_with(|l| l.set(l.get() + new_size as isize - layout.size() as isize));
-            // SAFETY: forwarded with the caller's contract.
-            unsafe { System.realloc(ptr, layout, new_size) }
-        }
-    }
-
-    #[global_allocator]
-    static GLOBAL: Counting = Counting;
-
-    pub fn live_bytes() -> isize {
-        LIVE.with(|l| l.get())
-    }
-}
+#[path = "common/counting_alloc.rs"]
+mod counting;
 
 // ---------------------------------------------------------------- zero-sized types
 

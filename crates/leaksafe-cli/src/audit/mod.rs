@@ -152,26 +152,57 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         Some(t) => vec![t],
         None => Target::ALL.to_vec(),
     };
-    // The parser keeps `time` finite, positive and at most a day.
-    let budget = args.time.map(Duration::from_secs_f64);
     let start = Instant::now();
-
     if !args.json {
-        println!(
-            "{}",
-            s.bold(&format!(
-                "leaksafe audit: seed {seed}, {} random cases per type, {}",
-                args.cases,
-                match args.time {
-                    Some(t) => format!("time budget {t} s"),
-                    None => "no time budget".to_string(),
-                }
-            ))
-        );
+        print_header(args, seed, s);
     }
-    let bar = if s.tty && !args.json {
+    let bar = progress_bar(args, targets.len(), s);
+    let rows: Vec<(Target, Row)> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            (
+                t,
+                audit_type(args, seed, t, (i, targets.len()), start, bar.as_ref()),
+            )
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let all_ok = rows.iter().all(|(_, r)| r.ok());
+    if args.json {
+        print_json(args, seed, &rows, start);
+    } else {
+        print_text(args, seed, &rows, start, s);
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The audit's first line: seed, cases and budget.
+fn print_header(args: &Args, seed: u64, s: &Style) {
+    println!(
+        "{}",
+        s.bold(&format!(
+            "leaksafe audit: seed {seed}, {} random cases per type, {}",
+            args.cases,
+            match args.time {
+                Some(t) => format!("time budget {t} s"),
+                None => "no time budget".to_string(),
+            }
+        ))
+    );
+}
+
+/// A progress bar over every type's random cases, on a terminal only.
+fn progress_bar(args: &Args, types: usize, s: &Style) -> Option<ProgressBar> {
+    if s.tty && !args.json {
         let b = ProgressBar::with_draw_target(
-            Some(args.cases * targets.len() as u64),
+            Some(args.cases * types as u64),
             ProgressDrawTarget::stdout(),
         );
         b.set_style(
@@ -185,188 +216,200 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         Some(b)
     } else {
         None
-    };
-
-    let mut rows: Vec<(Target, Row)> = Vec::new();
-    for (i, &t) in targets.iter().enumerate() {
-        // Each type gets its share of the budget and what earlier ones left,
-        // but at least its share even if an earlier one overran (hung).
-        let deadline = budget.map(|budget| {
-            let share = budget.div_f64(targets.len() as f64);
-            (start + share.mul_f64((i + 1) as f64)).max(Instant::now() + share)
-        });
-        let t0 = Instant::now();
-        if let Some(b) = &bar {
-            b.set_message(t.name());
-        }
-        let mut row = Row::default();
-        let mut tick = |r: Record, random: bool| {
-            if let Some(b) = &bar {
-                if random {
-                    b.inc(1);
-                } else if row.points % 64 == 0 {
-                    b.set_message(format!("{} exploring {}", t.name(), r.scenario));
-                }
-            }
-            row.add(r, random);
-        };
-        row.explored = engine::audit_in_child(t, seed, args.cases, deadline, &mut tick);
-        row.elapsed = t0.elapsed();
-        if bar.is_none() && !args.json {
-            println!(
-                "  {:<10} {} scenarios, {} injection points in {:.1} s: {}{}",
-                t.name(),
-                row.scenarios.len(),
-                row.points,
-                row.elapsed.as_secs_f64(),
-                if row.ok() { "ok" } else { "FAILED" },
-                if row.cut_short(args.cases) {
-                    " (budget ran out)"
-                } else {
-                    ""
-                }
-            );
-        }
-        rows.push((t, row));
     }
+}
+
+/// Audits type `t`, the `i`th of `n` (`which` = (i, n)), in a child
+/// process: its row of the table.
+fn audit_type(
+    args: &Args,
+    seed: u64,
+    t: Target,
+    which: (usize, usize),
+    start: Instant,
+    bar: Option<&ProgressBar>,
+) -> Row {
+    let (i, n) = which;
+    // The parser keeps `time` finite, positive and at most a day.
+    let budget = args.time.map(Duration::from_secs_f64);
+    // Each type gets its share of the budget and what earlier ones left,
+    // but at least its share even if an earlier one overran (hung).
+    let deadline = budget.map(|budget| {
+        let share = budget.div_f64(n as f64);
+        (start + share.mul_f64((i + 1) as f64)).max(Instant::now() + share)
+    });
+    let t0 = Instant::now();
     if let Some(b) = bar {
-        b.finish_and_clear();
+        b.set_message(t.name());
     }
-    let all_ok = rows.iter().all(|(_, r)| r.ok());
-    let cut_short = rows.iter().any(|(_, r)| r.cut_short(args.cases));
-    // With `--only`, the type gets the whole budget rather than a share, so
-    // it runs at least as far as it did here (the random cases are a prefix
-    // of the same sequence): the failure comes back.
-    let repro = |t: Target| {
-        format!(
-            "leaksafe audit --seed {seed} --only {} --cases {}{}",
-            t.name(),
-            args.cases,
-            args.time
-                .map(|t| format!(" --time {t}"))
-                .unwrap_or_default()
-        )
+    let mut row = Row::default();
+    let mut tick = |r: Record, random: bool| {
+        if let Some(b) = bar {
+            if random {
+                b.inc(1);
+            } else if row.points % 64 == 0 {
+                b.set_message(format!("{} exploring {}", t.name(), r.scenario));
+            }
+        }
+        row.add(r, random);
     };
-
-    if args.json {
-        let types: Vec<_> = rows
-            .iter()
-            .map(|(t, r)| {
-                json!({
-                    "type": t.name(),
-                    "scenarios": r.scenarios.len(),
-                    "injection_points": r.points,
-                    "panics_caught": r.panics,
-                    "forgets": r.forgets,
-                    "double_drops": r.double_drops,
-                    "reads_after_free": r.bad_reads,
-                    "expected_leaks": r.expected_leaks,
-                    "unexpected_leaks": r.unexpected_leaks,
-                    "random_cases_run": r.random,
-                    "random_cases_requested": args.cases,
-                    "scenarios_explored": r.explored.map(|e| e.explored),
-                    "scenarios_total": r.explored.map(|e| e.scenarios),
-                    "budget_ended": r.cut_short(args.cases),
-                    "seconds": r.elapsed.as_secs_f64(),
-                    "ok": r.ok(),
-                    "class": r.class(),
-                    "failures_total": r.failures.len(),
-                    // The first few: each carries its own replay; the rest
-                    // are reproduced by the same command.
-                    "failures": r.failures.iter().take(MAX_JSON_FAILURES).map(|f| json!({
-                        "scenario": f.scenario,
-                        "point": f.point,
-                        "reason": f.failure,
-                        "class": f.class,
-                        "replay": f.replay,
-                    })).collect::<Vec<_>>(),
-                    "reproduce": if r.ok() { None } else { Some(repro(*t)) },
-                })
-            })
-            .collect();
-        let doc = json!({
-            "seed": seed,
-            "cases": args.cases,
-            "time_budget_s": args.time,
-            "budget_ended": cut_short,
-            "seconds": start.elapsed().as_secs_f64(),
-            "ok": all_ok,
-            "types": types,
-        });
+    row.explored = engine::audit_in_child(t, seed, args.cases, deadline, &mut tick);
+    row.elapsed = t0.elapsed();
+    if bar.is_none() && !args.json {
         println!(
-            "{}",
-            serde_json::to_string_pretty(&doc).expect("JSON of plain data")
-        );
-    } else {
-        print_table(&rows, args.cases, s);
-        if cut_short {
-            println!(
-                "{} the {} s time budget ended these early (without --time, all run):",
-                s.warn("*"),
-                args.time.unwrap_or_default()
-            );
-            for (t, r) in rows.iter().filter(|(_, r)| r.cut_short(args.cases)) {
-                let e = r.explored.unwrap_or_default();
-                println!(
-                    "  {}: {} of {} random cases, {} of {} scenarios explored exhaustively",
-                    t.name(),
-                    r.random,
-                    args.cases,
-                    e.explored,
-                    e.scenarios
-                );
-            }
-        }
-        for (t, r) in rows.iter().filter(|(_, r)| !r.ok()) {
-            if r.points == 0 && r.failures.is_empty() {
-                println!(
-                    "{} {}: nothing was checked (no scenario, or no time left in the budget)",
-                    s.bad("FAILED"),
-                    t.name()
-                );
-            }
-            for f in r.failures.iter().take(3) {
-                println!(
-                    "{} {}, {} [{}]",
-                    s.bad("FAILED"),
-                    f.scenario,
-                    f.point,
-                    f.class.as_deref().unwrap_or("-")
-                );
-                println!(
-                    "       {}",
-                    f.failure.as_deref().unwrap_or("ledger check failed")
-                );
-                if let Some(replay) = &f.replay {
-                    println!("       replay: {replay}");
-                }
-            }
-            if r.failures.len() > 3 {
-                println!("       ... and {} more failed runs", r.failures.len() - 3);
-            }
-            println!("reproduce: {}", repro(*t));
-        }
-        let line = format!(
-            "audit: {} in {:.1} s (seed {seed}){}",
-            if all_ok {
-                "every check held"
-            } else {
-                "checks FAILED"
-            },
-            start.elapsed().as_secs_f64(),
-            if cut_short {
-                "; the time budget ended it early"
+            "  {:<10} {} scenarios, {} injection points in {:.1} s: {}{}",
+            t.name(),
+            row.scenarios.len(),
+            row.points,
+            row.elapsed.as_secs_f64(),
+            if row.ok() { "ok" } else { "FAILED" },
+            if row.cut_short(args.cases) {
+                " (budget ran out)"
             } else {
                 ""
             }
         );
-        println!("{}", if all_ok { s.good(&line) } else { s.bad(&line) });
     }
-    if all_ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    row
+}
+
+/// The command line that reproduces type `t`'s result.
+///
+/// With `--only`, the type gets the whole budget rather than a share, so
+/// it runs at least as far as it did here (the random cases are a prefix
+/// of the same sequence): the failure comes back.
+fn repro(args: &Args, seed: u64, t: Target) -> String {
+    format!(
+        "leaksafe audit --seed {seed} --only {} --cases {}{}",
+        t.name(),
+        args.cases,
+        args.time
+            .map(|t| format!(" --time {t}"))
+            .unwrap_or_default()
+    )
+}
+
+/// `--json`: the per-type table and the first failures, as one document.
+fn print_json(args: &Args, seed: u64, rows: &[(Target, Row)], start: Instant) {
+    let all_ok = rows.iter().all(|(_, r)| r.ok());
+    let cut_short = rows.iter().any(|(_, r)| r.cut_short(args.cases));
+    let types: Vec<_> = rows
+        .iter()
+        .map(|(t, r)| {
+            json!({
+                "type": t.name(),
+                "scenarios": r.scenarios.len(),
+                "injection_points": r.points,
+                "panics_caught": r.panics,
+                "forgets": r.forgets,
+                "double_drops": r.double_drops,
+                "reads_after_free": r.bad_reads,
+                "expected_leaks": r.expected_leaks,
+                "unexpected_leaks": r.unexpected_leaks,
+                "random_cases_run": r.random,
+                "random_cases_requested": args.cases,
+                "scenarios_explored": r.explored.map(|e| e.explored),
+                "scenarios_total": r.explored.map(|e| e.scenarios),
+                "budget_ended": r.cut_short(args.cases),
+                "seconds": r.elapsed.as_secs_f64(),
+                "ok": r.ok(),
+                "class": r.class(),
+                "failures_total": r.failures.len(),
+                // The first few: each carries its own replay; the rest
+                // are reproduced by the same command.
+                "failures": r.failures.iter().take(MAX_JSON_FAILURES).map(|f| json!({
+                    "scenario": f.scenario,
+                    "point": f.point,
+                    "reason": f.failure,
+                    "class": f.class,
+                    "replay": f.replay,
+                })).collect::<Vec<_>>(),
+                "reproduce": if r.ok() { None } else { Some(repro(args, seed, *t)) },
+            })
+        })
+        .collect();
+    let doc = json!({
+        "seed": seed,
+        "cases": args.cases,
+        "time_budget_s": args.time,
+        "budget_ended": cut_short,
+        "seconds": start.elapsed().as_secs_f64(),
+        "ok": all_ok,
+        "types": types,
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&doc).expect("JSON of plain data")
+    );
+}
+
+/// The table, what the budget cut short, the failures and the verdict.
+fn print_text(args: &Args, seed: u64, rows: &[(Target, Row)], start: Instant, s: &Style) {
+    let all_ok = rows.iter().all(|(_, r)| r.ok());
+    let cut_short = rows.iter().any(|(_, r)| r.cut_short(args.cases));
+    print_table(rows, args.cases, s);
+    if cut_short {
+        println!(
+            "{} the {} s time budget ended these early (without --time, all run):",
+            s.warn("*"),
+            args.time.unwrap_or_default()
+        );
+        for (t, r) in rows.iter().filter(|(_, r)| r.cut_short(args.cases)) {
+            let e = r.explored.unwrap_or_default();
+            println!(
+                "  {}: {} of {} random cases, {} of {} scenarios explored exhaustively",
+                t.name(),
+                r.random,
+                args.cases,
+                e.explored,
+                e.scenarios
+            );
+        }
     }
+    for (t, r) in rows.iter().filter(|(_, r)| !r.ok()) {
+        if r.points == 0 && r.failures.is_empty() {
+            println!(
+                "{} {}: nothing was checked (no scenario, or no time left in the budget)",
+                s.bad("FAILED"),
+                t.name()
+            );
+        }
+        for f in r.failures.iter().take(3) {
+            println!(
+                "{} {}, {} [{}]",
+                s.bad("FAILED"),
+                f.scenario,
+                f.point,
+                f.class.as_deref().unwrap_or("-")
+            );
+            println!(
+                "       {}",
+                f.failure.as_deref().unwrap_or("ledger check failed")
+            );
+            if let Some(replay) = &f.replay {
+                println!("       replay: {replay}");
+            }
+        }
+        if r.failures.len() > 3 {
+            println!("       ... and {} more failed runs", r.failures.len() - 3);
+        }
+        println!("reproduce: {}", repro(args, seed, *t));
+    }
+    let line = format!(
+        "audit: {} in {:.1} s (seed {seed}){}",
+        if all_ok {
+            "every check held"
+        } else {
+            "checks FAILED"
+        },
+        start.elapsed().as_secs_f64(),
+        if cut_short {
+            "; the time budget ended it early"
+        } else {
+            ""
+        }
+    );
+    println!("{}", if all_ok { s.good(&line) } else { s.bad(&line) });
 }
 
 /// One column of the table: two header lines and a cell per row.

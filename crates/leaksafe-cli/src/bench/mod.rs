@@ -23,7 +23,7 @@ mod cases;
 mod measure;
 
 pub use alloc_count::Counting;
-use measure::{Case, Role};
+use measure::{Case, Mem, Role};
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -143,34 +143,11 @@ fn time_case(case: &mut Case, set: &Settings) -> Timed {
 
 /// Runs the benchmarks; always exit 0 (a slow case is reported, not failed).
 pub fn run(args: &Args, s: &Style) -> ExitCode {
-    let set = if args.quick {
-        Settings {
-            batch: Duration::from_millis(2),
-            rounds: 9,
-        }
-    } else {
-        Settings {
-            batch: Duration::from_millis(10),
-            rounds: 41,
-        }
-    };
+    let set = settings(args.quick);
     let start = Instant::now();
     let mut cases = cases::headline();
     if !args.json {
-        println!(
-            "{}",
-            s.bold(&format!(
-                "leaksafe bench{}: ratio = leaksafe time / other time (below 1.00 = leaksafe faster)",
-                if args.quick { " --quick" } else { "" }
-            ))
-        );
-        println!(
-            "{}",
-            s.dim(&format!(
-                "{:<42} {:<36} {:>9} {:>7} {:>7}  {}",
-                "case", "leaksafe", "ns/op", "/ std", "/ peer", "best peer"
-            ))
-        );
+        print_header(args.quick, s);
     }
     let mut timed = Vec::new();
     for c in &mut cases {
@@ -181,63 +158,106 @@ pub fn run(args: &Args, s: &Style) -> ExitCode {
         timed.push(t);
     }
     let mem = cases::memory();
-    if !args.json {
-        println!();
-        println!(
-            "{}",
-            s.dim(&format!(
-                "{:<42} {:<36} {:>9} {:>9}",
-                "memory (requested from the allocator)", "type", "allocs/op", "bytes/op"
-            ))
-        );
-        for m in &mem {
-            println!(
-                "{:<42} {:<36} {:>9.2} {:>9.1}",
-                m.case, m.name, m.allocs, m.bytes
-            );
-        }
-        println!();
-        println!(
-            "{}",
-            s.dim(&format!(
-                "bench: {:.1} s on {} cores; the machine's noise is in these numbers: rerun to compare",
-                start.elapsed().as_secs_f64(),
-                std::thread::available_parallelism().map_or(1, |n| n.get())
-            ))
-        );
+    if args.json {
+        print_json(args.quick, &timed, &mem, start);
     } else {
-        let doc = json!({
-            "quick": args.quick,
-            "seconds": start.elapsed().as_secs_f64(),
-            "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
-            "cases": timed.iter().map(|t| json!({
-                "case": t.name,
-                "ns_per_op": t.results.iter().map(|r| json!({
-                    "name": r.0,
-                    "role": format!("{:?}", r.1).to_lowercase(),
-                    "ns": r.2,
-                })).collect::<Vec<_>>(),
-                "leaksafe": t.rows().iter().map(|r| json!({
-                    "name": r.name,
-                    "ns": r.ns,
-                    "ratio_std": r.std,
-                    "best_peer": r.peer.map(|p| p.0),
-                    "ratio_best_peer": r.peer.map(|p| p.1),
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "memory": mem.iter().map(|m| json!({
-                "case": m.case,
-                "name": m.name,
-                "allocs_per_op": m.allocs,
-                "bytes_per_op": m.bytes,
-            })).collect::<Vec<_>>(),
-        });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&doc).expect("JSON of plain data")
-        );
+        print_memory(&mem, start, s);
     }
     ExitCode::SUCCESS
+}
+
+/// Batch length and rounds: `--quick` or the full run.
+fn settings(quick: bool) -> Settings {
+    if quick {
+        Settings {
+            batch: Duration::from_millis(2),
+            rounds: 9,
+        }
+    } else {
+        Settings {
+            batch: Duration::from_millis(10),
+            rounds: 41,
+        }
+    }
+}
+
+/// The title and the timing table's column heads.
+fn print_header(quick: bool, s: &Style) {
+    println!(
+        "{}",
+        s.bold(&format!(
+            "leaksafe bench{}: ratio = leaksafe time / other time (below 1.00 = leaksafe faster)",
+            if quick { " --quick" } else { "" }
+        ))
+    );
+    println!(
+        "{}",
+        s.dim(&format!(
+            "{:<42} {:<36} {:>9} {:>7} {:>7}  {}",
+            "case", "leaksafe", "ns/op", "/ std", "/ peer", "best peer"
+        ))
+    );
+}
+
+/// The memory table and the closing line.
+fn print_memory(mem: &[Mem], start: Instant, s: &Style) {
+    println!();
+    println!(
+        "{}",
+        s.dim(&format!(
+            "{:<42} {:<36} {:>9} {:>9}",
+            "memory (requested from the allocator)", "type", "allocs/op", "bytes/op"
+        ))
+    );
+    for m in mem {
+        println!(
+            "{:<42} {:<36} {:>9.2} {:>9.1}",
+            m.case, m.name, m.allocs, m.bytes
+        );
+    }
+    println!();
+    println!(
+        "{}",
+        s.dim(&format!(
+            "bench: {:.1} s on {} cores; the machine's noise is in these numbers: rerun to compare",
+            start.elapsed().as_secs_f64(),
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        ))
+    );
+}
+
+/// `--json`: times, ratios and memory as one document.
+fn print_json(quick: bool, timed: &[Timed], mem: &[Mem], start: Instant) {
+    let doc = json!({
+        "quick": quick,
+        "seconds": start.elapsed().as_secs_f64(),
+        "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        "cases": timed.iter().map(|t| json!({
+            "case": t.name,
+            "ns_per_op": t.results.iter().map(|r| json!({
+                "name": r.0,
+                "role": format!("{:?}", r.1).to_lowercase(),
+                "ns": r.2,
+            })).collect::<Vec<_>>(),
+            "leaksafe": t.rows().iter().map(|r| json!({
+                "name": r.name,
+                "ns": r.ns,
+                "ratio_std": r.std,
+                "best_peer": r.peer.map(|p| p.0),
+                "ratio_best_peer": r.peer.map(|p| p.1),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "memory": mem.iter().map(|m| json!({
+            "case": m.case,
+            "name": m.name,
+            "allocs_per_op": m.allocs,
+            "bytes_per_op": m.bytes,
+        })).collect::<Vec<_>>(),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&doc).expect("JSON of plain data")
+    );
 }
 
 fn ratio(r: Option<f64>, s: &Style) -> String {
