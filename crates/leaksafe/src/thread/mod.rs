@@ -103,6 +103,10 @@ mod pool;
 mod scope;
 
 pub use pool::{PoolHandle, PoolJoinGuard, PoolScope, ThreadPool};
+// The pool's internals that tests/loom_pool.rs models (hidden, loom only).
+#[cfg(loom)]
+#[doc(hidden)]
+pub use pool::__pool_loom;
 pub use scope::{Builder, JoinGuard, SCOPE_DROPPED_RESULT, Scope, ScopedJoinHandle, scope};
 
 // The rest of `std::thread`, so `use leaksafe::thread;` compiles code written

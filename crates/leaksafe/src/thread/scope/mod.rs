@@ -388,14 +388,14 @@ impl ScopeData {
     /// Step c of invariant 6: drops `doomed` on a new thread, counted like
     /// any other (the owner is the spawner and waits again in step a). If the
     /// thread cannot be counted or created, drops it here, on the owner.
-    fn drop_on_thread(self: &StdArc<Self>, doomed: Doomed) {
-        if !self.try_increment_num_running_threads() {
-            doomed.drop_now(self);
+    fn drop_on_thread(this: &StdArc<Self>, doomed: Doomed) {
+        if !this.try_increment_num_running_threads() {
+            doomed.drop_now(this);
             return;
         }
         let side = DropSide {
             doomed: Some(doomed),
-            data: StdArc::clone(self),
+            data: StdArc::clone(this),
         };
         // `side` lives in the closure: dropped on the new thread when it
         // runs, or here, inline, if the OS refuses the thread (`spawn` drops
@@ -612,7 +612,7 @@ impl<'scope, 'env> Scope<'scope, 'env> {
                 break;
             };
             for d in doomed {
-                self.data.drop_on_thread(d);
+                ScopeData::drop_on_thread(&self.data, d);
             }
             last.drop_now(&self.data);
         }
