@@ -6,7 +6,9 @@
 //! not a copy: the last thread's decrement and notify vs the owner starting to
 //! wait, the two sides of a packet racing to drop an unjoined result, nested
 //! spawns, and the end of the scope dropping results that hold handles (one
-//! of whose `Drop` spawns a thread that joins through another packet). Data
+//! of whose `Drop` spawns a thread that joins through another packet; the
+//! results of one round are dropped concurrently, on counted drop threads
+//! and the owner, so one `Drop` may wait for another). Data
 //! the threads write is a `loom::cell::UnsafeCell`, so a missing
 //! happens-before edge between a thread and `scope` returning is a
 //! reported causality violation. (The packet's own result slot is a
@@ -220,5 +222,42 @@ fn forgotten_result_holding_a_handle() {
             mem::forget(s.spawn(move || hb));
         });
         assert_eq!(drops.load(Relaxed), 1);
+    });
+}
+
+/// A forgotten result whose `Drop` sets a flag (after writing a cell), and a
+/// newer one whose `Drop` waits for that flag: `finish` drops the results of
+/// a round concurrently (the newer on a counted drop thread, the older on
+/// the owner), so this ends, and the drop thread's write to the cell is
+/// ordered before `scope` returns.
+struct SetsFlag<'env>(&'env loom::sync::atomic::AtomicBool);
+impl Drop for SetsFlag<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, loom::sync::atomic::Ordering::Release);
+    }
+}
+struct WaitsForFlag<'env>(&'env loom::sync::atomic::AtomicBool, &'env UnsafeCell<u32>);
+impl Drop for WaitsForFlag<'_> {
+    fn drop(&mut self) {
+        while !self.0.load(loom::sync::atomic::Ordering::Acquire) {
+            loom::thread::yield_now();
+        }
+        // SAFETY: only this drop writes the cell before `scope` returns.
+        self.1.with_mut(|p| unsafe { *p = 7 });
+    }
+}
+
+#[test]
+fn forgotten_results_whose_drops_wait_for_each_other() {
+    loom::model(|| {
+        let flag = loom::sync::atomic::AtomicBool::new(false);
+        let cell = UnsafeCell::new(0u32);
+        scope(|s| {
+            let (f, c) = (&flag, &cell);
+            mem::forget(s.spawn(move || SetsFlag(f)));
+            mem::forget(s.spawn(move || WaitsForFlag(f, c)));
+        });
+        // SAFETY: the scope waited for the drop thread.
+        assert_eq!(cell.with(|p| unsafe { *p }), 7);
     });
 }
