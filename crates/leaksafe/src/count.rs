@@ -9,15 +9,14 @@
 //!
 //! # Invariants (what every operation here guarantees)
 //! 1. **No code ever observes a wrapped count.** Atomic counts check before
-//!    they publish (`u8`/`u16` and all saturating atomics go through
-//!    `checked_inc`, the module's one compare-exchange loop), or — atomic
-//!    `u32`/`u64`/`usize` with the abort policy — publish with `fetch_add` and
-//!    abort when the *previous* value exceeds `MAX / 2`, as std does: the
-//!    upper half absorbs the increments of threads racing towards the abort,
-//!    so the count cannot wrap unless `MAX / 2` threads are between their
-//!    `fetch_add` and their check. `Cell` counts (single-threaded) add, store
-//!    and test in one step (see "Cost"); a wrapped value is overwritten with
-//!    `MAX` before any other code runs.
+//!    they publish (`u8`/`u16` and all saturating atomics use a
+//!    compare-exchange loop), or — atomic `u32`/`u64`/`usize` with the abort
+//!    policy — publish with `fetch_add` and abort when the *previous* value
+//!    exceeds `MAX / 2`, as std does: the upper half absorbs the increments of
+//!    threads racing towards the abort, so the count cannot wrap unless
+//!    `MAX / 2` threads are between their `fetch_add` and their check. `Cell`
+//!    counts (single-threaded) add, store and test in one step (see "Cost");
+//!    a wrapped value is overwritten with `MAX` before any other code runs.
 //! 2. **Abort is an abort, never a panic**, and no count is left changed for
 //!    any code that could still run (a panic handler without `std`): the
 //!    `Cell` count is back at `MAX`; a `u8`/`u16` atomic never changed; a wide
@@ -106,13 +105,7 @@ mod ops {
     /// the crate).
     pub trait CountOps: Sized + 'static {
         /// The raw integer stored in the header.
-        type Int: Copy
-            + Eq
-            + Ord
-            + core::ops::Add<Output = Self::Int>
-            + core::fmt::Debug
-            + 'static
-            + crate::rc_box::CountInt;
+        type Int: Copy + Eq + Ord + core::fmt::Debug + 'static + crate::rc_box::CountInt;
         /// The atomic integer of the same width (from `crate::loom`).
         type Atomic: Send + Sync + 'static + crate::rc_box::CountCell;
 
@@ -158,14 +151,6 @@ mod ops {
         fn atomic_store(a: &Self::Atomic, v: Self::Int, order: Ordering);
         /// `compare_exchange` (strong).
         fn atomic_compare_exchange(
-            a: &Self::Atomic,
-            current: Self::Int,
-            new: Self::Int,
-            success: Ordering,
-            failure: Ordering,
-        ) -> Result<Self::Int, Self::Int>;
-        /// `compare_exchange_weak`, for [`update`]'s loop.
-        fn atomic_compare_exchange_weak(
             a: &Self::Atomic,
             current: Self::Int,
             new: Self::Int,
@@ -251,145 +236,7 @@ mod ops {
             ) -> Result<$int, $int> {
                 a.compare_exchange(current, new, success, failure)
             }
-            #[inline]
-            fn atomic_compare_exchange_weak(
-                a: &$atomic,
-                current: $int,
-                new: $int,
-                success: Ordering,
-                failure: Ordering,
-            ) -> Result<$int, $int> {
-                a.compare_exchange_weak(current, new, success, failure)
-            }
         };
-    }
-
-    /// What [`update`] does with the count it read.
-    enum Step<I> {
-        /// Compare-exchange the count to this value (retry if it changed).
-        Publish(I),
-        /// Leave the count alone and return this.
-        Stop(bool),
-        /// The weak count is locked: spin (`loom::spin_loop`), reload, retry.
-        Wait,
-    }
-
-    /// The one compare-exchange loop of the atomic counts: std's
-    /// `fetch_update` (load with `fetch`, `compare_exchange_weak` with `set` /
-    /// `fetch`), plus [`Step::Wait`]. `Ok(previous)` once `next`'s value is
-    /// published, `Err(r)` when `next` stops with `r`.
-    #[inline(always)]
-    fn update<C: CountOps>(
-        a: &C::Atomic,
-        set: Ordering,
-        fetch: Ordering,
-        mut next: impl FnMut(C::Int) -> Step<C::Int>,
-    ) -> Result<C::Int, bool> {
-        let mut cur = C::atomic_load(a, fetch);
-        loop {
-            match next(cur) {
-                Step::Publish(new) => {
-                    match C::atomic_compare_exchange_weak(a, cur, new, set, fetch) {
-                        Ok(prev) => return Ok(prev),
-                        Err(now) => cur = now,
-                    }
-                }
-                Step::Stop(r) => return Err(r),
-                Step::Wait => {
-                    crate::loom::spin_loop();
-                    cur = C::atomic_load(a, fetch);
-                }
-            }
-        }
-    }
-
-    /// The parameters of a checked increment ([`checked_inc`]).
-    #[derive(Clone, Copy)]
-    struct Inc<I> {
-        /// Abort policy: the largest count that may be incremented; above it
-        /// the process aborts (invariants 1, 2, 4). Saturating policy: unused
-        /// (a saturated count stops the increment first).
-        ceiling: I,
-        /// A weak count: a saturating one skips `WEAK_LOCKED` (invariant 4).
-        weak: bool,
-        /// Fail (return false) on a count of 0: upgrade.
-        if_nonzero: bool,
-        /// Wait while the count is `WEAK_LOCKED`: downgrade.
-        wait_if_locked: bool,
-    }
-
-    impl<I: Copy> Inc<I> {
-        /// Increments a strong count of at most `ceiling`.
-        #[inline(always)]
-        const fn strong(ceiling: I) -> Self {
-            Inc {
-                ceiling,
-                weak: false,
-                if_nonzero: false,
-                wait_if_locked: false,
-            }
-        }
-        /// Increments a weak count of at most `ceiling`.
-        #[inline(always)]
-        const fn weak(ceiling: I) -> Self {
-            Inc {
-                ceiling,
-                weak: true,
-                if_nonzero: false,
-                wait_if_locked: false,
-            }
-        }
-        /// ... unless it is 0.
-        #[inline(always)]
-        const fn if_nonzero(self) -> Self {
-            Inc {
-                if_nonzero: true,
-                ..self
-            }
-        }
-        /// ... waiting while it is locked.
-        #[inline(always)]
-        const fn wait_if_locked(self) -> Self {
-            Inc {
-                wait_if_locked: true,
-                ..self
-            }
-        }
-    }
-
-    /// The checked increment (std's `Weak::upgrade`: `fetch_update` with a
-    /// checked add), for both policies: it never publishes a count above
-    /// `inc.ceiling + 1` (abort policy) or past `MAX` (saturating policy, where
-    /// a saturated count stays put). `set` orders the publishing
-    /// compare-exchange; loads are Relaxed for abort counts and `set` for
-    /// saturating ones (a saturated count returns without an RMW and must
-    /// still synchronise with the value's publication). True unless an
-    /// `if_nonzero` increment found 0.
-    #[inline(always)]
-    fn checked_inc<C: CountOps>(a: &C::Atomic, inc: Inc<C::Int>, set: Ordering) -> bool {
-        let fetch = if C::SATURATES { set } else { Ordering::Relaxed };
-        let step = |cur: C::Int| {
-            if inc.if_nonzero && cur == C::ZERO {
-                return Step::Stop(false);
-            }
-            if inc.wait_if_locked && cur == C::WEAK_LOCKED {
-                return Step::Wait;
-            }
-            if C::SATURATES {
-                if cur == C::SATURATED {
-                    return Step::Stop(true);
-                }
-            } else if cur > inc.ceiling {
-                abort();
-            }
-            let new = cur + C::ONE;
-            if C::SATURATES && inc.weak && new == C::WEAK_LOCKED {
-                Step::Publish(C::SATURATED)
-            } else {
-                Step::Publish(new)
-            }
-        };
-        update::<C>(a, set, fetch, step).map_or_else(|stopped| stopped, |_| true)
     }
 
     /// The sealing: only this module implements `CountOps`.
@@ -431,7 +278,21 @@ mod ops {
                         }
                     } else {
                         // Check before publishing: the count never exceeds MAX.
-                        checked_inc::<Self>(a, Inc::strong(<$int>::MAX - 1), Ordering::Relaxed);
+                        let mut cur = a.load(Ordering::Relaxed);
+                        loop {
+                            if cur == <$int>::MAX {
+                                abort();
+                            }
+                            match a.compare_exchange_weak(
+                                cur,
+                                cur + 1,
+                                Ordering::Relaxed,
+                                Ordering::Relaxed,
+                            ) {
+                                Ok(_) => return,
+                                Err(now) => cur = now,
+                            }
+                        }
                     }
                 }
 
@@ -442,7 +303,24 @@ mod ops {
                     } else {
                         <$int>::MAX - 1
                     };
-                    checked_inc::<Self>(a, Inc::strong(ceiling).if_nonzero(), Ordering::Acquire)
+                    let mut cur = a.load(Ordering::Relaxed);
+                    loop {
+                        if cur == 0 {
+                            return false;
+                        }
+                        if cur > ceiling {
+                            abort();
+                        }
+                        match a.compare_exchange_weak(
+                            cur,
+                            cur + 1,
+                            Ordering::Acquire,
+                            Ordering::Relaxed,
+                        ) {
+                            Ok(_) => return true,
+                            Err(now) => cur = now,
+                        }
+                    }
                 }
 
                 #[inline]
@@ -453,7 +331,21 @@ mod ops {
                         }
                     } else {
                         // Never publish MAX (= WEAK_LOCKED).
-                        checked_inc::<Self>(a, Inc::weak(<$int>::MAX - 2), Ordering::Relaxed);
+                        let mut cur = a.load(Ordering::Relaxed);
+                        loop {
+                            if cur >= <$int>::MAX - 1 {
+                                abort();
+                            }
+                            match a.compare_exchange_weak(
+                                cur,
+                                cur + 1,
+                                Ordering::Relaxed,
+                                Ordering::Relaxed,
+                            ) {
+                                Ok(_) => return,
+                                Err(now) => cur = now,
+                            }
+                        }
                     }
                 }
 
@@ -464,7 +356,27 @@ mod ops {
                     } else {
                         <$int>::MAX - 2
                     };
-                    checked_inc::<Self>(a, Inc::weak(ceiling).wait_if_locked(), Ordering::Acquire);
+                    let mut cur = a.load(Ordering::Relaxed);
+                    loop {
+                        if cur == <$int>::MAX {
+                            // Locked by get_mut / is_unique: wait.
+                            crate::loom::spin_loop();
+                            cur = a.load(Ordering::Relaxed);
+                            continue;
+                        }
+                        if cur > ceiling {
+                            abort();
+                        }
+                        match a.compare_exchange_weak(
+                            cur,
+                            cur + 1,
+                            Ordering::Acquire,
+                            Ordering::Relaxed,
+                        ) {
+                            Ok(_) => return,
+                            Err(now) => cur = now,
+                        }
+                    }
                 }
 
                 #[inline]
@@ -513,55 +425,117 @@ mod ops {
                     v == 0
                 }
 
-                // The ceiling is never reached: `checked_inc` stops at a
-                // saturated count (MAX) first, and MAX - 1 + 1 saturates.
                 #[inline]
                 fn atomic_inc_strong(a: &$atomic) {
-                    checked_inc::<Self>(a, Inc::strong(<$int>::MAX - 1), Ordering::Relaxed);
+                    let mut cur = a.load(Ordering::Relaxed);
+                    while cur != <$int>::MAX {
+                        match a.compare_exchange_weak(
+                            cur,
+                            cur + 1,
+                            Ordering::Relaxed,
+                            Ordering::Relaxed,
+                        ) {
+                            Ok(_) => return,
+                            Err(now) => cur = now,
+                        }
+                    }
                 }
 
                 #[inline]
                 fn atomic_inc_strong_if_nonzero(a: &$atomic) -> bool {
                     // Acquire loads: a saturated count returns without an RMW
                     // and must still synchronise with the value's publication.
-                    checked_inc::<Self>(
-                        a,
-                        Inc::strong(<$int>::MAX - 1).if_nonzero(),
-                        Ordering::Acquire,
-                    )
+                    let mut cur = a.load(Ordering::Acquire);
+                    loop {
+                        if cur == 0 {
+                            return false;
+                        }
+                        if cur == <$int>::MAX {
+                            return true;
+                        }
+                        match a.compare_exchange_weak(
+                            cur,
+                            cur + 1,
+                            Ordering::Acquire,
+                            Ordering::Acquire,
+                        ) {
+                            Ok(_) => return true,
+                            Err(now) => cur = now,
+                        }
+                    }
                 }
 
                 #[inline]
                 fn atomic_inc_weak(a: &$atomic) {
-                    // Skips the lock value: MAX - 2 + 1 saturates.
-                    checked_inc::<Self>(a, Inc::weak(<$int>::MAX - 1), Ordering::Relaxed);
+                    let mut cur = a.load(Ordering::Relaxed);
+                    while cur != <$int>::MAX {
+                        // Skip the lock value: MAX - 2 + 1 saturates.
+                        let new = if cur + 1 == <$int>::MAX - 1 {
+                            <$int>::MAX
+                        } else {
+                            cur + 1
+                        };
+                        match a.compare_exchange_weak(
+                            cur,
+                            new,
+                            Ordering::Relaxed,
+                            Ordering::Relaxed,
+                        ) {
+                            Ok(_) => return,
+                            Err(now) => cur = now,
+                        }
+                    }
                 }
 
                 #[inline]
                 fn atomic_inc_weak_unless_locked(a: &$atomic) {
-                    checked_inc::<Self>(
-                        a,
-                        Inc::weak(<$int>::MAX - 1).wait_if_locked(),
-                        Ordering::Acquire,
-                    );
+                    let mut cur = a.load(Ordering::Acquire);
+                    loop {
+                        if cur == <$int>::MAX {
+                            return;
+                        }
+                        if cur == <$int>::MAX - 1 {
+                            crate::loom::spin_loop();
+                            cur = a.load(Ordering::Acquire);
+                            continue;
+                        }
+                        let new = if cur + 1 == <$int>::MAX - 1 {
+                            <$int>::MAX
+                        } else {
+                            cur + 1
+                        };
+                        match a.compare_exchange_weak(
+                            cur,
+                            new,
+                            Ordering::Acquire,
+                            Ordering::Acquire,
+                        ) {
+                            Ok(_) => return,
+                            Err(now) => cur = now,
+                        }
+                    }
                 }
 
                 #[inline]
                 fn atomic_dec(a: &$atomic) -> bool {
-                    let dec = |cur: $int| {
+                    let mut cur = a.load(Ordering::Relaxed);
+                    loop {
                         if cur == <$int>::MAX {
-                            Step::Stop(false)
-                        } else {
-                            Step::Publish(cur - 1)
+                            return false;
                         }
-                    };
-                    match update::<Self>(a, Ordering::Release, Ordering::Relaxed, dec) {
-                        Ok(1) => {
-                            a.load(Ordering::Acquire);
-                            true
+                        match a.compare_exchange_weak(
+                            cur,
+                            cur - 1,
+                            Ordering::Release,
+                            Ordering::Relaxed,
+                        ) {
+                            Ok(_) if cur == 1 => {
+                                a.load(Ordering::Acquire);
+                                return true;
+                            }
+                            Ok(_) => return false,
+                            Err(now) => cur = now,
                         }
-                        Ok(_) => false,
-                        Err(stopped) => stopped,
                     }
                 }
             }
