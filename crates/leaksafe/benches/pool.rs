@@ -225,5 +225,146 @@ fn parallel_sum(c: &mut Criterion) {
     print_paired("pool/sum_1m_u64", &names, &paired);
 }
 
-criterion_group!(group, tasks, empty_scope, parallel_sum);
+/// Below this, fib recurses sequentially.
+const FIB_CUTOFF: u64 = 12;
+const FIB_N: u64 = 32;
+
+fn fib_seq(n: u64) -> u64 {
+    if n < 2 {
+        n
+    } else {
+        fib_seq(n - 1) + fib_seq(n - 2)
+    }
+}
+
+fn fib_leaksafe(n: u64) -> u64 {
+    if n <= FIB_CUTOFF {
+        return fib_seq(n);
+    }
+    let (a, b) = leaksafe::thread::join(|| fib_leaksafe(n - 1), || fib_leaksafe(n - 2));
+    a + b
+}
+
+fn fib_rayon(n: u64) -> u64 {
+    if n <= FIB_CUTOFF {
+        return fib_seq(n);
+    }
+    let (a, b) = rayon::join(|| fib_rayon(n - 1), || fib_rayon(n - 2));
+    a + b
+}
+
+/// Sequential below this many elements.
+const SORT_CUTOFF: usize = 4096;
+const SORT_LEN: usize = 1_000_000;
+
+/// Lomuto partition around the median of three; returns the pivot's index.
+fn partition(v: &mut [u64]) -> usize {
+    let (l, m, h) = (0, v.len() / 2, v.len() - 1);
+    if v[m] < v[l] {
+        v.swap(m, l);
+    }
+    if v[h] < v[l] {
+        v.swap(h, l);
+    }
+    if v[h] < v[m] {
+        v.swap(h, m);
+    }
+    v.swap(m, h);
+    let pivot = v[h];
+    let mut i = 0;
+    for j in 0..h {
+        if v[j] < pivot {
+            v.swap(i, j);
+            i += 1;
+        }
+    }
+    v.swap(i, h);
+    i
+}
+
+fn quicksort_leaksafe(v: &mut [u64]) {
+    if v.len() <= SORT_CUTOFF {
+        v.sort_unstable();
+        return;
+    }
+    let p = partition(v);
+    let (l, r) = v.split_at_mut(p);
+    leaksafe::thread::join(|| quicksort_leaksafe(l), || quicksort_leaksafe(&mut r[1..]));
+}
+
+fn quicksort_rayon(v: &mut [u64]) {
+    if v.len() <= SORT_CUTOFF {
+        v.sort_unstable();
+        return;
+    }
+    let p = partition(v);
+    let (l, r) = v.split_at_mut(p);
+    rayon::join(|| quicksort_rayon(l), || quicksort_rayon(&mut r[1..]));
+}
+
+/// Deterministic pseudo-random input (xorshift).
+fn random_u64s(n: usize) -> Vec<u64> {
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        })
+        .collect()
+}
+
+fn fork_join(c: &mut Criterion) {
+    let pool = leaksafe::thread::ThreadPool::new(THREADS);
+    let rp = rayon_pool();
+    let mut g = c.benchmark_group("pool/join");
+    g.warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(10);
+    let lk = || {
+        black_box(pool.install(|| fib_leaksafe(black_box(FIB_N))));
+    };
+    let ry = || {
+        black_box(rp.install(|| fib_rayon(black_box(FIB_N))));
+    };
+    let cases: [&dyn Fn(); 2] = [&lk, &ry];
+    let names = ["leaksafe_join_fib32", "rayon_join_fib32"];
+    let paired = Mutex::new(Vec::new());
+    for (which, name) in names.into_iter().enumerate() {
+        g.bench_function(name, |b| interleaved(b, which, &cases, &paired));
+    }
+    print_paired("pool/join", &names, &paired);
+
+    let input = random_u64s(SORT_LEN);
+    let lk = || {
+        let mut v = input.clone();
+        pool.install(|| quicksort_leaksafe(&mut v));
+        black_box(v);
+    };
+    let ry = || {
+        let mut v = input.clone();
+        rp.install(|| quicksort_rayon(&mut v));
+        black_box(v);
+    };
+    let rs = || {
+        let mut v = input.clone();
+        rp.install(|| v.par_sort_unstable());
+        black_box(v);
+    };
+    let cases: [&dyn Fn(); 3] = [&lk, &rs, &ry];
+    let names = [
+        "leaksafe_join_quicksort_1m",
+        "rayon_par_sort_unstable_1m",
+        "rayon_join_quicksort_1m",
+    ];
+    let paired = Mutex::new(Vec::new());
+    for (which, name) in names.into_iter().enumerate() {
+        g.bench_function(name, |b| interleaved(b, which, &cases, &paired));
+    }
+    g.finish();
+    print_paired("pool/join", &names, &paired);
+}
+
+criterion_group!(group, tasks, empty_scope, parallel_sum, fork_join);
 criterion_main!(group);

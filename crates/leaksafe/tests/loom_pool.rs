@@ -365,3 +365,46 @@ fn blocked_joiner_does_not_take_new_work_wake_ups() {
         worker.join().unwrap();
     });
 }
+
+/// A join's stack job (`join.rs`): a thief claims it, writes `b`'s result
+/// and reads the registry pointer, then `finish`es; the joiner blocks
+/// (`block_until`: arm, then `Sleep::block`) until `DONE`, takes the result
+/// and then reuses the job's stack frame (the writes below). Loom reports a
+/// race if the thief touched the job after `finish`, and a deadlock if the
+/// joiner's wake-up were lost.
+#[test]
+fn stack_job_latch_thief_vs_blocking_joiner() {
+    loom::model(|| {
+        // (sleep = the registry's; state, result, registry pointer = the job)
+        let shared = Arc::new((
+            Sleep::new(),
+            TaskState::new(),
+            UnsafeCell::new(None::<usize>),
+            UnsafeCell::new(1usize),
+        ));
+        let s2 = Arc::clone(&shared);
+        let thief = thread::spawn(move || {
+            let (sleep, state, result, registry) = &*s2;
+            assert!(state.claim());
+            // SAFETY: the job is alive until `finish` (join.rs invariants).
+            let _registry = registry.with(|p| unsafe { *p });
+            // SAFETY: written once, before `finish` publishes it.
+            result.with_mut(|p| unsafe { *p = Some(7) });
+            if state.finish() == Finished::WakeJoiner {
+                sleep.notify_all();
+            }
+        });
+        let (sleep, state, result, registry) = &*shared;
+        while !state.is_done() {
+            state.arm();
+            sleep.block(|| state.is_done());
+        }
+        // SAFETY: DONE seen with Acquire: the thief no longer touches the job.
+        let got = result.with_mut(|p| unsafe { (*p).take() });
+        assert_eq!(got, Some(7));
+        // The frame is reused: conflicts with any later access by the thief.
+        // SAFETY: as above.
+        registry.with_mut(|p| unsafe { *p = 0 });
+        thief.join().unwrap();
+    });
+}
