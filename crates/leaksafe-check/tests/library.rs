@@ -101,3 +101,36 @@ fn leaky_explore_thread() {
     assert_eq!(t.scenarios, if pool { 9 } else { 4 }, "{t}");
     assert!(t.forgets > 0 && t.panics_caught > 0, "{t}");
 }
+
+/// Issue 19's pointers (`ThinRc`/`ThinArc` construction, `UniqueRc`/
+/// `UniqueArc` sharing), every injection point, lie and forget point.
+#[test]
+fn leaky_explore_counts() {
+    let all = explore_group("counts");
+    assert_eq!(failures(&all), Vec::<String>::new());
+    let t = Tally::of(&all);
+    println!("counts: {t}");
+    // 5 scenarios for `rc`, 5 for `sync`.
+    assert_eq!(t.scenarios, 10, "{t}");
+    assert!(t.forgets >= 10 && t.panics_caught > 10, "{t}");
+}
+
+/// The thin constructors leak nothing, whatever panics or lies: this half
+/// runs under Miri's leak check.
+#[test]
+fn counts_thin_construction_leaks_nothing() {
+    let mut all = Vec::new();
+    for s in leaksafe_library()
+        .iter()
+        .filter(|s| s.group == "counts" && s.name.starts_with("from_header_and"))
+    {
+        all.extend(leaksafe_check::explore_panics(s));
+    }
+    assert_eq!(failures(&all), Vec::<String>::new());
+    // 2 constructors x ThinRc, ThinArc, each with injection points; the
+    // iterator ones also run every lie.
+    assert!(all.len() > 4 * 3, "{}", all.len());
+    for r in &all {
+        assert!(r.ok_at(leaksafe_check::Level::LeakFree), "{r}");
+    }
+}

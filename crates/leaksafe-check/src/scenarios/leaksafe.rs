@@ -316,5 +316,6 @@ pub fn library() -> Vec<Scenario> {
         pool_map_chunks,
     ));
     v.extend(super::thread::leaksafe_nested_scenarios());
+    v.extend(super::counts::scenarios());
     v
 }

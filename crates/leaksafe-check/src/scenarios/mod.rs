@@ -6,6 +6,7 @@
 //! - [`rc`]: generic over [`RcLike`](rc::RcLike);
 //! - [`thread`]: scoped threads.
 
+mod counts;
 mod leaksafe;
 pub mod rc;
 pub mod thread;

@@ -38,6 +38,12 @@
 //! `OsStr`/`OsString`, `Path`/`PathBuf`, `Rc<str>` to `Rc<[u8]>`, `Rc<[T]>`
 //! to `Rc<[T; N]>`), and the comparison, hashing and formatting traits.
 //!
+//! **Beyond std** (the pointers triomphe and servo_arc users pick): [`UniqueRc`]
+//! (mutable until [`into_rc`](UniqueRc::into_rc), `Weak`s upgrade only after;
+//! back with [`Rc::try_unique`]), [`ThinRc`] (a [`HeaderSlice`] behind one
+//! word), [`Rc::try_new`] ([`AllocError`] instead of abort), and immortal
+//! values ([`Rc::new_immortal`], [`Rc::into_immortal`]: clone and drop write nothing).
+//!
 //! **Different on stable, with the one-line fix:**
 //!
 //! | std code | on stable you get | write instead |

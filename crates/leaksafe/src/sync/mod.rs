@@ -39,6 +39,13 @@
 //! Arc<E>`, `Read`/`Write`/`Seek` for `Arc<File>`, `Send`/`Sync`/`UnwindSafe`
 //! with std's bounds, and `Waker::from`.
 //!
+//! **Beyond std**, as for [`rc`](crate::rc#switching-from-std): [`UniqueArc`]
+//! ([`into_arc`](UniqueArc::into_arc), [`Arc::try_unique`]), [`ThinArc`],
+//! [`ArcBorrow`] (from [`Arc::borrow_arc`]: a `Copy` borrow that derefs
+//! without touching the count), [`Arc::try_new`], and immortal values
+//! ([`Arc::new_immortal`], [`Arc::into_immortal`]: threads clone one without
+//! writing to its cache line).
+//!
 //! **Different on stable, with the one-line fix:**
 //!
 //! | std code | on stable you get | write instead |
