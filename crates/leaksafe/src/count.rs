@@ -9,14 +9,15 @@
 //!
 //! # Invariants (what every operation here guarantees)
 //! 1. **No code ever observes a wrapped count.** Atomic counts check before
-//!    they publish (`u8`/`u16` and all saturating atomics use a
-//!    compare-exchange loop), or — atomic `u32`/`u64`/`usize` with the abort
-//!    policy — publish with `fetch_add` and abort when the *previous* value
-//!    exceeds `MAX / 2`, as std does: the upper half absorbs the increments of
-//!    threads racing towards the abort, so the count cannot wrap unless
-//!    `MAX / 2` threads are between their `fetch_add` and their check. `Cell`
-//!    counts (single-threaded) add, store and test in one step (see "Cost");
-//!    a wrapped value is overwritten with `MAX` before any other code runs.
+//!    they publish (`u8`/`u16` and all saturating atomics go through
+//!    `checked_inc`, the one compare-exchange loop of the increments), or — atomic
+//!    `u32`/`u64`/`usize` with the abort policy — publish with `fetch_add` and
+//!    abort when the *previous* value exceeds `MAX / 2`, as std does: the
+//!    upper half absorbs the increments of threads racing towards the abort,
+//!    so the count cannot wrap unless `MAX / 2` threads are between their
+//!    `fetch_add` and their check. `Cell` counts (single-threaded) add, store
+//!    and test in one step (see "Cost"); a wrapped value is overwritten with
+//!    `MAX` before any other code runs.
 //! 2. **Abort is an abort, never a panic**, and no count is left changed for
 //!    any code that could still run (a panic handler without `std`): the
 //!    `Cell` count is back at `MAX`; a `u8`/`u16` atomic never changed; a wide
@@ -105,7 +106,13 @@ mod ops {
     /// the crate).
     pub trait CountOps: Sized + 'static {
         /// The raw integer stored in the header.
-        type Int: Copy + Eq + Ord + core::fmt::Debug + 'static + crate::rc_box::CountInt;
+        type Int: Copy
+            + Eq
+            + Ord
+            + core::ops::Add<Output = Self::Int>
+            + core::fmt::Debug
+            + 'static
+            + crate::rc_box::CountInt;
         /// The atomic integer of the same width (from `crate::loom`).
         type Atomic: Send + Sync + 'static + crate::rc_box::CountCell;
 
@@ -151,6 +158,14 @@ mod ops {
         fn atomic_store(a: &Self::Atomic, v: Self::Int, order: Ordering);
         /// `compare_exchange` (strong).
         fn atomic_compare_exchange(
+            a: &Self::Atomic,
+            current: Self::Int,
+            new: Self::Int,
+            success: Ordering,
+            failure: Ordering,
+        ) -> Result<Self::Int, Self::Int>;
+        /// `compare_exchange_weak`, for [`checked_inc`]'s loop.
+        fn atomic_compare_exchange_weak(
             a: &Self::Atomic,
             current: Self::Int,
             new: Self::Int,
@@ -236,7 +251,111 @@ mod ops {
             ) -> Result<$int, $int> {
                 a.compare_exchange(current, new, success, failure)
             }
+            #[inline]
+            fn atomic_compare_exchange_weak(
+                a: &$atomic,
+                current: $int,
+                new: $int,
+                success: Ordering,
+                failure: Ordering,
+            ) -> Result<$int, $int> {
+                a.compare_exchange_weak(current, new, success, failure)
+            }
         };
+    }
+
+    /// The parameters of a checked increment ([`checked_inc`]).
+    #[derive(Clone, Copy)]
+    struct Inc<I> {
+        /// Abort policy: the largest count that may be incremented; above it
+        /// the process aborts (invariants 1, 2, 4). Saturating policy: unused
+        /// (a saturated count stops the increment first).
+        ceiling: I,
+        /// A weak count: a saturating one skips `WEAK_LOCKED` (invariant 4).
+        weak: bool,
+        /// Fail (return false) on a count of 0: upgrade.
+        if_nonzero: bool,
+        /// Wait while the count is `WEAK_LOCKED`: downgrade.
+        wait_if_locked: bool,
+    }
+
+    impl<I: Copy> Inc<I> {
+        /// Increments a strong count of at most `ceiling`.
+        #[inline(always)]
+        const fn strong(ceiling: I) -> Self {
+            Inc {
+                ceiling,
+                weak: false,
+                if_nonzero: false,
+                wait_if_locked: false,
+            }
+        }
+        /// Increments a weak count of at most `ceiling`.
+        #[inline(always)]
+        const fn weak(ceiling: I) -> Self {
+            Inc {
+                ceiling,
+                weak: true,
+                if_nonzero: false,
+                wait_if_locked: false,
+            }
+        }
+        /// ... unless it is 0.
+        #[inline(always)]
+        const fn if_nonzero(self) -> Self {
+            Inc {
+                if_nonzero: true,
+                ..self
+            }
+        }
+        /// ... waiting while it is locked.
+        #[inline(always)]
+        const fn wait_if_locked(self) -> Self {
+            Inc {
+                wait_if_locked: true,
+                ..self
+            }
+        }
+    }
+
+    /// The checked increment (std's `Weak::upgrade`: `fetch_update` with a
+    /// checked add), for both policies: it never publishes a count above
+    /// `inc.ceiling + 1` (abort policy) or past `MAX` (saturating policy, where
+    /// a saturated count stays put). `set` orders the publishing
+    /// compare-exchange; loads are Relaxed for abort counts and `set` for
+    /// saturating ones (a saturated count returns without an RMW and must
+    /// still synchronise with the value's publication). True unless an
+    /// `if_nonzero` increment found 0.
+    #[inline(always)]
+    fn checked_inc<C: CountOps>(a: &C::Atomic, inc: Inc<C::Int>, set: Ordering) -> bool {
+        let fetch = if C::SATURATES { set } else { Ordering::Relaxed };
+        let mut cur = C::atomic_load(a, fetch);
+        loop {
+            if inc.if_nonzero && cur == C::ZERO {
+                return false;
+            }
+            if inc.wait_if_locked && cur == C::WEAK_LOCKED {
+                crate::loom::spin_loop();
+                cur = C::atomic_load(a, fetch);
+                continue;
+            }
+            if C::SATURATES {
+                if cur == C::SATURATED {
+                    return true;
+                }
+            } else if cur > inc.ceiling {
+                abort();
+            }
+            let new = if C::SATURATES && inc.weak && cur + C::ONE == C::WEAK_LOCKED {
+                C::SATURATED
+            } else {
+                cur + C::ONE
+            };
+            match C::atomic_compare_exchange_weak(a, cur, new, set, fetch) {
+                Ok(_) => return true,
+                Err(now) => cur = now,
+            }
+        }
     }
 
     /// The sealing: only this module implements `CountOps`.
@@ -278,21 +397,7 @@ mod ops {
                         }
                     } else {
                         // Check before publishing: the count never exceeds MAX.
-                        let mut cur = a.load(Ordering::Relaxed);
-                        loop {
-                            if cur == <$int>::MAX {
-                                abort();
-                            }
-                            match a.compare_exchange_weak(
-                                cur,
-                                cur + 1,
-                                Ordering::Relaxed,
-                                Ordering::Relaxed,
-                            ) {
-                                Ok(_) => return,
-                                Err(now) => cur = now,
-                            }
-                        }
+                        checked_inc::<Self>(a, Inc::strong(<$int>::MAX - 1), Ordering::Relaxed);
                     }
                 }
 
@@ -303,24 +408,7 @@ mod ops {
                     } else {
                         <$int>::MAX - 1
                     };
-                    let mut cur = a.load(Ordering::Relaxed);
-                    loop {
-                        if cur == 0 {
-                            return false;
-                        }
-                        if cur > ceiling {
-                            abort();
-                        }
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur + 1,
-                            Ordering::Acquire,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => return true,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(a, Inc::strong(ceiling).if_nonzero(), Ordering::Acquire)
                 }
 
                 #[inline]
@@ -331,21 +419,7 @@ mod ops {
                         }
                     } else {
                         // Never publish MAX (= WEAK_LOCKED).
-                        let mut cur = a.load(Ordering::Relaxed);
-                        loop {
-                            if cur >= <$int>::MAX - 1 {
-                                abort();
-                            }
-                            match a.compare_exchange_weak(
-                                cur,
-                                cur + 1,
-                                Ordering::Relaxed,
-                                Ordering::Relaxed,
-                            ) {
-                                Ok(_) => return,
-                                Err(now) => cur = now,
-                            }
-                        }
+                        checked_inc::<Self>(a, Inc::weak(<$int>::MAX - 2), Ordering::Relaxed);
                     }
                 }
 
@@ -356,27 +430,7 @@ mod ops {
                     } else {
                         <$int>::MAX - 2
                     };
-                    let mut cur = a.load(Ordering::Relaxed);
-                    loop {
-                        if cur == <$int>::MAX {
-                            // Locked by get_mut / is_unique: wait.
-                            crate::loom::spin_loop();
-                            cur = a.load(Ordering::Relaxed);
-                            continue;
-                        }
-                        if cur > ceiling {
-                            abort();
-                        }
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur + 1,
-                            Ordering::Acquire,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => return,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(a, Inc::weak(ceiling).wait_if_locked(), Ordering::Acquire);
                 }
 
                 #[inline]
@@ -425,95 +479,37 @@ mod ops {
                     v == 0
                 }
 
+                // The ceiling is never reached: `checked_inc` stops at a
+                // saturated count (MAX) first, and MAX - 1 + 1 saturates.
                 #[inline]
                 fn atomic_inc_strong(a: &$atomic) {
-                    let mut cur = a.load(Ordering::Relaxed);
-                    while cur != <$int>::MAX {
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur + 1,
-                            Ordering::Relaxed,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => return,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(a, Inc::strong(<$int>::MAX - 1), Ordering::Relaxed);
                 }
 
                 #[inline]
                 fn atomic_inc_strong_if_nonzero(a: &$atomic) -> bool {
                     // Acquire loads: a saturated count returns without an RMW
                     // and must still synchronise with the value's publication.
-                    let mut cur = a.load(Ordering::Acquire);
-                    loop {
-                        if cur == 0 {
-                            return false;
-                        }
-                        if cur == <$int>::MAX {
-                            return true;
-                        }
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur + 1,
-                            Ordering::Acquire,
-                            Ordering::Acquire,
-                        ) {
-                            Ok(_) => return true,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(
+                        a,
+                        Inc::strong(<$int>::MAX - 1).if_nonzero(),
+                        Ordering::Acquire,
+                    )
                 }
 
                 #[inline]
                 fn atomic_inc_weak(a: &$atomic) {
-                    let mut cur = a.load(Ordering::Relaxed);
-                    while cur != <$int>::MAX {
-                        // Skip the lock value: MAX - 2 + 1 saturates.
-                        let new = if cur + 1 == <$int>::MAX - 1 {
-                            <$int>::MAX
-                        } else {
-                            cur + 1
-                        };
-                        match a.compare_exchange_weak(
-                            cur,
-                            new,
-                            Ordering::Relaxed,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => return,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    // Skips the lock value: MAX - 2 + 1 saturates.
+                    checked_inc::<Self>(a, Inc::weak(<$int>::MAX - 1), Ordering::Relaxed);
                 }
 
                 #[inline]
                 fn atomic_inc_weak_unless_locked(a: &$atomic) {
-                    let mut cur = a.load(Ordering::Acquire);
-                    loop {
-                        if cur == <$int>::MAX {
-                            return;
-                        }
-                        if cur == <$int>::MAX - 1 {
-                            crate::loom::spin_loop();
-                            cur = a.load(Ordering::Acquire);
-                            continue;
-                        }
-                        let new = if cur + 1 == <$int>::MAX - 1 {
-                            <$int>::MAX
-                        } else {
-                            cur + 1
-                        };
-                        match a.compare_exchange_weak(
-                            cur,
-                            new,
-                            Ordering::Acquire,
-                            Ordering::Acquire,
-                        ) {
-                            Ok(_) => return,
-                            Err(now) => cur = now,
-                        }
-                    }
+                    checked_inc::<Self>(
+                        a,
+                        Inc::weak(<$int>::MAX - 1).wait_if_locked(),
+                        Ordering::Acquire,
+                    );
                 }
 
                 #[inline]
