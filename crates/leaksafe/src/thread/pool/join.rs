@@ -236,7 +236,7 @@ where
 /// thread, and returns both results: `a` runs on the caller, `b` waits in
 /// the caller's queue where an idle pool thread may take it.
 ///
-/// On a thread that is not running inside a [`ThreadPool`] (not one of its
+/// On a thread that is not running inside a [`ThreadPool`](super::ThreadPool) (not one of its
 /// workers, and not inside one of its [`scope`](super::ThreadPool::scope),
 /// [`join`](super::ThreadPool::join) or
 /// [`install`](super::ThreadPool::install) calls), runs `a` then `b` on

@@ -102,6 +102,25 @@ pub mod __pool_loom {
 /// });
 /// assert_eq!(v, [2, 3, 4]);
 /// ```
+///
+/// # Progress guarantee
+/// - Every queued task runs, as long as some pool thread looking for work is
+///   not blocked outside the pool: idle threads sleep only when every queue
+///   is empty, and a push wakes a sleeper.
+/// - Any join graph that completes with one OS thread per task (as on
+///   [`scope`](crate::thread::scope)) completes on the pool, with any number
+///   of threads: a join ([`PoolHandle::join`], dropping a [`PoolJoinGuard`],
+///   [`ThreadPool::join`]) runs the joined task itself if it has not started,
+///   and otherwise blocks without running other work on its stack; a scope's
+///   end runs only its own tasks. A worker that blocks gets a spare thread in
+///   its place, so queued work keeps as many threads as the pool has workers.
+///   A task that joins its own handle panics ("deadlock"), as std's join of
+///   the current thread fails.
+/// - A task that blocks outside the pool (on a channel, a lock, a barrier)
+///   holds its thread and gets no spare: if every pool thread blocks outside
+///   the pool waiting for a task that has not started yet, nothing runs it —
+///   a deadlock, as in any fixed-size pool. Prefer joining handles to
+///   blocking on channels between tasks.
 pub struct ThreadPool {
     registry: Arc<Registry>,
     workers: Vec<JoinHandle<()>>,
@@ -269,7 +288,7 @@ impl ThreadPool {
     /// both have finished (`a`'s if both panic). `b` is a stack job: no heap
     /// allocation. Waiting for `b` never runs unrelated work on the
     /// caller's stack, so joins nest freely without deadlock (see the
-    /// [module docs](self#progress-guarantee)). When more than two outside
+    /// [progress guarantee](ThreadPool#progress-guarantee)). When more than two outside
     /// threads use the pool at once, a thread that finds no queue to lend
     /// runs `a` then `b` itself.
     ///
