@@ -471,11 +471,15 @@ pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index
     };
     let registry = &*registry;
     // A hook that panics is caught and its payload dropped: a worker never
-    // unwinds (the pool would lose a thread).
+    // unwinds (the pool would lose a thread). A payload whose own `Drop`
+    // panics is the one thing leaked (its second payload is forgotten), so
+    // that dropping can never unwind out of the worker either.
     let hook = |h: &Option<IndexHook>| {
         if let Some(h) = h {
             if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| h(index))) {
-                core::mem::forget(p);
+                if let Err(q) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(p))) {
+                    core::mem::forget(q);
+                }
             }
         }
     };
