@@ -289,6 +289,40 @@ pub(crate) unsafe fn deallocate<K, T: ?Sized>(inner: *mut Inner<K, T>) {
     unsafe { deallocate_with(inner, value_layout) }
 }
 
+/// Writes the offset marker (module docs) into the padding between the
+/// header and a value of layout `value_layout`, if there is padding, and
+/// returns the value's offset. Every allocation path calls it, so
+/// `data_offset` finds the value of every block.
+///
+/// # Safety
+/// `mem` is a fresh block of layout `inner_layout::<K>(value_layout)`.
+pub(crate) unsafe fn write_offset_marker<K: CountCell>(
+    mem: *mut u8,
+    value_layout: Layout,
+) -> usize {
+    let hs = mem::size_of::<K>();
+    let offset = data_offset_align::<K>(value_layout.align());
+    if offset != 2 * hs {
+        // With the real counts the padding always holds both slots; only a
+        // model checker's larger atomics could make it too small.
+        assert!(
+            offset - 2 * hs >= 2 * hs && offset % mem::align_of::<K>() == 0,
+            "Rc/Arc: the padding cannot hold the offset marker"
+        );
+        // `align` is a power of two, so its log2 fits in a `u8`.
+        #[allow(clippy::cast_possible_truncation)]
+        let shift = value_layout.align().trailing_zeros() as u8;
+        // SAFETY: both slots lie in the padding between the header and the
+        // value (checked above), inside the fresh block (caller), aligned for
+        // `K` (`offset` and `hs` are multiples of `align_of::<K>()`).
+        unsafe {
+            mem.add(offset - hs).cast::<K>().write(K::small(0));
+            mem.add(offset - 2 * hs).cast::<K>().write(K::small(shift));
+        }
+    }
+    offset
+}
+
 /// Allocates a block for a value of layout `value_layout` and writes the two
 /// counts; `mem_to_inner` turns the raw memory into a (possibly fat) pointer
 /// with the value's metadata. The value is left uninitialized.
@@ -309,27 +343,8 @@ pub(crate) unsafe fn allocate_for_layout<K: CountCell, T: ?Sized>(
     if mem.is_null() {
         handle_alloc_error(layout);
     }
-    let hs = mem::size_of::<K>();
-    let offset = data_offset_align::<K>(value_layout.align());
-    if offset != 2 * hs {
-        // The offset marker (module docs). With the real counts the padding
-        // always holds both slots; only a model checker's larger atomics
-        // could make it too small.
-        assert!(
-            offset - 2 * hs >= 2 * hs && offset % mem::align_of::<K>() == 0,
-            "Rc/Arc: the padding cannot hold the offset marker"
-        );
-        // `align` is a power of two, so its log2 fits in a `u8`.
-        #[allow(clippy::cast_possible_truncation)]
-        let shift = value_layout.align().trailing_zeros() as u8;
-        // SAFETY: both slots lie in the padding between the header and the
-        // value (checked above), inside the fresh block, aligned for `K`
-        // (`offset` and `hs` are multiples of `align_of::<K>()`).
-        unsafe {
-            mem.add(offset - hs).cast::<K>().write(K::small(0));
-            mem.add(offset - 2 * hs).cast::<K>().write(K::small(shift));
-        }
-    }
+    // SAFETY: `mem` is a fresh block of `inner_layout::<K>(value_layout)`.
+    unsafe { write_offset_marker::<K>(mem, value_layout) };
     let inner = mem_to_inner(mem);
     // SAFETY: the block is fresh, aligned for `Inner<K, T>` and large enough;
     // the header fields are at the offsets of the repr(C) struct.

@@ -14,7 +14,6 @@
 use alloc::alloc::{Layout, alloc};
 use core::cell::Cell;
 use core::fmt;
-use core::mem;
 use core::ptr::{self, NonNull};
 
 use super::Rc;
@@ -48,8 +47,7 @@ impl core::error::Error for AllocError {}
 ///
 /// The block is `rc_box::allocate_for_layout`'s, written the same way,
 /// including the offset marker in the padding of an over-aligned value
-/// (`rc_box` module docs), which `from_raw` reads; `rc_box` has no fallible
-/// allocation, so the few lines are repeated here, and a debug assertion
+/// (`rc_box::write_offset_marker`), which `from_raw` reads; a debug assertion
 /// checks that `rc_box::data_offset` finds the value where it was written.
 pub(crate) fn try_allocate_value<K: CountCell, T>(
     strong: K,
@@ -70,24 +68,9 @@ pub(crate) fn try_allocate_value<K: CountCell, T>(
     if mem.is_null() {
         return Err(AllocError);
     }
-    let hs = mem::size_of::<K>();
-    let offset = rc_box::data_offset_align::<K>(value_layout.align());
-    if offset != 2 * hs {
-        // The offset marker, as `rc_box::allocate_for_layout` writes it.
-        assert!(
-            offset - 2 * hs >= 2 * hs && offset % mem::align_of::<K>() == 0,
-            "Rc/Arc: the padding cannot hold the offset marker"
-        );
-        // `align` is a power of two, so its log2 fits in a `u8`.
-        #[allow(clippy::cast_possible_truncation)]
-        let shift = value_layout.align().trailing_zeros() as u8;
-        // SAFETY: both slots lie in the padding between the header and the
-        // value (checked above), inside the fresh block, aligned for `K`.
-        unsafe {
-            mem.add(offset - hs).cast::<K>().write(K::small(0));
-            mem.add(offset - 2 * hs).cast::<K>().write(K::small(shift));
-        }
-    }
+    // SAFETY: `mem` is a fresh block of `inner_layout::<K>(value_layout)`
+    // (asserted equal above).
+    let offset = unsafe { rc_box::write_offset_marker::<K>(mem, value_layout) };
     let p = mem.cast::<Inner<K, T>>();
     // SAFETY: fresh memory with the layout of `Inner<K, T>` (repr(C), computed
     // above as the compiler does); each field is written once.
