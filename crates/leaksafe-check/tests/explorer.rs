@@ -18,15 +18,13 @@ fn failures(reports: &[Report]) -> Vec<String> {
         .collect()
 }
 
+mod common;
+
 /// The std scenarios these tests explore: all of them natively; under Miri
-/// every fourth (the sweeps made the full set take 13 minutes there, and the
-/// harness's own soundness, which is what Miri checks here, is exercised the
-/// same by a sample; `tests/library.rs` keeps leaksafe's own set whole).
+/// every fourth of those without a sweep (see `common`; `tests/library.rs`
+/// keeps leaksafe's own set nearly whole).
 fn std_sample() -> Vec<leaksafe_check::Scenario> {
-    std_library()
-        .into_iter()
-        .step_by(if cfg!(miri) { 4 } else { 1 })
-        .collect()
+    common::miri_sample(std_library(), 4)
 }
 
 fn scenario(name: &str) -> leaksafe_check::Scenario {
@@ -61,7 +59,7 @@ fn std_injection_points_pass() {
     }
     assert_eq!(failures(&all), Vec::<String>::new());
     let t = Tally::of(&all);
-    assert!(t.panics_caught > 50, "{t}");
+    assert!(t.panics_caught > if cfg!(miri) { 10 } else { 50 }, "{t}");
     assert_eq!(t.double_drops + t.bad_reads + t.unexpected_leaks, 0);
 }
 
@@ -74,7 +72,10 @@ fn leaky_explore_std_library() {
     assert_eq!(failures(&all), Vec::<String>::new());
     let t = Tally::of(&all);
     assert_eq!(t.scenarios, std_sample().len());
-    assert!(t.forgets > 20 && t.panics_caught > 50, "{t}");
+    // Natively the whole library; under Miri its sample still forgets and
+    // panics (and leaks as declared: the vector proxies amplify).
+    let (forgets, panics) = if cfg!(miri) { (0, 10) } else { (20, 50) };
+    assert!(t.forgets > forgets && t.panics_caught > panics, "{t}");
     assert!(t.expected_leaks > 0, "forgotten drains leak: {t}");
     assert_eq!(t.failures, 0);
 }
