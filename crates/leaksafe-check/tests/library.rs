@@ -116,8 +116,12 @@ fn leaky_explore_thread() {
     let t = Tally::of(&all);
     println!("thread: {t}");
     let pool = !cfg!(miri) || std::env::var_os("LEAKSAFE_POOL_LOCKED_QUEUES").is_some();
-    assert_eq!(t.scenarios, if pool { 9 } else { 4 }, "{t}");
+    assert_eq!(t.scenarios, if pool { 12 } else { 4 }, "{t}");
     assert!(t.forgets > 0 && t.panics_caught > 0, "{t}");
+    // A panic never costs a value: whatever a task, a `join` half or an
+    // `install`ed closure computed is dropped exactly once (leaks that a
+    // forgotten pool handle causes by design are declared, not counted).
+    assert_eq!(t.leak, 0, "{t}");
 }
 
 /// Issue 19's pointers (`ThinRc`/`ThinArc` construction, `UniqueRc`/

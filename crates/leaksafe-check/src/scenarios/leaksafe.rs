@@ -1,7 +1,7 @@
 //! The scenario library instantiated for leaksafe's types: `Vec` (and its
 //! `Drain`, `Splice`, `ExtractIf`, `IntoIter`), `Rc<T, C>` and `Arc<T, C>` at
 //! every count width and policy, `thread::scope` (handles and `JoinGuard`s)
-//! and `ThreadPool` scopes.
+//! and `ThreadPool` scopes, `join` and `install`.
 
 use std::num::Saturating;
 use std::ops::Range;
@@ -242,6 +242,123 @@ fn pool_map_chunks(r: &Run) -> Check {
     r.check_ordered(&data)
 }
 
+/// A depth-two `join` tree on a pool (`ThreadPool::join` from outside,
+/// then the free `thread::join` on the workers), each leaf reading borrowed
+/// tracked data and returning a tracked value. A panic in any leaf comes out
+/// of the outer `join` only after every leaf finished (the borrowed data is
+/// alive throughout), and every leaf result is dropped exactly once, whether
+/// `join` returned it or unwound.
+fn pool_join(r: &Run) -> Check {
+    let l = r.ledger();
+    let data: Vec<Tracked> = l.track_range(2).collect();
+    let pool = ThreadPool::new(2);
+    let leaf = |i: usize| {
+        for x in &data {
+            l.tick(Op::Predicate);
+            assert!(x.try_get().is_some(), "a join leaf read dropped data");
+        }
+        l.track(i)
+    };
+    let out = r.catch_propagated(|| {
+        pool.join(
+            || leaksafe::thread::join(|| leaf(0), || leaf(1)),
+            || leaksafe::thread::join(|| leaf(2), || leaf(3)),
+        )
+    });
+    drop(pool);
+    r.set_steps(4);
+    if let Some(((a, b), (c, d))) = out {
+        let got = [*a.get(), *b.get(), *c.get(), *d.get()];
+        r.ensure(got == [0, 1, 2, 3], || format!("join returned {got:?}"))?;
+    }
+    r.check_ordered(&data)
+}
+
+/// `ThreadPool::install` running a `join` on the pool: the closure runs on
+/// a worker (the pool is current there), a panic in either half comes back
+/// out of `install` after both finished, and both results are dropped
+/// exactly once.
+fn pool_install(r: &Run) -> Check {
+    let l = r.ledger();
+    let data: Vec<Tracked> = l.track_range(2).collect();
+    let pool = ThreadPool::new(2);
+    let half = |i: usize| {
+        for x in &data {
+            l.tick(Op::Predicate);
+            assert!(x.try_get().is_some(), "an installed task read dropped data");
+        }
+        l.track(i)
+    };
+    let out = r.catch_propagated(|| {
+        pool.install(|| {
+            let index = leaksafe::thread::current_thread_index();
+            let (a, b) = leaksafe::thread::join(|| half(0), || half(1));
+            (index, a, b)
+        })
+    });
+    drop(pool);
+    r.set_steps(2);
+    if let Some((index, a, b)) = out {
+        r.ensure(index.is_some_and(|i| i < 2), || {
+            format!("install ran off the pool (worker index {index:?})")
+        })?;
+        let got = [*a.get(), *b.get()];
+        r.ensure(got == [0, 1], || format!("install returned {got:?}"))?;
+    }
+    r.check_ordered(&data)
+}
+
+/// `PoolScope::join` whose left half spawns tasks on the scope that borrow
+/// tracked data and forgets their handles at every point (the chapter's
+/// attack, inside fork-join), while the right half reads the same data: the
+/// scope still waits for every task before the data can go.
+fn pool_scope_join(r: &Run) -> Check {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    const TASKS: usize = super::thread::THREADS;
+    let l = r.ledger();
+    let data: Vec<Tracked> = l.track_range(2).collect();
+    let finished = AtomicUsize::new(0);
+    let forget_n = r.forget_after(crate::Side::Front);
+    let read = || {
+        for x in &data {
+            l.tick(Op::Predicate);
+            assert!(x.try_get().is_some(), "a task read dropped data");
+        }
+    };
+    r.catch_propagated(|| {
+        pool_scope(|s| {
+            s.join(
+                || {
+                    let hs: Vec<_> = (0..TASKS)
+                        .map(|_| {
+                            s.spawn(|| {
+                                read();
+                                finished.fetch_add(1, SeqCst);
+                            })
+                        })
+                        .collect();
+                    for (i, h) in hs.into_iter().enumerate() {
+                        if forget_n.is_some_and(|n| i < n) {
+                            r.forget(h);
+                        } else {
+                            drop(h.join());
+                        }
+                    }
+                },
+                read,
+            )
+        })
+    });
+    r.set_steps(TASKS);
+    // One panic at most is injected; it stops one task (or the right half).
+    let done = finished.load(SeqCst);
+    let panicked = l.injected().len();
+    r.ensure(done + panicked >= TASKS, || {
+        format!("the scope returned with {done} of {TASKS} tasks finished")
+    })?;
+    r.check_ordered(&data)
+}
+
 scope_bodies!(
     ls_scope,
     leaksafe::thread::scope,
@@ -315,6 +432,19 @@ pub fn library() -> Vec<Scenario> {
         Proxy::None,
         pool_map_chunks,
     ));
+    for (name, proxy, body) in [
+        ("join", Proxy::None, pool_join as fn(&Run) -> Check),
+        ("install", Proxy::None, pool_install),
+        ("scope_join", Proxy::Forward, pool_scope_join),
+    ] {
+        v.push(Scenario::new(
+            "leaksafe::thread::ThreadPool",
+            name,
+            "thread",
+            proxy,
+            body,
+        ));
+    }
     v.extend(super::thread::leaksafe_nested_scenarios());
     v.extend(super::counts::scenarios());
     v
