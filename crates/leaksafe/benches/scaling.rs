@@ -19,96 +19,47 @@
 //! neighbours; criterion's own per-case numbers are taken in separate blocks.
 //!
 //! Run: `cargo bench -p leaksafe --bench scaling`
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 
 // ---------------------------------------------------------------- allocator
 
-/// Counts allocations while `COUNTING` is set (one relaxed load otherwise).
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-static REALLOCS: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
-
-// SAFETY: every method forwards to `System` with the caller's arguments
-// unchanged, so `System`'s guarantees are ours; the counters only observe.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Relaxed) {
-            ALLOCS.fetch_add(1, Relaxed);
-            BYTES.fetch_add(layout.size() as u64, Relaxed);
-        }
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` (every allocation goes
-        // through this allocator) with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Relaxed) {
-            REALLOCS.fetch_add(1, Relaxed);
-            BYTES.fetch_add(new_size.saturating_sub(layout.size()) as u64, Relaxed);
-        }
-        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
+// The harness's counting allocator (one copy for the benches, tests and CLI).
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: leaksafe_check::alloc::Counting = leaksafe_check::alloc::Counting;
 
-/// (allocations, reallocations, bytes requested) made while `f` runs, on any thread.
-fn count<R>(f: impl FnOnce() -> R) -> (u64, u64, u64) {
-    ALLOCS.store(0, Relaxed);
-    REALLOCS.store(0, Relaxed);
-    BYTES.store(0, Relaxed);
-    COUNTING.store(true, Relaxed);
-    black_box(f());
-    COUNTING.store(false, Relaxed);
-    (
-        ALLOCS.load(Relaxed),
-        REALLOCS.load(Relaxed),
-        BYTES.load(Relaxed),
-    )
+/// (allocations, bytes requested) made while `f` runs, on any thread; a
+/// `realloc` counts as one allocation of its new size.
+fn count<R>(f: impl FnOnce() -> R) -> (u64, u64) {
+    let ((), c) = leaksafe_check::alloc::measure(|| drop(black_box(f())));
+    (c.allocs, c.bytes)
 }
 
 fn memory_table() {
     println!("\n## memory (counting global allocator)\n");
-    println!("| case | allocs | reallocs | bytes requested | per op |");
-    println!("|---|---|---|---|---|");
+    println!("| case | allocations (incl. reallocs) | bytes requested | per op |");
+    println!("|---|---|---|---|");
     // Vec growth first: the counters are process-wide, and threads of a
     // dropped pool may still allocate while they shut down.
     for n in [1_000usize, 1_000_000] {
-        let (a, r, b) = count(|| {
+        let (a, b) = count(|| {
             let mut v = leaksafe::vec::Vec::new();
             for i in 0..n as u64 {
                 v.push(black_box(i));
             }
             v.len()
         });
-        println!(
-            "| leaksafe Vec<u64>: push {n} from empty | {a} | {r} | {b} | {} (re)allocations |",
-            a + r
-        );
-        let (a, r, b) = count(|| {
+        println!("| leaksafe Vec<u64>: push {n} from empty | {a} | {b} | {a} (re)allocations |");
+        let (a, b) = count(|| {
             let mut v = std::vec::Vec::new();
             for i in 0..n as u64 {
                 v.push(black_box(i));
             }
             v.len()
         });
-        println!(
-            "| std Vec<u64>: push {n} from empty | {a} | {r} | {b} | {} (re)allocations |",
-            a + r
-        );
+        println!("| std Vec<u64>: push {n} from empty | {a} | {b} | {a} (re)allocations |");
     }
     const SPAWNS: usize = 10_000;
     for threads in [1, 2] {
@@ -120,16 +71,16 @@ fn memory_table() {
             rp.scope(|s| spawn_rayon(s, SPAWNS, 0));
         }
         let e = count(|| pool.scope(|_| {}));
-        let (a, r, b) = count(|| pool.scope(|s| spawn_leaksafe(s, SPAWNS, 0)));
+        let (a, b) = count(|| pool.scope(|s| spawn_leaksafe(s, SPAWNS, 0)));
         println!(
-            "| leaksafe pool ({threads} workers), {SPAWNS} spawns (empty scope: {} allocs) | {a} | {r} | {b} | {:.2} allocs, {:.1} B per spawn |",
+            "| leaksafe pool ({threads} workers), {SPAWNS} spawns (empty scope: {} allocs) | {a} | {b} | {:.2} allocs, {:.1} B per spawn |",
             e.0,
             a as f64 / SPAWNS as f64,
             b as f64 / SPAWNS as f64
         );
-        let (a, r, b) = count(|| rp.scope(|s| spawn_rayon(s, SPAWNS, 0)));
+        let (a, b) = count(|| rp.scope(|s| spawn_rayon(s, SPAWNS, 0)));
         println!(
-            "| rayon scope ({threads} workers), {SPAWNS} spawns | {a} | {r} | {b} | {:.2} allocs, {:.1} B per spawn |",
+            "| rayon scope ({threads} workers), {SPAWNS} spawns | {a} | {b} | {:.2} allocs, {:.1} B per spawn |",
             a as f64 / SPAWNS as f64,
             b as f64 / SPAWNS as f64
         );
