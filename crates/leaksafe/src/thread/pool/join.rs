@@ -41,10 +41,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::thread::Result;
 use std::vec::Vec;
 
-use super::job::JobRef;
+use super::job::{JobRef, ScopeBase};
 use super::latch::{Finished, TaskState};
 use super::registry::{Registry, WorkerThread};
-use super::scope::ScopeBase;
 
 /// The address a stack job gives as its scope: equals no real scope.
 static NOT_A_SCOPE: u8 = 0;

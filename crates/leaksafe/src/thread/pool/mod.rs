@@ -59,6 +59,8 @@ mod job;
 mod join;
 mod join_guard;
 mod latch;
+#[cfg(all(test, loom))]
+mod loom_tests;
 mod map;
 mod registry;
 mod scope;
@@ -77,15 +79,6 @@ pub use join_guard::PoolJoinGuard;
 pub use scope::PoolScope;
 
 use registry::Registry;
-
-/// The pool's sleep protocol and latches, exposed only to the loom models in
-/// `tests/loom_pool.rs`, so that they check the code the pool runs.
-#[cfg(loom)]
-#[doc(hidden)]
-pub mod __pool_loom {
-    pub use super::latch::{CountLatch, Finished, TaskState};
-    pub use super::sleep::Sleep;
-}
 
 /// A pool of worker threads that run scoped tasks: see [`ThreadPool::scope`].
 ///

@@ -72,8 +72,7 @@ use std::vec::Vec;
 
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
-use super::job::JobRef;
-use super::scope::ScopeBase;
+use super::job::{JobRef, ScopeBase};
 use super::sleep::{SPIN_ROUNDS, Sleep};
 use super::spare::SpareThreads;
 use crate::loom::{AtomicBool, Ordering};
@@ -346,7 +345,12 @@ impl Registry {
         }
         let compensate = self.with_current(|me| me.is_some_and(|w| w.compensate));
         if compensate {
-            self.spare_threads.begin_block(self);
+            self.spare_threads.begin_block(|name| {
+                let registry = self.arc();
+                std::thread::Builder::new()
+                    .name(name)
+                    .spawn(move || spare_loop(&registry))
+            });
         }
         while !done() {
             arm();
@@ -488,9 +492,21 @@ pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index
     hook(&registry.hooks.exit);
 }
 
-/// The body of a spare thread: looks for work like a worker (without a
+/// The body of a spare thread (`spare.rs`): runs work while needed, parks
+/// while not, exits on shutdown.
+fn spare_loop(registry: &Registry) {
+    let spares = &registry.spare_threads;
+    loop {
+        spare_main(registry, &|| !spares.surplus());
+        if !spares.rest() {
+            return;
+        }
+    }
+}
+
+/// A spare thread's work loop: looks for work like a worker (without a
 /// deque of its own) while `keep_running()`, then returns.
-pub(super) fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
+fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
     let me = WorkerThread {
         worker: None,
         index: usize::MAX,

@@ -2,16 +2,17 @@
 //!
 //! crossbeam-deque is not loom-aware, so the whole pool cannot run under
 //! loom; instead these models drive the very types the pool uses —
-//! `Sleep` (including its `wait_until` loop), `CountLatch` and `TaskState`,
-//! exposed under `cfg(loom)` as `leaksafe::thread::__pool_loom` — with a
-//! loom atomic standing in for "a queue is non-empty". A lost wake-up shows
-//! up as a loom deadlock (every thread blocked), an early return as a failed
-//! assertion or a data race on a loom `UnsafeCell`.
+//! [`Sleep`] (including its `wait_until` loop), [`CountLatch`] and
+//! [`TaskState`] — with a loom atomic standing in for "a queue is
+//! non-empty". A lost wake-up shows up as a loom deadlock (every thread
+//! blocked), an early return as a failed assertion or a data race on a loom
+//! `UnsafeCell`.
 //!
-//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release -p leaksafe --test loom_pool`
-#![cfg(loom)]
+//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release
+//! -p leaksafe --target-dir target/loom --lib -- thread::pool::loom_tests`
 
-use leaksafe::thread::__pool_loom::{CountLatch, Finished, Sleep, TaskState};
+use super::latch::{CountLatch, Finished, TaskState};
+use super::sleep::Sleep;
 use loom::cell::UnsafeCell;
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
