@@ -54,6 +54,7 @@
 //!   handles to blocking on channels between tasks.
 
 mod builder;
+mod fifo;
 mod handle;
 mod job;
 mod join;
@@ -73,6 +74,7 @@ use std::thread::JoinHandle;
 use std::vec::Vec;
 
 pub use builder::ThreadPoolBuilder;
+pub use fifo::PoolScopeFifo;
 pub use handle::PoolHandle;
 pub use join::{current_num_threads, current_thread_index, join};
 pub use join_guard::PoolJoinGuard;

@@ -210,6 +210,19 @@ impl Registry {
         (registry, workers)
     }
 
+    /// The number of deques (workers' and lent ones): a thread of this pool
+    /// with a deque has an index below it ([`Registry::current_deque`]).
+    pub(super) fn deque_count(&self) -> usize {
+        self.stealers.len()
+    }
+
+    /// The index in `0..deque_count()` of the calling thread's own deque in
+    /// this pool, if it has one (a worker, or a thread that owns a scope
+    /// with a lent deque; not a spare thread nor an outside thread).
+    pub(super) fn current_deque(&self) -> Option<usize> {
+        self.with_current(|me| me.and_then(|w| w.worker.as_ref().map(|_| w.index)))
+    }
+
     /// Calls `f` with this thread's worker if it is a worker of this pool.
     pub(super) fn with_current<R>(&self, f: impl FnOnce(Option<&WorkerThread>) -> R) -> R {
         let p = WORKER.with(Cell::get);

@@ -208,39 +208,47 @@ impl ThreadPool {
             scope: PhantomData,
             env: PhantomData,
         };
-        // The caller works as a pool thread for the scope's duration (its
-        // spawns go to a deque the workers steal from; see `registry.rs`).
-        let result = self.registry.as_pool_thread(|| {
-            let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
-            let pending = &scope.base.pending;
-            if !pending.is_zero() {
-                // Returning early, even by unwinding, would free what the
-                // tasks borrow: if waiting itself ever panicked (it runs no
-                // user code: tasks catch their panics), abort instead.
-                let abort = AbortOnUnwind;
-                self.registry.wait_scope(&scope.base);
-                core::mem::forget(abort);
+        run_scope(self, &scope.base, || f(&scope))
+    }
+}
+
+/// The body of [`ThreadPool::scope`] (and `scope_fifo`) once the scope is
+/// built: runs `f` with the caller acting as a pool thread, waits until
+/// `base.pending` is zero (aborting rather than unwinding early), then
+/// returns `f`'s result or re-raises the scope's panic (module invariants).
+pub(super) fn run_scope<R>(pool: &ThreadPool, base: &ScopeBase, f: impl FnOnce() -> R) -> R {
+    // The caller works as a pool thread for the scope's duration (its
+    // spawns go to a deque the workers steal from; see `registry.rs`).
+    let result = pool.registry.as_pool_thread(|| {
+        let result = catch_unwind(AssertUnwindSafe(f));
+        let pending = &base.pending;
+        if !pending.is_zero() {
+            // Returning early, even by unwinding, would free what the
+            // tasks borrow: if waiting itself ever panicked (it runs no
+            // user code: tasks catch their panics), abort instead.
+            let abort = AbortOnUnwind;
+            pool.registry.wait_scope(base);
+            core::mem::forget(abort);
+        }
+        result
+    });
+    let first = base.take_first_panic();
+    match result {
+        Err(payload) => {
+            if let Some(p) = first {
+                drop_payload(p);
             }
-            result
-        });
-        let first = scope.base.take_first_panic();
-        match result {
-            Err(payload) => {
-                if let Some(p) = first {
-                    drop_payload(p);
-                }
-                resume_unwind(payload)
+            resume_unwind(payload)
+        }
+        Ok(_) if base.has_unjoined_panics() => match first {
+            Some(payload) => resume_unwind(payload),
+            None => panic!("a scoped pool task panicked"),
+        },
+        Ok(r) => {
+            if let Some(p) = first {
+                drop_payload(p);
             }
-            Ok(_) if scope.base.has_unjoined_panics() => match first {
-                Some(payload) => resume_unwind(payload),
-                None => panic!("a scoped pool task panicked"),
-            },
-            Ok(r) => {
-                if let Some(p) = first {
-                    drop_payload(p);
-                }
-                r
-            }
+            r
         }
     }
 }
