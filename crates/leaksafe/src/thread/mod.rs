@@ -103,8 +103,8 @@ mod pool;
 mod scope;
 
 pub use pool::{
-    PoolHandle, PoolJoinGuard, PoolScope, PoolScopeFifo, ThreadPool, ThreadPoolBuilder,
-    current_num_threads, current_thread_index, join,
+    BroadcastContext, PoolHandle, PoolJoinGuard, PoolScope, PoolScopeFifo, ThreadPool,
+    ThreadPoolBuilder, current_num_threads, current_thread_index, join,
 };
 pub use scope::{Builder, JoinGuard, SCOPE_DROPPED_RESULT, Scope, ScopedJoinHandle, scope};
 

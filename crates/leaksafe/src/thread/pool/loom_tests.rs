@@ -409,3 +409,96 @@ fn stack_job_latch_thief_vs_blocking_joiner() {
         thief.join().unwrap();
     });
 }
+
+/// A broadcast's call is pushed to a worker's inbox while that worker goes
+/// to sleep looking for work: `notify_all` after the push (under the sleep
+/// lock) cannot slip between the worker's inbox check and its wait.
+#[test]
+fn broadcast_wakes_a_sleeping_worker() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            loom::sync::Mutex::new(0usize),
+            AtomicUsize::new(0),
+        ));
+        let s2 = Arc::clone(&shared);
+        let worker = thread::spawn(move || {
+            let (sleep, inbox, ran) = &*s2;
+            let mut run_one = || {
+                let mut q = inbox.lock().unwrap();
+                if *q > 0 {
+                    *q -= 1;
+                    ran.fetch_add(1, Ordering::Relaxed);
+                    true
+                } else {
+                    false
+                }
+            };
+            sleep.wait_until(
+                &|| ran.load(Ordering::Relaxed) == 1,
+                &mut run_one,
+                &|| *inbox.lock().unwrap() > 0,
+                &|| {},
+            );
+        });
+        let (sleep, inbox, _) = &*shared;
+        *inbox.lock().unwrap() += 1;
+        sleep.notify_all();
+        worker.join().unwrap();
+    });
+}
+
+/// A worker blocked on a task's latch (`Registry::block_until`) gets a
+/// broadcast call from the very task it waits for: it runs the call while
+/// blocked, the broadcaster (blocked on the call's latch) is woken, then
+/// finishes the task and wakes the worker. A lost wake-up is a loom deadlock.
+#[test]
+fn blocked_worker_runs_the_broadcast_it_blocks() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            TaskState::new(),               // the task the worker joins
+            TaskState::new(),               // the broadcast call's stack job
+            loom::sync::Mutex::new(0usize), // the worker's inbox
+        ));
+        let s2 = Arc::clone(&shared);
+        // The task's runner: broadcasts to the blocked worker, waits for
+        // the call, then finishes the task.
+        let runner = thread::spawn(move || {
+            let (sleep, task, call, inbox) = &*s2;
+            assert!(task.claim());
+            *inbox.lock().unwrap() += 1;
+            sleep.notify_all();
+            while !call.is_done() {
+                call.arm();
+                sleep.block(|| call.is_done());
+            }
+            if task.finish() == Finished::WakeJoiner {
+                sleep.notify_all();
+            }
+        });
+        // The blocked worker (the task's joiner).
+        let (sleep, task, call, inbox) = &*shared;
+        let inbox_has_work = || *inbox.lock().unwrap() > 0;
+        while !task.is_done() {
+            let job = {
+                let mut q = inbox.lock().unwrap();
+                let some = *q > 0;
+                if some {
+                    *q -= 1;
+                }
+                some
+            };
+            if job {
+                assert!(call.claim());
+                if call.finish() == Finished::WakeJoiner {
+                    sleep.notify_all();
+                }
+                continue;
+            }
+            task.arm();
+            sleep.block(|| task.is_done() || inbox_has_work());
+        }
+        runner.join().unwrap();
+    });
+}

@@ -43,7 +43,7 @@
 //!   a join ([`PoolHandle::join`], dropping a [`PoolJoinGuard`]) runs the
 //!   joined task itself if it has not started, and otherwise blocks without
 //!   running other work on its stack (which could wait for something below
-//!   it); a scope's end runs only its own tasks. A worker that blocks gets a
+//!   it), but for its part of a `broadcast`; a scope's end runs only its own tasks. A worker that blocks gets a
 //!   spare thread in its place, so queued work keeps as many threads as the
 //!   pool has workers (`registry.rs`, `spare.rs`). A task that joins its own
 //!   handle panics ("deadlock"), as std's join of the current thread fails.
@@ -53,6 +53,7 @@
 //!   runs it — a deadlock, as in any fixed-size pool. Prefer joining
 //!   handles to blocking on channels between tasks.
 
+mod broadcast;
 mod builder;
 mod fifo;
 mod handle;
@@ -73,6 +74,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::vec::Vec;
 
+pub use broadcast::BroadcastContext;
 pub use builder::ThreadPoolBuilder;
 pub use fifo::PoolScopeFifo;
 pub use handle::PoolHandle;
@@ -106,7 +108,8 @@ use registry::Registry;
 ///   [`scope`](crate::thread::scope)) completes on the pool, with any number
 ///   of threads: a join ([`PoolHandle::join`], dropping a [`PoolJoinGuard`],
 ///   [`ThreadPool::join`]) runs the joined task itself if it has not started,
-///   and otherwise blocks without running other work on its stack; a scope's
+///   and otherwise blocks without running other work on its stack (but a
+///   [`broadcast`](ThreadPool::broadcast)'s call for that worker); a scope's
 ///   end runs only its own tasks. A worker that blocks gets a spare thread in
 ///   its place, so queued work keeps as many threads as the pool has workers.
 ///   A task that joins its own handle panics ("deadlock"), as std's join of
