@@ -175,3 +175,57 @@ fn concurrent_broadcasts_complete() {
         }
     });
 }
+
+/// `spawn_broadcast` in both scopes: one task per worker, run by that
+/// worker, borrowing the scope's data; also from a task, and with the
+/// scope's owner a worker (it runs its own part while it waits).
+#[test]
+fn spawn_broadcast_runs_a_task_on_every_worker() {
+    for &n in THREADS {
+        watchdog("spawn_broadcast", move || {
+            let pool = ThreadPool::new(n);
+            let check = |hits: &[AtomicUsize], times: usize| {
+                assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == times));
+            };
+            let hits: Vec<AtomicUsize> = (0..n).map(|_| AtomicUsize::new(0)).collect();
+            let record = |ctx: leaksafe::thread::BroadcastContext<'_>| {
+                assert_eq!(ctx.num_threads(), n);
+                assert_eq!(thread::current_thread_index(), Some(ctx.index()));
+                hits[ctx.index()].fetch_add(1, Ordering::Relaxed);
+            };
+            pool.scope(|s| s.spawn_broadcast(record));
+            check(&hits, 1);
+            pool.scope_fifo(|s| s.spawn_broadcast(record));
+            check(&hits, 2);
+            pool.scope(|s| {
+                s.spawn(|| s.spawn_broadcast(record));
+            });
+            check(&hits, 3);
+            pool.install(|| pool.scope(|s| s.spawn_broadcast(record)));
+            check(&hits, 4);
+        });
+    }
+}
+
+#[test]
+fn spawn_broadcast_panic_reaches_the_scope_with_its_payload() {
+    for &n in THREADS {
+        watchdog("spawn_broadcast panic", move || {
+            let pool = ThreadPool::new(n);
+            let calls = AtomicUsize::new(0);
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                pool.scope(|s| {
+                    s.spawn_broadcast(|ctx| {
+                        calls.fetch_add(1, Ordering::Relaxed);
+                        if ctx.index() == 0 {
+                            std::panic::panic_any("worker zero");
+                        }
+                    })
+                })
+            }));
+            let payload = r.expect_err("the task's panic reaches the scope");
+            assert_eq!(payload.downcast_ref::<&str>(), Some(&"worker zero"));
+            assert_eq!(calls.into_inner(), n);
+        });
+    }
+}

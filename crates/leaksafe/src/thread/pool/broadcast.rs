@@ -16,15 +16,26 @@
 //! - Panics are re-raised once every part has finished: the payload of the
 //!   lowest-indexed panicking part; the other results and payloads are
 //!   dropped first.
+//! - `spawn_broadcast` on a scope makes one ordinary task record per worker
+//!   (`job.rs`), counted in the scope's `pending` like any task, and queues
+//!   it in that worker's inbox; its handle is dropped at once, so the task
+//!   drops its own result and its panic goes to the scope. The closure is
+//!   shared through an `Arc` whose last clone is dropped by a task before
+//!   its final decrement, so it never outlives the scope.
 
 use core::marker::PhantomData;
+use core::ptr::NonNull;
 use std::panic::resume_unwind;
+use std::sync::Arc;
 use std::thread::Result;
 use std::vec::Vec;
 
 use super::ThreadPool;
-use super::job::drop_payload;
+use super::fifo::PoolScopeFifo;
+use super::handle::PoolHandle;
+use super::job::{ScopeBase, drop_payload, new_task};
 use super::join::StackJob;
+use super::scope::PoolScope;
 
 /// What a [`ThreadPool::broadcast`] closure learns about where it runs
 /// (rayon's `BroadcastContext`).
@@ -150,5 +161,88 @@ impl ThreadPool {
             resume_unwind(p);
         }
         values
+    }
+}
+
+/// Spawns `f` once per worker as tasks of the scope `base` (module
+/// invariants).
+fn spawn_broadcast_in<'scope, F>(base: &'scope ScopeBase, f: F)
+where
+    F: Fn(BroadcastContext<'_>) + Send + Sync + 'scope,
+{
+    let registry = base.registry();
+    let n = registry.workers;
+    let f = Arc::new(f);
+    for index in 0..n {
+        let f = Arc::clone(&f);
+        let call = move || {
+            f(BroadcastContext {
+                index,
+                num_threads: n,
+                _thread: PhantomData,
+            })
+        };
+        base.pending.increment();
+        // SAFETY: the lifetime erasure of `PoolScope::spawn_task`: the
+        // scope's owner does not return before `pending` is zero, and the
+        // task's decrement (for the increment just above) is its last access
+        // to `'scope` data (`f` included: the closure is dropped before it).
+        // The job runs once: only worker `index` takes it from its inbox.
+        let (header, job) = unsafe { new_task(call, NonNull::from(base)) };
+        // Nobody joins it: its panic, if any, goes to the scope.
+        drop(PoolHandle::<'scope, ()>::new(header));
+        registry.push_to_worker(index, job);
+    }
+    // Sleeping workers, and blocked ones, look at their inboxes.
+    registry.sleep.notify_all();
+}
+
+impl<'scope> PoolScope<'scope, '_> {
+    /// Spawns `f` as one task per worker of the pool, each run by that
+    /// worker (rayon's `Scope::spawn_broadcast`); the scope waits for them
+    /// as for any task, and re-raises a panic of theirs at its end, with
+    /// its payload.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(3);
+    /// let hits: Vec<AtomicUsize> = (0..3).map(|_| AtomicUsize::new(0)).collect();
+    /// pool.scope(|s| {
+    ///     s.spawn_broadcast(|ctx| {
+    ///         hits[ctx.index()].fetch_add(1, Ordering::Relaxed);
+    ///     });
+    /// });
+    /// assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1));
+    /// ```
+    pub fn spawn_broadcast<F>(&'scope self, f: F)
+    where
+        F: Fn(BroadcastContext<'_>) + Send + Sync + 'scope,
+    {
+        spawn_broadcast_in(&self.base, f);
+    }
+}
+
+impl<'scope> PoolScopeFifo<'scope, '_> {
+    /// [`PoolScope::spawn_broadcast`], in a fifo scope: one task per
+    /// worker, each run by that worker.
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let seen = Mutex::new(Vec::new());
+    /// pool.scope_fifo(|s| s.spawn_broadcast(|ctx| seen.lock().unwrap().push(ctx.index())));
+    /// let mut seen = seen.into_inner().unwrap();
+    /// seen.sort();
+    /// assert_eq!(seen, [0, 1]);
+    /// ```
+    pub fn spawn_broadcast<F>(&'scope self, f: F)
+    where
+        F: Fn(BroadcastContext<'_>) + Send + Sync + 'scope,
+    {
+        spawn_broadcast_in(&self.base, f);
     }
 }

@@ -66,7 +66,7 @@ struct FifoSlot {
 /// assert_eq!(a, [10, 20, 30]);
 /// ```
 pub struct PoolScopeFifo<'scope, 'env: 'scope> {
-    base: ScopeBase,
+    pub(super) base: ScopeBase,
     slots: Box<[FifoSlot]>,
     /// Invariance over `'scope`, as std's `Scope`.
     scope: PhantomData<&'scope mut &'scope ()>,

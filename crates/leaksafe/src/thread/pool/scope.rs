@@ -49,7 +49,7 @@ use super::join_guard::PoolJoinGuard;
 /// assert_eq!(a, [10, 20, 30]);
 /// ```
 pub struct PoolScope<'scope, 'env: 'scope> {
-    base: ScopeBase,
+    pub(super) base: ScopeBase,
     /// Invariance over `'scope`, as std's `Scope`.
     scope: PhantomData<&'scope mut &'scope ()>,
     env: PhantomData<&'env mut &'env ()>,
