@@ -103,13 +103,9 @@ mod pool;
 mod scope;
 
 pub use pool::{
-    PoolHandle, PoolJoinGuard, PoolScope, ThreadPool, ThreadPoolBuilder, current_num_threads,
-    current_thread_index, join,
+    BroadcastContext, PoolHandle, PoolJoinGuard, PoolScope, PoolScopeFifo, ThreadPool,
+    ThreadPoolBuilder, current_num_threads, current_thread_index, join,
 };
-// The loom models of the pool's latches and sleep protocol (tests/loom_pool.rs).
-#[cfg(loom)]
-#[doc(hidden)]
-pub use pool::__pool_loom;
 pub use scope::{Builder, JoinGuard, SCOPE_DROPPED_RESULT, Scope, ScopedJoinHandle, scope};
 
 // The rest of `std::thread`, so `use leaksafe::thread;` compiles code written

@@ -29,6 +29,17 @@
 //! - `scope` points to the [`ScopeBase`] of the scope that spawned the task.
 //!   That scope does not return before the task's final
 //!   `CountLatch::decrement`, which is the task's last access to the scope.
+//! - [`ScopeBase`] is what a task knows of its scope (defined here, so that
+//!   a task record depends on nothing above it; `scope.rs` builds one on the
+//!   owner's stack). `pending` counts the scope's tasks that have not yet
+//!   made their final decrement. `unjoined_panics` counts tasks that
+//!   panicked (or whose result's drop panicked) minus the panics a `join`
+//!   returned as `Err`; it only changes before the task's decrement or
+//!   inside the scope, so once `pending` is zero it is final. `first_panic`
+//!   holds the first unjoined panic payload that reached the scope (at its
+//!   task's end if the handle was already gone, else when the handle is
+//!   dropped without joining; a forgotten handle's payload never arrives),
+//!   unless the builder's panic handler took it.
 //! - The closure and result may borrow data of lifetime `'scope`; the record
 //!   erases that lifetime when it is queued as a [`JobRef`]. This is sound
 //!   only because the scope outlives every access (previous point): see
@@ -39,11 +50,102 @@ use core::mem::ManuallyDrop;
 use core::ptr::NonNull;
 use std::boxed::Box;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
 use std::thread::Result;
 
-use super::latch::{Finished, TaskState};
+use super::latch::{CountLatch, Finished, TaskState};
 use super::registry::Registry;
-use super::scope::ScopeBase;
+use crate::loom::{AtomicUsize, Ordering};
+
+/// A panic payload.
+pub(super) type Payload = Box<dyn core::any::Any + Send + 'static>;
+
+/// Aborts the process if dropped: armed while unwinding would be unsound.
+pub(super) struct AbortOnUnwind;
+
+impl Drop for AbortOnUnwind {
+    fn drop(&mut self) {
+        std::process::abort();
+    }
+}
+
+/// The lifetime-free part of a scope that its tasks point to (module
+/// invariants).
+pub(super) struct ScopeBase {
+    pub(super) registry: *const Registry,
+    pub(super) pending: CountLatch,
+    unjoined_panics: AtomicUsize,
+    first_panic: Mutex<Option<Payload>>,
+}
+
+impl ScopeBase {
+    /// A scope of the pool of `registry`, with no task and no panic yet.
+    pub(super) fn new(registry: &Registry) -> Self {
+        ScopeBase {
+            registry,
+            pending: CountLatch::new(),
+            unjoined_panics: AtomicUsize::new(0),
+            first_panic: Mutex::new(None),
+        }
+    }
+
+    /// An unjoined task panic's payload reaches the scope: kept if it is the
+    /// first, else dropped (a panicking drop's own payload is leaked: it
+    /// could panic again).
+    pub(super) fn keep_payload(&self, payload: Payload) {
+        if let Some(handler) = &self.registry().hooks.panic {
+            // The builder's panic handler takes it: no longer the scope's.
+            // A panicking handler aborts (rayon's rule): nowhere to report.
+            let abort = AbortOnUnwind;
+            handler(payload);
+            core::mem::forget(abort);
+            self.note_panic_joined();
+            return;
+        }
+        let mut first = self.first_panic.lock().unwrap_or_else(|e| e.into_inner());
+        if first.is_none() {
+            *first = Some(payload);
+        } else {
+            drop(first);
+            drop_payload(payload);
+        }
+    }
+
+    pub(super) fn note_panic(&self) {
+        self.unjoined_panics.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(super) fn note_panic_joined(&self) {
+        self.unjoined_panics.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Whether some task panic was neither joined nor taken by the panic
+    /// handler (final once `pending` is zero).
+    pub(super) fn has_unjoined_panics(&self) -> bool {
+        self.unjoined_panics.load(Ordering::Relaxed) != 0
+    }
+
+    /// The first unjoined panic payload, if one reached the scope.
+    pub(super) fn take_first_panic(&self) -> Option<Payload> {
+        self.first_panic
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    pub(super) fn registry(&self) -> &Registry {
+        // SAFETY: the registry is kept alive by the `&ThreadPool` that the
+        // scope's owner borrows for the scope's whole life.
+        unsafe { &*self.registry }
+    }
+}
+
+/// Drops a panic payload, leaking the payload of its drop's panic if any.
+pub(super) fn drop_payload(payload: Payload) {
+    if let Err(p) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        core::mem::forget(p);
+    }
+}
 
 std::thread_local! {
     /// The header of the task this thread runs innermost, or null.

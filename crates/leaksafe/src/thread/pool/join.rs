@@ -30,7 +30,8 @@
 //!   queued) is set aside and pushed back in its order afterwards — it is
 //!   not run on the joiner's stack, as it might wait for something below.
 //!   If the job was stolen, the joiner blocks (`Registry::block_until`, with
-//!   a spare thread standing in if it is a worker), running nothing.
+//!   a spare thread standing in if it is a worker), running nothing but
+//!   its own `broadcast` calls (`registry.rs`).
 //! - A thread with no deque of its own in this pool (a spare thread, or an
 //!   outside thread when every lent deque is taken) runs `a` then `b` itself.
 
@@ -41,10 +42,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::thread::Result;
 use std::vec::Vec;
 
-use super::job::JobRef;
+use super::job::{JobRef, ScopeBase};
 use super::latch::{Finished, TaskState};
 use super::registry::{Registry, WorkerThread};
-use super::scope::ScopeBase;
 
 /// The address a stack job gives as its scope: equals no real scope.
 static NOT_A_SCOPE: u8 = 0;
@@ -66,7 +66,7 @@ where
     F: FnOnce() -> R + Send,
     R: Send,
 {
-    fn new(f: F, registry: &Registry) -> Self {
+    pub(super) fn new(f: F, registry: &Registry) -> Self {
         StackJob {
             state: TaskState::new(),
             scope: NonNull::from(&NOT_A_SCOPE).cast(),
@@ -81,14 +81,26 @@ where
     /// # Safety
     /// The job must stay in place until the `JobRef` was executed and
     /// published `DONE`, or was taken back by the owner (module invariants).
-    unsafe fn as_job_ref(&self) -> JobRef {
+    pub(super) unsafe fn as_job_ref(&self) -> JobRef {
         // SAFETY: `execute::<F, R>` is the function for this pointer's type;
         // the caller keeps the job alive as the contract requires.
         unsafe { JobRef::new(NonNull::from(self).cast(), execute::<F, R>) }
     }
 
-    /// Runs `b` on the owner's stack, after taking the job back.
-    fn run_inline(&self) -> Result<R> {
+    /// Blocks until a thief has run the queued job, and returns its result.
+    ///
+    /// # Safety
+    /// The job's `JobRef` was queued, and cannot be taken back.
+    pub(super) unsafe fn wait_stolen(&self, registry: &Registry) -> Result<R> {
+        registry.block_until(&|| self.state.is_done(), &|| self.state.arm());
+        // SAFETY: `DONE` was seen (Acquire): the thief wrote the result and
+        // no longer touches the job.
+        unsafe { (*self.result.get()).take() }.expect("a finished job has a result")
+    }
+
+    /// Runs `b` on the owner's stack, after taking the job back (or
+    /// instead of ever queueing it).
+    pub(super) fn run_inline(&self) -> Result<R> {
         // SAFETY: the job was taken back: nobody else can reach `f`, which
         // is moved out exactly once (here or in `execute`, never both).
         let f = unsafe { ManuallyDrop::take(&mut *self.f.get()) };
@@ -187,12 +199,8 @@ where
     let ra = catch_unwind(AssertUnwindSafe(a));
     let rb = match take_back(registry, me, target) {
         Found::Mine => job.run_inline(),
-        Found::Stolen => {
-            registry.block_until(&|| job.state.is_done(), &|| job.state.arm());
-            // SAFETY: `DONE` was seen (Acquire): the thief wrote the result
-            // and no longer touches the job.
-            unsafe { (*job.result.get()).take() }.expect("a finished join job has a result")
-        }
+        // SAFETY: the deque no longer holds the job: a thief took it.
+        Found::Stolen => unsafe { job.wait_stolen(registry) },
     };
     match (ra, rb) {
         (Ok(ra), Ok(rb)) => (ra, rb),
@@ -289,10 +297,8 @@ where
     // between the push and the wait can unwind.
     let job_ref = unsafe { job.as_job_ref() };
     registry.push(job_ref);
-    registry.block_until(&|| job.state.is_done(), &|| job.state.arm());
-    // SAFETY: `DONE` was seen (Acquire): the runner wrote the result and no
-    // longer touches the job.
-    match unsafe { (*job.result.get()).take() }.expect("a finished job has a result") {
+    // SAFETY: queued just above; nothing takes it back.
+    match unsafe { job.wait_stolen(registry) } {
         Ok(r) => r,
         Err(p) => resume_unwind(p),
     }

@@ -1,5 +1,5 @@
 //! The two counters the pool's soundness rests on, as small types that loom
-//! can check on their own (`tests/loom_pool.rs` drives exactly this code).
+//! can check on their own (`loom_tests.rs` drives exactly this code).
 //!
 //! # Invariants
 //! - [`CountLatch`]: the number of a scope's tasks that have been spawned and
@@ -41,7 +41,7 @@ use crate::loom::{AtomicUsize, Ordering};
 
 /// A scope's pending-task counter with an "owner is waiting" bit.
 #[derive(Debug)]
-pub struct CountLatch {
+pub(super) struct CountLatch {
     state: AtomicUsize,
 }
 
@@ -53,12 +53,12 @@ impl Default for CountLatch {
 
 impl CountLatch {
     /// One pending task.
-    pub const ONE: usize = 2;
+    pub(super) const ONE: usize = 2;
     /// The owner may sleep: the decrement to zero must wake it.
-    pub const WAITING: usize = 1;
+    pub(super) const WAITING: usize = 1;
 
     /// No pending task, nobody waiting.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         CountLatch {
             state: AtomicUsize::new(0),
         }
@@ -66,7 +66,7 @@ impl CountLatch {
 
     /// A task was spawned. Called by a thread that is inside the scope (its
     /// closure or one of its running tasks), so the count is not zero-final.
-    pub fn increment(&self) {
+    pub(super) fn increment(&self) {
         // Relaxed: the task is published to its runner through the deque
         // (Release/Acquire), which orders this increment before its decrement.
         let prev = self.state.fetch_add(Self::ONE, Ordering::Relaxed);
@@ -81,24 +81,24 @@ impl CountLatch {
     /// asked to be woken; the caller must then wake the sleepers, and must not
     /// touch the scope afterwards in any case (the owner may have returned).
     #[must_use]
-    pub fn decrement(&self) -> bool {
+    pub(super) fn decrement(&self) -> bool {
         self.state.fetch_sub(Self::ONE, Ordering::AcqRel) == Self::ONE | Self::WAITING
     }
 
     /// The owner is about to sleep: ask the last task to wake it.
-    pub fn arm(&self) {
+    pub(super) fn arm(&self) {
         self.state.fetch_or(Self::WAITING, Ordering::AcqRel);
     }
 
     /// Every spawned task has finished (Acquire: their effects are visible).
-    pub fn is_zero(&self) -> bool {
+    pub(super) fn is_zero(&self) -> bool {
         self.state.load(Ordering::Acquire) < Self::ONE
     }
 }
 
 /// The reference bits and completion state of one task record.
 #[derive(Debug)]
-pub struct TaskState {
+pub(super) struct TaskState {
     state: AtomicUsize,
 }
 
@@ -115,7 +115,7 @@ const CLAIMED: usize = 16;
 
 /// What [`TaskState::finish`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Finished {
+pub(super) enum Finished {
     /// The handle is gone: the finishing task owns the record and frees it.
     HandleGone,
     /// The handle still lives and owns the record now; nobody is waiting.
@@ -133,7 +133,7 @@ impl Default for TaskState {
 
 impl TaskState {
     /// A new task, referenced by its queue entry and its handle.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         TaskState {
             state: AtomicUsize::new(QUEUE | HANDLE),
         }
@@ -142,14 +142,14 @@ impl TaskState {
     /// Tries to start the task: `true` for the one caller that does (it
     /// then runs the closure); `false` if someone already did. AcqRel: the
     /// winner sees the closure as the spawner wrote it.
-    pub fn claim(&self) -> bool {
+    pub(super) fn claim(&self) -> bool {
         self.state.fetch_or(CLAIMED, Ordering::AcqRel) & CLAIMED == 0
     }
 
     /// The queue entry of a task that a joiner claimed is taken: drop its
     /// reference. Returns `true` if the handle's is already gone (the joiner
     /// finished the task and let go): the caller then frees the record.
-    pub fn release_queue(&self) -> bool {
+    pub(super) fn release_queue(&self) -> bool {
         let prev = self.state.fetch_and(!QUEUE, Ordering::AcqRel);
         debug_assert!(prev & QUEUE != 0 && prev & CLAIMED != 0);
         prev & HANDLE == 0
@@ -158,7 +158,7 @@ impl TaskState {
     /// The joiner ran the task inline (its result went to the joiner): drops
     /// the handle's reference and marks the task done. Returns `true` if the
     /// queue entry was already taken: the caller then frees the record.
-    pub fn finish_inline(&self) -> bool {
+    pub(super) fn finish_inline(&self) -> bool {
         let prev = self.state.fetch_xor(HANDLE | DONE, Ordering::AcqRel);
         debug_assert!(prev & HANDLE != 0 && prev & DONE == 0 && prev & CLAIMED != 0);
         prev & QUEUE == 0
@@ -167,7 +167,7 @@ impl TaskState {
     /// The task wrote its result. Drops the task's reference and marks it done
     /// (Release: the result is visible to whoever sees `DONE`; Acquire: if the
     /// handle is gone, its last accesses happen-before our free).
-    pub fn finish(&self) -> Finished {
+    pub(super) fn finish(&self) -> Finished {
         let prev = self.state.fetch_xor(QUEUE | DONE, Ordering::AcqRel);
         debug_assert!(prev & QUEUE != 0 && prev & DONE == 0);
         if prev & HANDLE == 0 {
@@ -184,30 +184,30 @@ impl TaskState {
     /// bit is never set again — so a task that sees it owns the record
     /// alone and may free it without [`finish`](Self::finish): nobody else
     /// can reach the record any more.
-    pub fn handle_gone(&self) -> bool {
+    pub(super) fn handle_gone(&self) -> bool {
         self.state.load(Ordering::Acquire) & HANDLE == 0
     }
 
     /// The handle lets go without joining. Returns `true` if the task had
     /// already finished: the caller then owns the record and frees it.
-    pub fn release_handle(&self) -> bool {
+    pub(super) fn release_handle(&self) -> bool {
         let prev = self.state.fetch_and(!HANDLE, Ordering::AcqRel);
         debug_assert!(prev & HANDLE != 0);
         prev & DONE != 0
     }
 
     /// A joiner is about to sleep: ask the task to wake it when done.
-    pub fn arm(&self) {
+    pub(super) fn arm(&self) {
         self.state.fetch_or(WAITING, Ordering::AcqRel);
     }
 
     /// Someone started the task (it is running or done).
-    pub fn is_claimed(&self) -> bool {
+    pub(super) fn is_claimed(&self) -> bool {
         self.state.load(Ordering::Acquire) & CLAIMED != 0
     }
 
     /// The task finished (Acquire: its result is visible).
-    pub fn is_done(&self) -> bool {
+    pub(super) fn is_done(&self) -> bool {
         self.state.load(Ordering::Acquire) & DONE != 0
     }
 }

@@ -43,7 +43,7 @@
 //!   a join ([`PoolHandle::join`], dropping a [`PoolJoinGuard`]) runs the
 //!   joined task itself if it has not started, and otherwise blocks without
 //!   running other work on its stack (which could wait for something below
-//!   it); a scope's end runs only its own tasks. A worker that blocks gets a
+//!   it), but for its part of a `broadcast`; a scope's end runs only its own tasks. A worker that blocks gets a
 //!   spare thread in its place, so queued work keeps as many threads as the
 //!   pool has workers (`registry.rs`, `spare.rs`). A task that joins its own
 //!   handle panics ("deadlock"), as std's join of the current thread fails.
@@ -53,12 +53,16 @@
 //!   runs it — a deadlock, as in any fixed-size pool. Prefer joining
 //!   handles to blocking on channels between tasks.
 
+mod broadcast;
 mod builder;
+mod fifo;
 mod handle;
 mod job;
 mod join;
 mod join_guard;
 mod latch;
+#[cfg(all(test, loom))]
+mod loom_tests;
 mod map;
 mod registry;
 mod scope;
@@ -70,22 +74,15 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::vec::Vec;
 
+pub use broadcast::BroadcastContext;
 pub use builder::ThreadPoolBuilder;
+pub use fifo::PoolScopeFifo;
 pub use handle::PoolHandle;
 pub use join::{current_num_threads, current_thread_index, join};
 pub use join_guard::PoolJoinGuard;
 pub use scope::PoolScope;
 
 use registry::Registry;
-
-/// The pool's sleep protocol and latches, exposed only to the loom models in
-/// `tests/loom_pool.rs`, so that they check the code the pool runs.
-#[cfg(loom)]
-#[doc(hidden)]
-pub mod __pool_loom {
-    pub use super::latch::{CountLatch, Finished, TaskState};
-    pub use super::sleep::Sleep;
-}
 
 /// A pool of worker threads that run scoped tasks: see [`ThreadPool::scope`].
 ///
@@ -111,7 +108,8 @@ pub mod __pool_loom {
 ///   [`scope`](crate::thread::scope)) completes on the pool, with any number
 ///   of threads: a join ([`PoolHandle::join`], dropping a [`PoolJoinGuard`],
 ///   [`ThreadPool::join`]) runs the joined task itself if it has not started,
-///   and otherwise blocks without running other work on its stack; a scope's
+///   and otherwise blocks without running other work on its stack (but a
+///   [`broadcast`](ThreadPool::broadcast)'s call for that worker); a scope's
 ///   end runs only its own tasks. A worker that blocks gets a spare thread in
 ///   its place, so queued work keeps as many threads as the pool has workers.
 ///   A task that joins its own handle panics ("deadlock"), as std's join of

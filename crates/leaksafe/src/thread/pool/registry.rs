@@ -46,6 +46,16 @@
 //!   on the pool, whatever its size: a task waits only for tasks it would
 //!   wait for as a thread, and every task not yet started either is run by
 //!   its joiner or sits in a queue that some unblocked thread searches.
+//! - One exception to "a blocked thread runs nothing": a worker runs the
+//!   jobs of its own inbox (`inboxes`: the calls of a
+//!   [`ThreadPool::broadcast`](super::ThreadPool::broadcast), which only it
+//!   may run) whenever it looks for work *and* while it blocks, since the
+//!   broadcaster may be what it waits for. A broadcast call adds a wait on
+//!   the blocked stack only if the call itself waits for something that
+//!   needs that stack to unwind first (documented on `broadcast`). Inbox
+//!   pushes are followed by `Sleep::notify_all`, which takes the sleep lock
+//!   and so cannot slip between a sleeper's check (which includes its
+//!   inbox) and its wait.
 //! - For checkers only, the pool can instead use one locked `VecDeque` for
 //!   all threads (`locked`):
 //!   - under Miri, when the environment variable
@@ -72,8 +82,7 @@ use std::vec::Vec;
 
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
-use super::job::JobRef;
-use super::scope::ScopeBase;
+use super::job::{JobRef, ScopeBase};
 use super::sleep::{SPIN_ROUNDS, Sleep};
 use super::spare::SpareThreads;
 use crate::loom::{AtomicBool, Ordering};
@@ -108,6 +117,8 @@ pub(super) struct Registry {
     terminate: AtomicBool,
     /// Threads that stand in for blocked pool threads (`spare.rs`).
     pub(super) spare_threads: SpareThreads,
+    /// One inbox per worker: jobs only that worker may run (`broadcast`).
+    inboxes: Vec<Mutex<std::collections::VecDeque<JobRef>>>,
     /// The registry's own `Arc`, for the spare threads it starts.
     this: std::sync::Weak<Registry>,
     /// Miri and TSan builds only: `Some` to bypass the deques (module docs).
@@ -202,6 +213,7 @@ impl Registry {
             hooks,
             terminate: AtomicBool::new(false),
             spare_threads: SpareThreads::new(),
+            inboxes: (0..n).map(|_| Mutex::default()).collect(),
             this: this.clone(),
             #[cfg(any(miri, leaksafe_locked_queues))]
             locked: (cfg!(leaksafe_locked_queues)
@@ -209,6 +221,19 @@ impl Registry {
             .then(|| Mutex::new(std::collections::VecDeque::new())),
         });
         (registry, workers)
+    }
+
+    /// The number of deques (workers' and lent ones): a thread of this pool
+    /// with a deque has an index below it ([`Registry::current_deque`]).
+    pub(super) fn deque_count(&self) -> usize {
+        self.stealers.len()
+    }
+
+    /// The index in `0..deque_count()` of the calling thread's own deque in
+    /// this pool, if it has one (a worker, or a thread that owns a scope
+    /// with a lent deque; not a spare thread nor an outside thread).
+    pub(super) fn current_deque(&self) -> Option<usize> {
+        self.with_current(|me| me.and_then(|w| w.worker.as_ref().map(|_| w.index)))
     }
 
     /// Calls `f` with this thread's worker if it is a worker of this pool.
@@ -271,7 +296,42 @@ impl Registry {
         self.sleep.new_work();
     }
 
+    /// Queues `job` for worker `index` alone (a `broadcast` job). The caller
+    /// wakes the workers afterwards ([`Sleep::notify_all`]).
+    pub(super) fn push_to_worker(&self, index: usize, job: JobRef) {
+        self.inboxes[index]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_back(job);
+    }
+
+    /// The inbox of `me` if it is a worker of this pool.
+    fn inbox(
+        &self,
+        me: Option<&WorkerThread>,
+    ) -> Option<&Mutex<std::collections::VecDeque<JobRef>>> {
+        me.and_then(WorkerThread::worker_index)
+            .map(|i| &self.inboxes[i])
+    }
+
+    /// The next job of `me`'s inbox, if any.
+    fn pop_inbox(&self, me: Option<&WorkerThread>) -> Option<JobRef> {
+        self.inbox(me)?
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
+    }
+
+    /// Whether `me`'s inbox holds a job.
+    fn inbox_has_work(&self, me: Option<&WorkerThread>) -> bool {
+        self.inbox(me)
+            .is_some_and(|q| !q.lock().unwrap_or_else(|e| e.into_inner()).is_empty())
+    }
+
     fn find_work(&self, me: Option<&WorkerThread>) -> Option<JobRef> {
+        if let Some(job) = self.pop_inbox(me) {
+            return Some(job);
+        }
         #[cfg(any(miri, leaksafe_locked_queues))]
         if let Some(q) = &self.locked {
             return q.lock().unwrap().pop_back();
@@ -318,6 +378,9 @@ impl Registry {
     }
 
     fn has_work(&self, me: Option<&WorkerThread>) -> bool {
+        if self.inbox_has_work(me) {
+            return true;
+        }
         #[cfg(any(miri, leaksafe_locked_queues))]
         if let Some(q) = &self.locked {
             return !q.lock().unwrap().is_empty();
@@ -346,11 +409,24 @@ impl Registry {
         }
         let compensate = self.with_current(|me| me.is_some_and(|w| w.compensate));
         if compensate {
-            self.spare_threads.begin_block(self);
+            self.spare_threads.begin_block(|name| {
+                let registry = self.arc();
+                std::thread::Builder::new()
+                    .name(name)
+                    .spawn(move || spare_loop(&registry))
+            });
         }
+        // A blocked worker still runs the jobs only it may run (`broadcast`:
+        // its caller may be what this thread waits for).
+        let inbox_has_work = || self.with_current(|me| self.inbox_has_work(me));
         while !done() {
+            if let Some(job) = self.with_current(|me| self.pop_inbox(me)) {
+                // SAFETY: the inbox handed this job out to us alone.
+                unsafe { job.execute() };
+                continue;
+            }
             arm();
-            self.sleep.block(done);
+            self.sleep.block(|| done() || inbox_has_work());
         }
         if compensate {
             self.spare_threads.end_block();
@@ -488,9 +564,21 @@ pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index
     hook(&registry.hooks.exit);
 }
 
-/// The body of a spare thread: looks for work like a worker (without a
+/// The body of a spare thread (`spare.rs`): runs work while needed, parks
+/// while not, exits on shutdown.
+fn spare_loop(registry: &Registry) {
+    let spares = &registry.spare_threads;
+    loop {
+        spare_main(registry, &|| !spares.surplus());
+        if !spares.rest() {
+            return;
+        }
+    }
+}
+
+/// A spare thread's work loop: looks for work like a worker (without a
 /// deque of its own) while `keep_running()`, then returns.
-pub(super) fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
+fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
     let me = WorkerThread {
         worker: None,
         index: usize::MAX,

@@ -10,14 +10,11 @@
 //!   anything of lifetime `'scope`. Handles and guards play no part in this:
 //!   forgetting them cannot make `scope` return early, and cannot make it
 //!   hang (a task's completion does not depend on its handle).
-//! - `unjoined_panics` counts tasks that panicked (or whose result's drop
-//!   panicked) minus the panics a `join` returned as `Err`. It only changes
-//!   before the task's decrement or inside the scope, so once `pending` is
-//!   zero it is final; if non-zero, `scope` panics.
-//! - `first_panic` holds the first unjoined panic payload that reached the
-//!   scope: at its task's end if the handle was already gone, else when the
-//!   handle is dropped without joining (a forgotten handle's payload never
-//!   arrives). `scope` re-raises it (rayon's rule); later ones are dropped.
+//! - The panic bookkeeping (`unjoined_panics`, `first_panic`) lives in
+//!   [`ScopeBase`], which `job.rs` defines with its invariants: it is final
+//!   once `pending` is zero; if a panic is unjoined, `scope` re-raises the
+//!   first payload that reached it (rayon's rule), or panics with a message
+//!   if that payload is out of reach; later ones are dropped.
 //! - A scope's end runs only tasks of this scope (`Registry::wait_scope`):
 //!   the scope's owner may itself be a task, and running an unrelated task
 //!   on its stack could make it wait for that task (see `registry.rs`).
@@ -26,81 +23,13 @@
 
 use core::marker::PhantomData;
 use core::ptr::NonNull;
-use std::boxed::Box;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::Mutex;
 
 use super::ThreadPool;
 use super::handle::PoolHandle;
-use super::job::new_task;
+use super::job::{AbortOnUnwind, Header, ScopeBase, drop_payload, new_task};
+use super::join::join_in;
 use super::join_guard::PoolJoinGuard;
-use super::latch::CountLatch;
-use super::registry::Registry;
-use crate::loom::{AtomicUsize, Ordering};
-
-/// Aborts the process if dropped: armed while unwinding would be unsound.
-struct AbortOnUnwind;
-
-impl Drop for AbortOnUnwind {
-    fn drop(&mut self) {
-        std::process::abort();
-    }
-}
-
-/// The lifetime-free part of a scope that its tasks point to.
-pub(super) struct ScopeBase {
-    pub(super) registry: *const Registry,
-    pub(super) pending: CountLatch,
-    unjoined_panics: AtomicUsize,
-    first_panic: Mutex<Option<Payload>>,
-}
-
-type Payload = Box<dyn core::any::Any + Send + 'static>;
-
-impl ScopeBase {
-    /// An unjoined task panic's payload reaches the scope: kept if it is the
-    /// first, else dropped (a panicking drop's own payload is leaked: it
-    /// could panic again).
-    pub(super) fn keep_payload(&self, payload: Payload) {
-        if let Some(handler) = &self.registry().hooks.panic {
-            // The builder's panic handler takes it: no longer the scope's.
-            // A panicking handler aborts (rayon's rule): nowhere to report.
-            let abort = AbortOnUnwind;
-            handler(payload);
-            core::mem::forget(abort);
-            self.note_panic_joined();
-            return;
-        }
-        let mut first = self.first_panic.lock().unwrap_or_else(|e| e.into_inner());
-        if first.is_none() {
-            *first = Some(payload);
-        } else {
-            drop(first);
-            drop_payload(payload);
-        }
-    }
-
-    pub(super) fn note_panic(&self) {
-        self.unjoined_panics.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(super) fn note_panic_joined(&self) {
-        self.unjoined_panics.fetch_sub(1, Ordering::Relaxed);
-    }
-
-    pub(super) fn registry(&self) -> &Registry {
-        // SAFETY: the registry is kept alive by the `&ThreadPool` that the
-        // scope's owner borrows for the scope's whole life.
-        unsafe { &*self.registry }
-    }
-}
-
-/// Drops a panic payload, leaking the payload of its drop's panic if any.
-fn drop_payload(payload: Payload) {
-    if let Err(p) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
-        core::mem::forget(p);
-    }
-}
 
 /// A scope in which tasks borrowing `'env` data run on a [`ThreadPool`].
 ///
@@ -120,7 +49,7 @@ fn drop_payload(payload: Payload) {
 /// assert_eq!(a, [10, 20, 30]);
 /// ```
 pub struct PoolScope<'scope, 'env: 'scope> {
-    base: ScopeBase,
+    pub(super) base: ScopeBase,
     /// Invariance over `'scope`, as std's `Scope`.
     scope: PhantomData<&'scope mut &'scope ()>,
     env: PhantomData<&'env mut &'env ()>,
@@ -159,7 +88,7 @@ impl<'scope> PoolScope<'scope, '_> {
         B: FnOnce() -> RB + Send,
         RB: Send,
     {
-        super::join::join_in(self.base.registry(), a, b)
+        join_in(self.base.registry(), a, b)
     }
 
     /// Runs `f` on the pool and returns a handle to its result.
@@ -216,7 +145,7 @@ impl<'scope> PoolScope<'scope, '_> {
         PoolJoinGuard::new(self.spawn(f))
     }
 
-    fn spawn_task<F, T>(&'scope self, f: F) -> NonNull<super::job::Header<T>>
+    fn spawn_task<F, T>(&'scope self, f: F) -> NonNull<Header<T>>
     where
         F: FnOnce() -> T + Send + 'scope,
         T: Send + 'scope,
@@ -275,53 +204,51 @@ impl ThreadPool {
         F: for<'scope> FnOnce(&'scope PoolScope<'scope, 'env>) -> R,
     {
         let scope = PoolScope {
-            base: ScopeBase {
-                registry: &*self.registry,
-                pending: CountLatch::new(),
-                unjoined_panics: AtomicUsize::new(0),
-                first_panic: Mutex::new(None),
-            },
+            base: ScopeBase::new(&self.registry),
             scope: PhantomData,
             env: PhantomData,
         };
-        // The caller works as a pool thread for the scope's duration (its
-        // spawns go to a deque the workers steal from; see `registry.rs`).
-        let result = self.registry.as_pool_thread(|| {
-            let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
-            let pending = &scope.base.pending;
-            if !pending.is_zero() {
-                // Returning early, even by unwinding, would free what the
-                // tasks borrow: if waiting itself ever panicked (it runs no
-                // user code: tasks catch their panics), abort instead.
-                let abort = AbortOnUnwind;
-                self.registry.wait_scope(&scope.base);
-                core::mem::forget(abort);
+        run_scope(self, &scope.base, || f(&scope))
+    }
+}
+
+/// The body of [`ThreadPool::scope`] (and `scope_fifo`) once the scope is
+/// built: runs `f` with the caller acting as a pool thread, waits until
+/// `base.pending` is zero (aborting rather than unwinding early), then
+/// returns `f`'s result or re-raises the scope's panic (module invariants).
+pub(super) fn run_scope<R>(pool: &ThreadPool, base: &ScopeBase, f: impl FnOnce() -> R) -> R {
+    // The caller works as a pool thread for the scope's duration (its
+    // spawns go to a deque the workers steal from; see `registry.rs`).
+    let result = pool.registry.as_pool_thread(|| {
+        let result = catch_unwind(AssertUnwindSafe(f));
+        let pending = &base.pending;
+        if !pending.is_zero() {
+            // Returning early, even by unwinding, would free what the
+            // tasks borrow: if waiting itself ever panicked (it runs no
+            // user code: tasks catch their panics), abort instead.
+            let abort = AbortOnUnwind;
+            pool.registry.wait_scope(base);
+            core::mem::forget(abort);
+        }
+        result
+    });
+    let first = base.take_first_panic();
+    match result {
+        Err(payload) => {
+            if let Some(p) = first {
+                drop_payload(p);
             }
-            result
-        });
-        let first = scope
-            .base
-            .first_panic
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        match result {
-            Err(payload) => {
-                if let Some(p) = first {
-                    drop_payload(p);
-                }
-                resume_unwind(payload)
+            resume_unwind(payload)
+        }
+        Ok(_) if base.has_unjoined_panics() => match first {
+            Some(payload) => resume_unwind(payload),
+            None => panic!("a scoped pool task panicked"),
+        },
+        Ok(r) => {
+            if let Some(p) = first {
+                drop_payload(p);
             }
-            Ok(_) if scope.base.unjoined_panics.load(Ordering::Relaxed) != 0 => match first {
-                Some(payload) => resume_unwind(payload),
-                None => panic!("a scoped pool task panicked"),
-            },
-            Ok(r) => {
-                if let Some(p) = first {
-                    drop_payload(p);
-                }
-                r
-            }
+            r
         }
     }
 }

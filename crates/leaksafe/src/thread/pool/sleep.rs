@@ -6,7 +6,7 @@
 //! whether it has something to do: a queued task, its latch set, or the pool
 //! shutting down.
 //!
-//! # Invariants (the protocol loom checks in `tests/loom_pool.rs`)
+//! # Invariants (the protocol loom checks in `loom_tests.rs`)
 //! - A sleeper registers in `sleepers` and checks `ready` while holding
 //!   `lock`, with a `SeqCst` fence between the two, and only then waits on the
 //!   condition variable (which releases `lock` atomically).
@@ -42,7 +42,7 @@ const PURE_SPINS: u32 = 8;
 
 /// The sleep/wake protocol of one pool.
 #[derive(Debug)]
-pub struct Sleep {
+pub(super) struct Sleep {
     lock: Mutex<()>,
     cvar: Condvar,
     /// Where blocked threads wait (they do not take new work).
@@ -59,7 +59,7 @@ impl Default for Sleep {
 
 impl Sleep {
     /// Nobody asleep.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Sleep {
             lock: Mutex::new(()),
             cvar: Condvar::new(),
@@ -72,7 +72,7 @@ impl Sleep {
     /// thread is registered. Returns after at most one wait: the caller
     /// re-checks its condition and searches for work (wake-ups may be
     /// spurious or meant for another sleeper).
-    pub fn sleep(&self, ready: impl Fn() -> bool) {
+    pub(super) fn sleep(&self, ready: impl Fn() -> bool) {
         let guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         self.sleepers.fetch_add(1, Ordering::Relaxed);
         // Pairs with the fence in `new_work`: either the publisher sees our
@@ -93,7 +93,7 @@ impl Sleep {
     /// (which must make whoever turns `done()` true call
     /// [`notify_all`](Self::notify_all)) and sleeps until woken or until
     /// `done() || has_work()`.
-    pub fn wait_until(
+    pub(super) fn wait_until(
         &self,
         done: &dyn Fn() -> bool,
         run_one: &mut dyn FnMut() -> bool,
@@ -137,7 +137,7 @@ impl Sleep {
     /// the lock. The caller must first have armed its latch (so that whoever
     /// makes `done()` true calls `notify_all`, which needs the lock), and
     /// loops until `done()`: wake-ups may be meant for another latch.
-    pub fn block(&self, done: impl Fn() -> bool) {
+    pub(super) fn block(&self, done: impl Fn() -> bool) {
         let guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         if !done() {
             drop(self.blocked.wait(guard).unwrap_or_else(|e| e.into_inner()));
@@ -145,7 +145,7 @@ impl Sleep {
     }
 
     /// Work was just made visible: wake one sleeper if there is any.
-    pub fn new_work(&self) {
+    pub(super) fn new_work(&self) {
         fence(Ordering::SeqCst);
         if self.sleepers.load(Ordering::Relaxed) > 0 {
             let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -155,7 +155,7 @@ impl Sleep {
 
     /// A latch some sleeper may wait for was set (or the pool shuts down):
     /// wake every sleeper.
-    pub fn notify_all(&self) {
+    pub(super) fn notify_all(&self) {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         self.cvar.notify_all();
         self.blocked.notify_all();

@@ -5,7 +5,7 @@
 //!
 //! # Invariants
 //! - `blocked` counts worker and spare threads inside
-//!   [`Registry::block_until`]; `running` counts spare threads that look for
+//!   `Registry::block_until`; `running` counts spare threads that look for
 //!   work (or were just asked to). [`SpareThreads::begin_block`] keeps
 //!   `running >= blocked` (it wakes a parked spare or starts a new one), and a
 //!   spare retires (parks) only when `running > blocked`, under the lock. So
@@ -18,14 +18,16 @@
 //!   the `running` increment that counts it. On shutdown every spare exits
 //!   once no work is left; `ThreadPool`'s drop joins them (no scope, hence
 //!   no blocked thread, exists then, so no new spare is started).
-//!
-//! [`Registry::block_until`]: super::registry::Registry::block_until
+//! - This module knows nothing of the registry: `begin_block`'s caller says
+//!   how to start a spare thread, and that thread's body (`registry.rs`'s
+//!   `spare_loop`) alternates the registry's work loop with
+//!   [`SpareThreads::rest`].
 
+use std::string::String;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::vec::Vec;
 
-use super::registry::{Registry, spare_main};
 use crate::loom::{AtomicUsize, Ordering};
 
 #[derive(Default)]
@@ -64,12 +66,16 @@ impl SpareThreads {
         self.running.store(st.running, Ordering::Relaxed);
     }
 
-    /// A worker or spare thread of `registry` is about to block: make sure a
-    /// spare looks for work in its place.
+    /// A worker or spare thread is about to block: make sure a spare looks
+    /// for work in its place, starting a new one, if none is parked, with
+    /// `start(name)` (which spawns a thread running the spare loop).
     ///
     /// # Panics
     /// If a new spare is needed and the OS refuses to start it.
-    pub(super) fn begin_block(&self, registry: &Registry) {
+    pub(super) fn begin_block(
+        &self,
+        start: impl FnOnce(String) -> std::io::Result<JoinHandle<()>>,
+    ) {
         let mut st = self.lock();
         st.blocked += 1;
         if st.running < st.blocked {
@@ -79,12 +85,8 @@ impl SpareThreads {
                 st.permits += 1;
                 self.cvar.notify_one();
             } else {
-                let registry = registry.arc();
                 let name = std::format!("leaksafe-spare-{}", st.threads.len());
-                match std::thread::Builder::new()
-                    .name(name)
-                    .spawn(move || spare_loop(&registry))
-                {
+                match start(name) {
                     Ok(thread) => st.threads.push(thread),
                     Err(e) => {
                         st.running -= 1;
@@ -107,7 +109,7 @@ impl SpareThreads {
     }
 
     /// Hint: more spares run than threads are blocked.
-    fn surplus(&self) -> bool {
+    pub(super) fn surplus(&self) -> bool {
         self.running.load(Ordering::Relaxed) > self.blocked.load(Ordering::Relaxed)
     }
 
@@ -121,33 +123,31 @@ impl SpareThreads {
     pub(super) fn take_threads(&self) -> Vec<JoinHandle<()>> {
         core::mem::take(&mut self.lock().threads)
     }
-}
 
-/// A spare thread: runs work while needed, parks while not, exits on
-/// shutdown.
-fn spare_loop(registry: &Registry) {
-    let spares = &registry.spare_threads;
-    loop {
-        spare_main(registry, &|| !spares.surplus());
-        let mut st = spares.lock();
+    /// The spare loop's step after its work loop returned: parks the calling
+    /// spare thread while it is surplus (until a permit or shutdown), and
+    /// says whether it should look for work again (`false`: shutdown, exit).
+    pub(super) fn rest(&self) -> bool {
+        let mut st = self.lock();
         if st.running > st.blocked {
             st.running -= 1;
             st.parked += 1;
-            spares.publish(&st);
+            self.publish(&st);
             while st.permits == 0 && !st.terminate {
-                st = spares.cvar.wait(st).unwrap_or_else(|e| e.into_inner());
+                st = self.cvar.wait(st).unwrap_or_else(|e| e.into_inner());
             }
             if st.permits == 0 {
                 // Shutdown while parked.
                 st.parked -= 1;
-                return;
+                return false;
             }
             st.permits -= 1;
         } else if st.terminate {
-            // `spare_main` returned because the pool is finished.
+            // The work loop returned because the pool is finished.
             st.running -= 1;
-            spares.publish(&st);
-            return;
+            self.publish(&st);
+            return false;
         }
+        true
     }
 }

@@ -2,16 +2,17 @@
 //!
 //! crossbeam-deque is not loom-aware, so the whole pool cannot run under
 //! loom; instead these models drive the very types the pool uses —
-//! `Sleep` (including its `wait_until` loop), `CountLatch` and `TaskState`,
-//! exposed under `cfg(loom)` as `leaksafe::thread::__pool_loom` — with a
-//! loom atomic standing in for "a queue is non-empty". A lost wake-up shows
-//! up as a loom deadlock (every thread blocked), an early return as a failed
-//! assertion or a data race on a loom `UnsafeCell`.
+//! [`Sleep`] (including its `wait_until` loop), [`CountLatch`] and
+//! [`TaskState`] — with a loom atomic standing in for "a queue is
+//! non-empty". A lost wake-up shows up as a loom deadlock (every thread
+//! blocked), an early return as a failed assertion or a data race on a loom
+//! `UnsafeCell`.
 //!
-//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release -p leaksafe --test loom_pool`
-#![cfg(loom)]
+//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release
+//! -p leaksafe --target-dir target/loom --lib -- thread::pool::loom_tests`
 
-use leaksafe::thread::__pool_loom::{CountLatch, Finished, Sleep, TaskState};
+use super::latch::{CountLatch, Finished, TaskState};
+use super::sleep::Sleep;
 use loom::cell::UnsafeCell;
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
@@ -406,5 +407,98 @@ fn stack_job_latch_thief_vs_blocking_joiner() {
         // SAFETY: as above.
         registry.with_mut(|p| unsafe { *p = 0 });
         thief.join().unwrap();
+    });
+}
+
+/// A broadcast's call is pushed to a worker's inbox while that worker goes
+/// to sleep looking for work: `notify_all` after the push (under the sleep
+/// lock) cannot slip between the worker's inbox check and its wait.
+#[test]
+fn broadcast_wakes_a_sleeping_worker() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            loom::sync::Mutex::new(0usize),
+            AtomicUsize::new(0),
+        ));
+        let s2 = Arc::clone(&shared);
+        let worker = thread::spawn(move || {
+            let (sleep, inbox, ran) = &*s2;
+            let mut run_one = || {
+                let mut q = inbox.lock().unwrap();
+                if *q > 0 {
+                    *q -= 1;
+                    ran.fetch_add(1, Ordering::Relaxed);
+                    true
+                } else {
+                    false
+                }
+            };
+            sleep.wait_until(
+                &|| ran.load(Ordering::Relaxed) == 1,
+                &mut run_one,
+                &|| *inbox.lock().unwrap() > 0,
+                &|| {},
+            );
+        });
+        let (sleep, inbox, _) = &*shared;
+        *inbox.lock().unwrap() += 1;
+        sleep.notify_all();
+        worker.join().unwrap();
+    });
+}
+
+/// A worker blocked on a task's latch (`Registry::block_until`) gets a
+/// broadcast call from the very task it waits for: it runs the call while
+/// blocked, the broadcaster (blocked on the call's latch) is woken, then
+/// finishes the task and wakes the worker. A lost wake-up is a loom deadlock.
+#[test]
+fn blocked_worker_runs_the_broadcast_it_blocks() {
+    loom::model(|| {
+        let shared = Arc::new((
+            Sleep::new(),
+            TaskState::new(),               // the task the worker joins
+            TaskState::new(),               // the broadcast call's stack job
+            loom::sync::Mutex::new(0usize), // the worker's inbox
+        ));
+        let s2 = Arc::clone(&shared);
+        // The task's runner: broadcasts to the blocked worker, waits for
+        // the call, then finishes the task.
+        let runner = thread::spawn(move || {
+            let (sleep, task, call, inbox) = &*s2;
+            assert!(task.claim());
+            *inbox.lock().unwrap() += 1;
+            sleep.notify_all();
+            while !call.is_done() {
+                call.arm();
+                sleep.block(|| call.is_done());
+            }
+            if task.finish() == Finished::WakeJoiner {
+                sleep.notify_all();
+            }
+        });
+        // The blocked worker (the task's joiner).
+        let (sleep, task, call, inbox) = &*shared;
+        let inbox_has_work = || *inbox.lock().unwrap() > 0;
+        while !task.is_done() {
+            let job = {
+                let mut q = inbox.lock().unwrap();
+                let some = *q > 0;
+                if some {
+                    *q -= 1;
+                }
+                some
+            };
+            if job {
+                assert!(call.claim());
+                if call.finish() == Finished::WakeJoiner {
+                    sleep.notify_all();
+                }
+                continue;
+            }
+            task.arm();
+            sleep.block(|| task.is_done() || inbox_has_work());
+        }
+        runner.join().unwrap();
     });
 }
