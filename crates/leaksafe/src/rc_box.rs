@@ -26,8 +26,10 @@
 //!   into the padding: `0` right before the value (a value `weak` never has in
 //!   a live block) and `log2(align)` before that. For the real counts `hs` is
 //!   a power of two, so a padded block has `align >= 2h` and at least `h` bytes
-//!   of padding: both slots fit and are aligned for `K`. Nothing else writes
-//!   the padding (the value is only written at its own offset).
+//!   of padding: both slots fit and are aligned for `K`; the padding before
+//!   them is zeroed. Nothing else changes the padding (the value is only
+//!   written at its own offset; `Rc`'s wide strong-count update of `u8`
+//!   counts rewrites bytes 2 and 3 unchanged).
 //! - On a panic while writing the value (a `Clone` or an iterator), the guard
 //!   [`PartialSliceGuard`] drops the elements already written and frees the
 //!   block: nothing leaks and nothing is dropped twice.
@@ -312,10 +314,14 @@ pub(crate) unsafe fn write_offset_marker<K: CountCell>(
         // `align` is a power of two, so its log2 fits in a `u8`.
         #[allow(clippy::cast_possible_truncation)]
         let shift = value_layout.align().trailing_zeros() as u8;
-        // SAFETY: both slots lie in the padding between the header and the
-        // value (checked above), inside the fresh block (caller), aligned for
-        // `K` (`offset` and `hs` are multiples of `align_of::<K>()`).
+        // The padding before the marker is zeroed: `Rc`'s wide strong-count
+        // update reads it (`CountOps::RC_WIDE_MIN_ALIGN`).
+        // SAFETY: the zeroed bytes and both slots lie in the padding between
+        // the header and the value (checked above), inside the fresh block
+        // (caller); the slots are aligned for `K` (`offset` and `hs` are
+        // multiples of `align_of::<K>()`).
         unsafe {
+            mem.add(2 * hs).write_bytes(0, offset - 4 * hs);
             mem.add(offset - hs).cast::<K>().write(K::small(0));
             mem.add(offset - 2 * hs).cast::<K>().write(K::small(shift));
         }

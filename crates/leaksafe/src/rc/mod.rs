@@ -198,6 +198,8 @@ pub(crate) mod thin;
 pub(crate) mod unique;
 mod unsize;
 mod weak;
+#[cfg(test)]
+mod wide_tests;
 
 pub use fallible::AllocError;
 pub use immortal::SaturatingCount;
@@ -289,6 +291,20 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     fn strong_cell(&self) -> &Cell<C::Int> {
         // SAFETY: invariant 1: the block is live while this `Rc` exists.
         unsafe { &(*self.ptr.as_ptr()).strong }
+    }
+
+    /// Whether `clone` and `drop` may update the strong count with one
+    /// 32-bit operation over the block's first four bytes
+    /// (`CountOps::RC_WIDE_MIN_ALIGN`): a constant for sized and slice
+    /// values, one vtable load for `dyn` ones.
+    #[inline(always)]
+    fn wide_strong(&self) -> bool {
+        match C::RC_WIDE_MIN_ALIGN {
+            usize::MAX => false,
+            0..=1 => true,
+            // The value is alive and shared while `self` lives (invariant 2).
+            align => mem::align_of_val::<T>(self) >= align,
+        }
     }
 
     #[inline]
@@ -740,7 +756,10 @@ impl<T: ?Sized, C: Count> Clone for Rc<T, C> {
     /// (abort counts), or saturates it (saturating counts).
     #[inline]
     fn clone(&self) -> Self {
-        C::cell_inc(self.strong_cell());
+        let wide = self.wide_strong();
+        // SAFETY: the strong count of the live block (invariant 1), through
+        // the block's own pointer; `wide` is `wide_strong`'s.
+        unsafe { C::rc_inc_strong(ptr::addr_of!((*self.ptr.as_ptr()).strong), wide) };
         Self::from_inner(self.ptr)
     }
 }
@@ -750,7 +769,9 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// frees the block when no `Weak` is left either.
     #[inline]
     fn release(&mut self) {
-        if C::cell_dec(self.strong_cell()) {
+        let wide = self.wide_strong();
+        // SAFETY: as in `clone`; `self` holds one of the strong references.
+        if unsafe { C::rc_dec_strong(ptr::addr_of!((*self.ptr.as_ptr()).strong), wide) } {
             // SAFETY: strong just reached 0.
             unsafe { self.drop_slow() };
         }
