@@ -68,6 +68,10 @@ fn immortal_one_thread(c: &mut Criterion) {
 }
 
 /// Narrow `Rc` counts: clone+drop of a live `Rc<u64, C>` against std's `Rc`.
+/// On x86 a `u8`/`u16` strong count changes with one 32-bit operation over the
+/// block's first four bytes when it has them (`u16`: always; `u8`: values
+/// aligned to 4 or more); `_value_u8` is an `Rc<u8, C>` (a 3-byte block),
+/// which keeps the byte operations.
 fn narrow_rc(c: &mut Criterion) {
     let std = clone_drop_case!(std::rc::Rc::new(5u64));
     let std2 = clone_drop_case!(std::rc::Rc::new(5u64));
@@ -78,6 +82,8 @@ fn narrow_rc(c: &mut Criterion) {
     let s8 = clone_drop_case!(LRc::<u64, Saturating<u8>>::new_counted(5));
     let s16 = clone_drop_case!(LRc::<u64, Saturating<u16>>::new_counted(5));
     let s32 = clone_drop_case!(LRc::<u64, Saturating<u32>>::new_counted(5));
+    let u8v8 = clone_drop_case!(LRc::<u8, u8>::new_counted(5));
+    let s8v8 = clone_drop_case!(LRc::<u8, Saturating<u8>>::new_counted(5));
     run_group(
         c,
         "counts/rc_clone+drop",
@@ -91,8 +97,12 @@ fn narrow_rc(c: &mut Criterion) {
             "leaksafe_sat_u8",
             "leaksafe_sat_u16",
             "leaksafe_sat_u32",
+            "leaksafe_u8_value_u8",
+            "leaksafe_sat_u8_value_u8",
         ],
-        &[&std, &std2, &rclite, &usize, &u8, &u16, &s8, &s16, &s32],
+        &[
+            &std, &std2, &rclite, &usize, &u8, &u16, &s8, &s16, &s32, &u8v8, &s8v8,
+        ],
         2000,
         &[],
     );
