@@ -62,6 +62,33 @@ fn leaky_saturate_both_u16_counts() {
     saturate_both::<u64, Saturating<u16>>(7, 65_535);
 }
 
+/// An immortal value's counts start saturated: its first clone takes the
+/// whole carry path at once (cheap enough for Miri with `u16` counts too).
+#[test]
+fn leaky_immortal_clone_carry() {
+    fn check<T: Clone + PartialEq + Debug + 'static, C: crate::rc::SaturatingCount>(
+        v: T,
+        max: usize,
+    ) {
+        let a: Rc<T, C> = Rc::new_immortal(v.clone());
+        let w = Rc::downgrade(&a);
+        let w2 = w.clone();
+        for _ in 0..3 {
+            mem::forget(a.clone());
+            drop(a.clone());
+        }
+        assert_eq!((Rc::strong_count(&a), Rc::weak_count(&a)), (max, max - 1));
+        // SAFETY: `into_raw`'s pointer, given back once.
+        let b = unsafe { Rc::<T, C>::from_raw_counted(Rc::into_raw(a.clone())) };
+        assert_eq!(*b, v);
+        drop((a, b, w, w2));
+    }
+    check::<u32, Saturating<u8>>(3, 255);
+    check::<u64, Saturating<u8>>(3, 255);
+    check::<u8, Saturating<u16>>(3, 65_535);
+    check::<u64, Saturating<u16>>(3, 65_535);
+}
+
 /// A `dyn` value's alignment comes from its vtable: both paths, one type.
 #[test]
 fn leaky_saturate_dyn_u8_counts() {
