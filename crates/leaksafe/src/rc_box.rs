@@ -350,13 +350,15 @@ pub(crate) unsafe fn allocate_for_layout<K: CountCell, T: ?Sized>(
         handle_alloc_error(layout);
     }
     // SAFETY: `mem` is a fresh block of `inner_layout::<K>(value_layout)`.
-    unsafe { write_offset_marker::<K>(mem, value_layout) };
+    let offset = unsafe { write_offset_marker::<K>(mem, value_layout) };
     let inner = mem_to_inner(mem);
     // SAFETY: the block is fresh, aligned for `Inner<K, T>` and large enough;
-    // the header fields are at the offsets of the repr(C) struct.
+    // the header fields are at the offsets of the repr(C) struct; then the
+    // header is complete for `store_wide_header`.
     unsafe {
         ptr::addr_of_mut!((*inner).strong).write(strong);
         ptr::addr_of_mut!((*inner).weak).write(weak);
+        crate::count::store_wide_header::<K>(mem, offset);
         NonNull::new_unchecked(inner)
     }
 }

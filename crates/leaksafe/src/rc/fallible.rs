@@ -73,10 +73,12 @@ pub(crate) fn try_allocate_value<K: CountCell, T>(
     let offset = unsafe { rc_box::write_offset_marker::<K>(mem, value_layout) };
     let p = mem.cast::<Inner<K, T>>();
     // SAFETY: fresh memory with the layout of `Inner<K, T>` (repr(C), computed
-    // above as the compiler does); each field is written once.
+    // above as the compiler does); each field is written once; then the
+    // header is complete for `store_wide_header`.
     unsafe {
         ptr::addr_of_mut!((*p).strong).write(strong);
         ptr::addr_of_mut!((*p).weak).write(weak);
+        crate::count::store_wide_header::<K>(mem, offset);
         ptr::addr_of_mut!((*p).value).write(value);
     }
     #[cfg(debug_assertions)]
