@@ -54,19 +54,24 @@
 //! accesses, so a clone+drop loop of an 8- or 16-bit count waits for
 //! store-to-load forwarding twice per round (~5 ns against ~0.6 ns for the
 //! same two instructions on a 32-bit count, measured on Zen 4: ~3× std's time
-//! per `Rc` clone+drop). So on x86 `Rc`'s `clone` and `drop` change a narrow
-//! strong count with one **32-bit** load, add and store over the block's
-//! first four bytes ([`CountOps::rc_inc_strong`]): the strong count is their
-//! low bits (little-endian, at offset 0), then the weak count, then for `u8`
-//! counts padding or the offset marker — which requires a value aligned to 4
-//! or more (`u16`: always, the header is those four bytes). An overflow's
-//! carry out of the strong count into the other bytes is undone, with the
-//! count, before any other code runs (a `Cell` is single-threaded), so
-//! invariants 1–3 read the same. `u8` counts of a value aligned to 1 or 2
-//! (`Rc<u8, u8>`, a 3-byte block) keep the byte `inc`/`dec` and its cost:
-//! their block has no four bytes to spare. The weak count and the upgrade
-//! path stay narrow (not hot); mixing them costs a store-forwarding stall,
-//! not correctness.
+//! per `Rc` clone+drop). So on x86 `Rc` and its `Weak` change narrow counts
+//! with one **32-bit** load, add and store over the block's first four bytes
+//! ([`CountOps::rc_inc`]/[`CountOps::rc_dec`]): the strong count is their
+//! low bits (little-endian, at offset 0), the weak count the next ones, then
+//! for `u8` counts padding or the offset marker — which requires a value
+//! aligned to 4 or more (`u16`: always, the header is those four bytes).
+//! Every count write of such a block is 32-bit (clone, drop, downgrade,
+//! upgrade, `Weak` clone and drop, and the allocation, which stores the four
+//! bytes once more in one store: `store_wide_header`): a 32-bit load of
+//! bytes that a *narrow* store wrote just before cannot be forwarded and
+//! waits for the store to retire, which made a downgrade+clone loop 7× std's
+//! while only clone and drop were wide. (The rare writes — `try_unwrap`,
+//! `make_mut`, `into_immortal`, `UniqueRc::into_rc` — stay narrow and pay
+//! that wait once.) An overflow's carry out of a count into the other bytes
+//! is undone, with the count, before any other code runs (a `Cell` is
+//! single-threaded), so invariants 1–3 read the same. `u8` counts of a value
+//! aligned to 1 or 2 (`Rc<u8, u8>`, a 3-byte block) keep the byte
+//! `inc`/`dec` and its cost: their block has no four bytes to spare.
 //!
 //! The saturating narrow decrement on the narrow path tests two values of the
 //! new count; [`resaturate`] is out of line so the common path stays a branch.
@@ -168,44 +173,45 @@ mod ops {
         /// A saturated count stays saturated (returns false).
         fn cell_dec(c: &Cell<Self::Int>) -> bool;
 
-        /// The smallest value alignment for which `Rc`'s strong-count
-        /// operations may use [`rc_inc_strong`](Self::rc_inc_strong)'s wide
-        /// form: `1` for `u16` counts (the header is the four bytes), `4` for
-        /// `u8` counts (the value then sits at offset 4 or more, so bytes 2
-        /// and 3 are padding or the offset marker), `usize::MAX` (never) for
-        /// wider counts, which are already one 32/64-bit operation, and on
-        /// targets other than x86/x86-64 (little-endian, cheap unaligned
-        /// access, and the only place the gain was measured). See "Cost".
-        const RC_WIDE_MIN_ALIGN: usize = usize::MAX;
+        /// Whether `Rc` may update these counts with one 32-bit operation over
+        /// the block's first four bytes ([`rc_inc`](Self::rc_inc)) when the
+        /// value sits at offset 4 or more: `u8`/`u16` counts (plain and
+        /// saturating) on x86/x86-64 (little-endian, cheap unaligned
+        /// access, and the only place the gain was measured). Wider counts
+        /// are already one 32/64-bit operation. See "Cost".
+        const RC_WIDE: bool = false;
 
-        /// Increments the strong count of an `Rc` block: [`cell_inc`](Self::cell_inc),
-        /// or, if `wide`, the same as one 32-bit read-modify-write of the
-        /// block's first four bytes, which hold the strong count in their low
-        /// bits ("Cost"). An overflow's carry into the other bytes is undone,
-        /// with the count, before any other code runs.
+        /// Increments the strong (`weak == false`) or weak count of an `Rc`
+        /// block: [`cell_inc`](Self::cell_inc), or, if `wide`, the same as
+        /// one 32-bit read-modify-write of the block's first four bytes,
+        /// which hold the strong count in their low bits and the weak count
+        /// above it ("Cost"). An overflow's carry into the other bytes is
+        /// undone, with the count, before any other code runs.
         ///
         /// # Safety
-        /// `strong` points to the strong count of a live `Rc` block, with
-        /// the block's provenance. If `wide`: the value's alignment is at
-        /// least [`RC_WIDE_MIN_ALIGN`](Self::RC_WIDE_MIN_ALIGN), so the four
-        /// bytes lie in the block and are initialised (counts, then padding
-        /// or the offset marker, which this writes back unchanged).
+        /// `header` points to the strong count of a live `Rc` block, with
+        /// the block's provenance. If `wide`: [`RC_WIDE`](Self::RC_WIDE) and
+        /// the value is at offset 4 or more, so the four bytes lie in the
+        /// block and are initialised (the counts, then padding or the
+        /// offset marker, which this writes back unchanged).
         #[inline]
-        unsafe fn rc_inc_strong(strong: *const Cell<Self::Int>, wide: bool) {
+        unsafe fn rc_inc(header: *const Cell<Self::Int>, weak: bool, wide: bool) {
             let _ = wide;
-            // SAFETY: the strong count of a live block (caller).
-            Self::cell_inc(unsafe { &*strong });
+            // SAFETY: the counts of a live block (caller), `weak` right
+            // after `strong` (repr(C)).
+            Self::cell_inc(unsafe { &*header.add(usize::from(weak)) });
         }
-        /// Decrements the strong count of an `Rc` block ([`cell_dec`](Self::cell_dec)),
-        /// wide as [`rc_inc_strong`](Self::rc_inc_strong) if `wide`.
+        /// Decrements the strong or weak count of an `Rc` block
+        /// ([`cell_dec`](Self::cell_dec)), wide as [`rc_inc`](Self::rc_inc)
+        /// if `wide`; true if it reached 0.
         ///
         /// # Safety
-        /// As [`rc_inc_strong`](Self::rc_inc_strong); the count is at least 1.
+        /// As [`rc_inc`](Self::rc_inc); the count is at least 1.
         #[inline]
-        unsafe fn rc_dec_strong(strong: *const Cell<Self::Int>, wide: bool) -> bool {
+        unsafe fn rc_dec(header: *const Cell<Self::Int>, weak: bool, wide: bool) -> bool {
             let _ = wide;
-            // SAFETY: the strong count of a live block (caller).
-            Self::cell_dec(unsafe { &*strong })
+            // SAFETY: as in `rc_inc`.
+            Self::cell_dec(unsafe { &*header.add(usize::from(weak)) })
         }
 
         // ---- atomic (Arc) ----
@@ -420,7 +426,7 @@ mod ops {
 
     /// The sealing: only this module implements `CountOps`.
     macro_rules! impl_count {
-        ($int:ty, $atomic:ty, wide = $wide:expr, rc_wide_align = $wide_align:expr) => {
+        ($int:ty, $atomic:ty, wide = $wide:expr, rc_wide = $rc_wide:expr) => {
             // ---- abort policy ----
             impl CountOps for $int {
                 same_for_both_policies!($int, $atomic);
@@ -447,22 +453,23 @@ mod ops {
                     v == 0
                 }
 
-                const RC_WIDE_MIN_ALIGN: usize = $wide_align;
+                const RC_WIDE: bool = $rc_wide && WIDE_RMW;
 
                 #[inline]
-                unsafe fn rc_inc_strong(strong: *const Cell<$int>, wide: bool) {
-                    if !(WIDE_RMW && wide) {
-                        // SAFETY: the strong count of a live block (caller).
-                        return Self::cell_inc(unsafe { &*strong });
+                unsafe fn rc_inc(header: *const Cell<$int>, weak: bool, wide: bool) {
+                    if !(Self::RC_WIDE && wide) {
+                        // SAFETY: the counts of a live block (caller).
+                        return Self::cell_inc(unsafe { &*header.add(usize::from(weak)) });
                     }
-                    let p = strong.cast::<u32>().cast_mut();
+                    let shift = if weak { <$int>::BITS } else { 0 };
+                    let p = header.cast::<u32>().cast_mut();
                     // SAFETY: `wide`: the four bytes are in the block,
                     // initialised, written by nothing else meanwhile (caller).
                     let old = unsafe { p.read_unaligned() };
-                    let new = old.wrapping_add(1);
+                    let new = old.wrapping_add(1 << shift);
                     // SAFETY: as above.
                     unsafe { p.write_unaligned(new) };
-                    if low::<$int>(new) == 0 {
+                    if low::<$int>(new >> shift) == 0 {
                         // The count wrapped (and carried): put all four bytes
                         // back, the count at MAX, before aborting (invariant 2).
                         // SAFETY: as above.
@@ -472,19 +479,20 @@ mod ops {
                 }
 
                 #[inline]
-                unsafe fn rc_dec_strong(strong: *const Cell<$int>, wide: bool) -> bool {
-                    if !(WIDE_RMW && wide) {
-                        // SAFETY: the strong count of a live block (caller).
-                        return Self::cell_dec(unsafe { &*strong });
+                unsafe fn rc_dec(header: *const Cell<$int>, weak: bool, wide: bool) -> bool {
+                    if !(Self::RC_WIDE && wide) {
+                        // SAFETY: the counts of a live block (caller).
+                        return Self::cell_dec(unsafe { &*header.add(usize::from(weak)) });
                     }
-                    let p = strong.cast::<u32>().cast_mut();
+                    let shift = if weak { <$int>::BITS } else { 0 };
+                    let p = header.cast::<u32>().cast_mut();
                     // SAFETY: `wide`: the four bytes are in the block,
                     // initialised, written by nothing else meanwhile (caller).
                     // The count is at least 1: no borrow from the other bytes.
-                    let new = unsafe { p.read_unaligned() }.wrapping_sub(1);
+                    let new = unsafe { p.read_unaligned() }.wrapping_sub(1 << shift);
                     // SAFETY: as above.
                     unsafe { p.write_unaligned(new) };
-                    low::<$int>(new) == 0
+                    low::<$int>(new >> shift) == 0
                 }
 
                 #[inline]
@@ -579,22 +587,23 @@ mod ops {
                     v == 0
                 }
 
-                const RC_WIDE_MIN_ALIGN: usize = $wide_align;
+                const RC_WIDE: bool = $rc_wide && WIDE_RMW;
 
                 #[inline]
-                unsafe fn rc_inc_strong(strong: *const Cell<$int>, wide: bool) {
-                    if !(WIDE_RMW && wide) {
-                        // SAFETY: the strong count of a live block (caller).
-                        return Self::cell_inc(unsafe { &*strong });
+                unsafe fn rc_inc(header: *const Cell<$int>, weak: bool, wide: bool) {
+                    if !(Self::RC_WIDE && wide) {
+                        // SAFETY: the counts of a live block (caller).
+                        return Self::cell_inc(unsafe { &*header.add(usize::from(weak)) });
                     }
-                    let p = strong.cast::<u32>().cast_mut();
+                    let shift = if weak { <$int>::BITS } else { 0 };
+                    let p = header.cast::<u32>().cast_mut();
                     // SAFETY: `wide`: the four bytes are in the block,
                     // initialised, written by nothing else meanwhile (caller).
                     let old = unsafe { p.read_unaligned() };
-                    let new = old.wrapping_add(1);
+                    let new = old.wrapping_add(1 << shift);
                     // SAFETY: as above.
                     unsafe { p.write_unaligned(new) };
-                    if low::<$int>(new) == 0 {
+                    if low::<$int>(new >> shift) == 0 {
                         // A saturated count wrapped (and carried): all four
                         // bytes back, the count at MAX (invariant 3).
                         // SAFETY: as above.
@@ -603,20 +612,21 @@ mod ops {
                 }
 
                 #[inline]
-                unsafe fn rc_dec_strong(strong: *const Cell<$int>, wide: bool) -> bool {
-                    if !(WIDE_RMW && wide) {
-                        // SAFETY: the strong count of a live block (caller).
-                        return Self::cell_dec(unsafe { &*strong });
+                unsafe fn rc_dec(header: *const Cell<$int>, weak: bool, wide: bool) -> bool {
+                    if !(Self::RC_WIDE && wide) {
+                        // SAFETY: the counts of a live block (caller).
+                        return Self::cell_dec(unsafe { &*header.add(usize::from(weak)) });
                     }
-                    let p = strong.cast::<u32>().cast_mut();
+                    let shift = if weak { <$int>::BITS } else { 0 };
+                    let p = header.cast::<u32>().cast_mut();
                     // SAFETY: `wide`: the four bytes are in the block,
                     // initialised, written by nothing else meanwhile (caller).
                     // The count is at least 1: no borrow from the other bytes.
                     let old = unsafe { p.read_unaligned() };
-                    let new = old.wrapping_sub(1);
+                    let new = old.wrapping_sub(1 << shift);
                     // SAFETY: as above.
                     unsafe { p.write_unaligned(new) };
-                    let v = low::<$int>(new);
+                    let v = low::<$int>(new >> shift);
                     if v == <$int>::MAX - 1 {
                         // Only a saturated count gets here (as `cell_dec`).
                         // SAFETY: as above.
@@ -686,11 +696,11 @@ mod ops {
         };
     }
 
-    impl_count!(u8, AtomicU8, wide = false, rc_wide_align = wide_align(4));
-    impl_count!(u16, AtomicU16, wide = false, rc_wide_align = wide_align(1));
-    impl_count!(u32, AtomicU32, wide = true, rc_wide_align = usize::MAX);
-    impl_count!(u64, AtomicU64, wide = true, rc_wide_align = usize::MAX);
-    impl_count!(usize, AtomicUsize, wide = true, rc_wide_align = usize::MAX);
+    impl_count!(u8, AtomicU8, wide = false, rc_wide = true);
+    impl_count!(u16, AtomicU16, wide = false, rc_wide = true);
+    impl_count!(u32, AtomicU32, wide = true, rc_wide = false);
+    impl_count!(u64, AtomicU64, wide = true, rc_wide = false);
+    impl_count!(usize, AtomicUsize, wide = true, rc_wide = false);
 }
 
 /// Whether `Rc`'s strong count of a `u8`/`u16` count may be changed with a
@@ -699,13 +709,7 @@ mod ops {
 /// bits) with unaligned accesses as cheap as aligned ones.
 const WIDE_RMW: bool = cfg!(any(target_arch = "x86_64", target_arch = "x86"));
 
-/// `CountOps::RC_WIDE_MIN_ALIGN` of a narrow count: `align` where
-/// [`WIDE_RMW`], never elsewhere.
-const fn wide_align(align: usize) -> usize {
-    if WIDE_RMW { align } else { usize::MAX }
-}
-
-/// The strong count held in the low bits of a wide header read: the
+/// The count held in the low bits of a (shifted) wide header read: the
 /// truncation is the point.
 #[inline(always)]
 fn low<I: LowBits>(v: u32) -> I {
@@ -728,7 +732,7 @@ low_bits!(u8, u16, u32, u64, usize);
 
 /// Stores the first four bytes of a fresh block again, as **one** 32-bit
 /// store, where `Rc`'s wide strong-count updates may read them: counts of at
-/// most 2 bytes and a value at offset 4 or more (`CountOps::RC_WIDE_MIN_ALIGN`).
+/// most 2 bytes and a value at offset 4 or more (`CountOps::RC_WIDE`).
 /// The allocation paths write the counts and the offset marker one narrow
 /// store each; a 32-bit load of bytes that several narrow stores wrote
 /// cannot be forwarded from the store buffer and waits for them to retire,
@@ -768,7 +772,7 @@ pub(crate) unsafe fn store_wide_header<K: crate::rc_box::CountCell>(
 }
 
 /// Puts back the four header bytes a wide saturating strong-count update
-/// changed (`CountOps::rc_inc_strong`): out of line and cold, as
+/// changed (`CountOps::rc_inc`/`rc_dec`): out of line and cold, as
 /// [`resaturate`].
 ///
 /// # Safety

@@ -315,7 +315,7 @@ pub(crate) unsafe fn write_offset_marker<K: CountCell>(
         #[allow(clippy::cast_possible_truncation)]
         let shift = value_layout.align().trailing_zeros() as u8;
         // The padding before the marker is zeroed: `Rc`'s wide strong-count
-        // update reads it (`CountOps::RC_WIDE_MIN_ALIGN`).
+        // update reads it (`CountOps::RC_WIDE`).
         // SAFETY: the zeroed bytes and both slots lie in the padding between
         // the header and the value (checked above), inside the fresh block
         // (caller); the slots are aligned for `K` (`offset` and `hs` are

@@ -224,6 +224,30 @@ use crate::rc_box::{self, Inner};
 /// The block of an `Rc<T, C>`: counts in `Cell`s of `C`'s integer.
 type RcInner<T, C> = Inner<Cell<<C as CountOps>::Int>, T>;
 
+/// A block's counts as `CountOps::rc_inc`/`rc_dec` take them: a pointer to
+/// the strong count with the block's provenance, and whether they may be
+/// updated wide (`CountOps::RC_WIDE` and the value at offset 4 or more:
+/// always for `u16` counts, for `u8` counts when the value is aligned to 4
+/// or more). The offset comes from the pointer (a constant for sized and
+/// slice values, one vtable load for `dyn` ones), never from a reference to
+/// the value, so a `Weak` may ask after the value was dropped.
+///
+/// # Safety
+/// `ptr` points to a live block (not `Weak::new`'s dangling pointer).
+#[inline(always)]
+pub(super) unsafe fn header<T: ?Sized, C: Count>(
+    ptr: NonNull<RcInner<T, C>>,
+) -> (*const Cell<C::Int>, bool) {
+    let p = ptr.as_ptr();
+    // SAFETY: a live block (caller): both places are in bounds; no reference
+    // is made.
+    let (strong, value) = unsafe { (ptr::addr_of!((*p).strong), ptr::addr_of!((*p).value)) };
+    let wide = C::RC_WIDE
+        && (mem::size_of::<C::Int>() >= 2
+            || value.cast::<u8>().addr() - p.cast::<u8>().addr() >= 4);
+    (strong, wide)
+}
+
 /// A single-threaded reference-counting pointer with a count of type `C`.
 ///
 /// See the [module documentation](self) for the counts and the layout, and
@@ -293,20 +317,6 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
         unsafe { &(*self.ptr.as_ptr()).strong }
     }
 
-    /// Whether `clone` and `drop` may update the strong count with one
-    /// 32-bit operation over the block's first four bytes
-    /// (`CountOps::RC_WIDE_MIN_ALIGN`): a constant for sized and slice
-    /// values, one vtable load for `dyn` ones.
-    #[inline(always)]
-    fn wide_strong(&self) -> bool {
-        match C::RC_WIDE_MIN_ALIGN {
-            usize::MAX => false,
-            0..=1 => true,
-            // The value is alive and shared while `self` lives (invariant 2).
-            align => mem::align_of_val::<T>(self) >= align,
-        }
-    }
-
     #[inline]
     fn weak_cell(&self) -> &Cell<C::Int> {
         // SAFETY: invariant 1.
@@ -360,7 +370,10 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// assert_eq!(w.upgrade().as_deref(), Some(&5));
     /// ```
     pub fn downgrade(this: &Self) -> Weak<T, C> {
-        C::cell_inc(this.weak_cell());
+        // SAFETY: the block is live (invariant 1).
+        let (h, wide) = unsafe { header::<T, C>(this.ptr) };
+        // SAFETY: `header`'s, of the live block.
+        unsafe { C::rc_inc(h, true, wide) };
         Weak::from_inner(this.ptr)
     }
 
@@ -456,7 +469,10 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     pub unsafe fn increment_strong_count_counted(ptr: *const T) {
         // SAFETY: forwarded to the caller; the rebuilt `Rc` is not dropped.
         let rc = ManuallyDrop::new(unsafe { Self::from_raw_counted(ptr) });
-        C::cell_inc(rc.strong_cell());
+        // SAFETY: the block is live (invariant 1).
+        let (h, wide) = unsafe { header::<T, C>(rc.ptr) };
+        // SAFETY: `header`'s, of the live block.
+        unsafe { C::rc_inc(h, false, wide) };
     }
 
     /// [`Rc::decrement_strong_count`] for any count type `C`.
@@ -756,10 +772,10 @@ impl<T: ?Sized, C: Count> Clone for Rc<T, C> {
     /// (abort counts), or saturates it (saturating counts).
     #[inline]
     fn clone(&self) -> Self {
-        let wide = self.wide_strong();
-        // SAFETY: the strong count of the live block (invariant 1), through
-        // the block's own pointer; `wide` is `wide_strong`'s.
-        unsafe { C::rc_inc_strong(ptr::addr_of!((*self.ptr.as_ptr()).strong), wide) };
+        // SAFETY: the block is live (invariant 1).
+        let (h, wide) = unsafe { header::<T, C>(self.ptr) };
+        // SAFETY: `header`'s, of the live block.
+        unsafe { C::rc_inc(h, false, wide) };
         Self::from_inner(self.ptr)
     }
 }
@@ -769,9 +785,10 @@ impl<T: ?Sized, C: Count> Rc<T, C> {
     /// frees the block when no `Weak` is left either.
     #[inline]
     fn release(&mut self) {
-        let wide = self.wide_strong();
-        // SAFETY: as in `clone`; `self` holds one of the strong references.
-        if unsafe { C::rc_dec_strong(ptr::addr_of!((*self.ptr.as_ptr()).strong), wide) } {
+        // SAFETY: the block is live (invariant 1).
+        let (h, wide) = unsafe { header::<T, C>(self.ptr) };
+        // SAFETY: `header`'s; `self` holds one of the strong references.
+        if unsafe { C::rc_dec(h, false, wide) } {
             // SAFETY: strong just reached 0.
             unsafe { self.drop_slow() };
         }
@@ -818,8 +835,9 @@ impl<T: ?Sized, C: Count> Drop for ReleaseImplicitWeak<T, C> {
         let inner = self.0.as_ptr();
         // SAFETY: the block is live: the implicit weak reference being released
         // here keeps it so (invariant 1).
-        let weak = unsafe { &(*inner).weak };
-        if C::cell_dec(weak) {
+        let (h, wide) = unsafe { header::<T, C>(self.0) };
+        // SAFETY: `header`'s; the weak count holds this reference.
+        if unsafe { C::rc_dec(h, true, wide) } {
             // SAFETY: weak reached 0: no `Rc` and no `Weak` remains, and the
             // value (of layout `self.1`) was dropped or moved out; the block
             // is freed once.

@@ -1,8 +1,8 @@
-//! Tests of `Rc`'s wide strong-count updates (`CountOps::rc_inc_strong`): on
-//! x86 a `u16` count, and a `u8` count of a value aligned to 4 or more, move
-//! the strong count with one 32-bit operation over the block's first four
-//! bytes (the two counts, then for `u8` padding or the offset marker). An
-//! overflow carries out of the strong count into those bytes; these check
+//! Tests of `Rc`'s wide count updates (`CountOps::rc_inc`/`rc_dec`): on x86
+//! `u16` counts, and `u8` counts of a value aligned to 4 or more, move with
+//! one 32-bit operation over the block's first four bytes (the two counts,
+//! then for `u8` padding or the offset marker). An overflow carries out of
+//! the strong or weak count into the bytes above it; these check
 //! that the carry is undone at every limit — the weak count, the offset
 //! marker (`from_raw`) and the value are as before — and that the abort
 //! counts still abort. The same checks run on the narrow path (`T = u8`, or
@@ -162,9 +162,10 @@ mod aborts {
 
     const CHILD_ENV: &str = "LEAKSAFE_RC_WIDE_ABORT_CASE";
 
-    /// Takes the strong count (and the weak count, so the carry would run
-    /// on) to `max`, then clones once more: must abort.
-    fn overflow<T: 'static, C: Count>(v: T, max: usize) {
+    /// Takes the strong count and the weak count (so a carry would run on)
+    /// to `max`, then clones the `Rc` (or, if `weak`, the `Weak`) once
+    /// more: must abort.
+    fn overflow<T: 'static, C: Count>(v: T, max: usize, weak: bool) {
         let a: Rc<T, C> = Rc::new_counted(v);
         let w = Rc::downgrade(&a);
         for _ in 2..max {
@@ -174,6 +175,15 @@ mod aborts {
             mem::forget(a.clone());
         }
         assert_eq!(Rc::strong_count(&a), max);
+        if weak {
+            // Both counts are at their limit (the weak field at `max`).
+            assert_eq!(Rc::weak_count(&a), max - 1);
+            println!("{REACHED}");
+            std::io::stdout().flush().unwrap();
+            mem::forget(w.clone());
+            println!("{SURVIVED}");
+            return;
+        }
         println!("{REACHED}");
         std::io::stdout().flush().unwrap();
         mem::forget(a.clone());
@@ -187,9 +197,11 @@ mod aborts {
             return;
         };
         match case.as_str() {
-            "u8_align4" => overflow::<u32, u8>(1, 255),
-            "u8_align8" => overflow::<u64, u8>(1, 255),
-            "u16_align8" => overflow::<u64, u16>(1, 65_535),
+            "u8_align4" => overflow::<u32, u8>(1, 255, false),
+            "u8_align8" => overflow::<u64, u8>(1, 255, false),
+            "u16_align8" => overflow::<u64, u16>(1, 65_535, false),
+            "weak_u8_align4" => overflow::<u32, u8>(1, 255, true),
+            "weak_u16_align8" => overflow::<u64, u16>(1, 65_535, true),
             other => panic!("unknown case {other}"),
         }
     }
@@ -208,5 +220,7 @@ mod aborts {
         abort_u8_align4,
         abort_u8_align8,
         abort_u16_align8,
+        abort_weak_u8_align4,
+        abort_weak_u16_align8,
     }
 }
