@@ -28,8 +28,9 @@
 //!   a power of two, so a padded block has `align >= 2h` and at least `h` bytes
 //!   of padding: both slots fit and are aligned for `K`; the padding before
 //!   them is zeroed. Nothing else changes the padding (the value is only
-//!   written at its own offset; `Rc`'s wide strong-count update of `u8`
-//!   counts rewrites bytes 2 and 3 unchanged).
+//!   written at its own offset; `Rc`'s 32-bit count updates of `u8` counts,
+//!   and the allocation's one 32-bit store of the header for them
+//!   (`count::store_wide_header`), rewrite bytes 2 and 3 unchanged).
 //! - On a panic while writing the value (a `Clone` or an iterator), the guard
 //!   [`PartialSliceGuard`] drops the elements already written and frees the
 //!   block: nothing leaks and nothing is dropped twice.
