@@ -68,6 +68,10 @@ fn immortal_one_thread(c: &mut Criterion) {
 }
 
 /// Narrow `Rc` counts: clone+drop of a live `Rc<u64, C>` against std's `Rc`.
+/// On x86 a `u8`/`u16` strong count changes with one 32-bit operation over the
+/// block's first four bytes when it has them (`u16`: always; `u8`: values
+/// aligned to 4 or more); `_value_u8` is an `Rc<u8, C>` (a 3-byte block),
+/// which keeps the byte operations.
 fn narrow_rc(c: &mut Criterion) {
     let std = clone_drop_case!(std::rc::Rc::new(5u64));
     let std2 = clone_drop_case!(std::rc::Rc::new(5u64));
@@ -78,6 +82,8 @@ fn narrow_rc(c: &mut Criterion) {
     let s8 = clone_drop_case!(LRc::<u64, Saturating<u8>>::new_counted(5));
     let s16 = clone_drop_case!(LRc::<u64, Saturating<u16>>::new_counted(5));
     let s32 = clone_drop_case!(LRc::<u64, Saturating<u32>>::new_counted(5));
+    let u8v8 = clone_drop_case!(LRc::<u8, u8>::new_counted(5));
+    let s8v8 = clone_drop_case!(LRc::<u8, Saturating<u8>>::new_counted(5));
     run_group(
         c,
         "counts/rc_clone+drop",
@@ -91,11 +97,110 @@ fn narrow_rc(c: &mut Criterion) {
             "leaksafe_sat_u8",
             "leaksafe_sat_u16",
             "leaksafe_sat_u32",
+            "leaksafe_u8_value_u8",
+            "leaksafe_sat_u8_value_u8",
         ],
-        &[&std, &std2, &rclite, &usize, &u8, &u16, &s8, &s16, &s32],
+        &[
+            &std, &std2, &rclite, &usize, &u8, &u16, &s8, &s16, &s32, &u8v8, &s8v8,
+        ],
         2000,
         &[],
     );
+}
+
+/// Narrow `Rc` counts, the other count writes: upgrade+drop of a `Weak`,
+/// and downgrade + clone + both drops, against std's `Rc`. A 32-bit load
+/// right after a narrow store to the same bytes waits for the store, so
+/// these show whether every count write of a wide-capable block is wide.
+fn narrow_rc_weak(c: &mut Criterion) {
+    macro_rules! up_case {
+        ($make:expr) => {{
+            let a = $make;
+            let w = a.downgrade_for_bench();
+            move |n: u64| {
+                let _keep = &a;
+                for _ in 0..n {
+                    drop(black_box(black_box(&w).upgrade()));
+                }
+            }
+        }};
+    }
+    macro_rules! dg_case {
+        ($make:expr) => {{
+            let a = $make;
+            move |n: u64| {
+                for _ in 0..n {
+                    let w = black_box(&a).downgrade_for_bench();
+                    let b = black_box(&a).clone();
+                    drop(black_box(w));
+                    drop(black_box(b));
+                }
+            }
+        }};
+    }
+    let names = [
+        "std",
+        "std#2",
+        "leaksafe_u32",
+        "leaksafe_u8",
+        "leaksafe_u16",
+        "leaksafe_sat_u8",
+        "leaksafe_sat_u16",
+        "leaksafe_u8_value_u8",
+    ];
+    {
+        let std = up_case!(std::rc::Rc::new(5u64));
+        let std2 = up_case!(std::rc::Rc::new(5u64));
+        let u32 = up_case!(LRc::<u64, u32>::new_counted(5));
+        let u8 = up_case!(LRc::<u64, u8>::new_counted(5));
+        let u16 = up_case!(LRc::<u64, u16>::new_counted(5));
+        let s8 = up_case!(LRc::<u64, Saturating<u8>>::new_counted(5));
+        let s16 = up_case!(LRc::<u64, Saturating<u16>>::new_counted(5));
+        let u8v8 = up_case!(LRc::<u8, u8>::new_counted(5));
+        run_group(
+            c,
+            "counts/rc_upgrade+drop",
+            &names,
+            &[&std, &std2, &u32, &u8, &u16, &s8, &s16, &u8v8],
+            2000,
+            &[],
+        );
+    }
+    let std = dg_case!(std::rc::Rc::new(5u64));
+    let std2 = dg_case!(std::rc::Rc::new(5u64));
+    let u32 = dg_case!(LRc::<u64, u32>::new_counted(5));
+    let u8 = dg_case!(LRc::<u64, u8>::new_counted(5));
+    let u16 = dg_case!(LRc::<u64, u16>::new_counted(5));
+    let s8 = dg_case!(LRc::<u64, Saturating<u8>>::new_counted(5));
+    let s16 = dg_case!(LRc::<u64, Saturating<u16>>::new_counted(5));
+    let u8v8 = dg_case!(LRc::<u8, u8>::new_counted(5));
+    run_group(
+        c,
+        "counts/rc_downgrade+clone+drop",
+        &names,
+        &[&std, &std2, &u32, &u8, &u16, &s8, &s16, &u8v8],
+        2000,
+        &[],
+    );
+}
+
+/// `Rc::downgrade` under one name for std's and leaksafe's `Rc` (the
+/// macros above take either).
+trait DowngradeForBench {
+    type W;
+    fn downgrade_for_bench(&self) -> Self::W;
+}
+impl<T> DowngradeForBench for std::rc::Rc<T> {
+    type W = std::rc::Weak<T>;
+    fn downgrade_for_bench(&self) -> Self::W {
+        std::rc::Rc::downgrade(self)
+    }
+}
+impl<T, C: leaksafe::Count> DowngradeForBench for LRc<T, C> {
+    type W = leaksafe::rc::Weak<T, C>;
+    fn downgrade_for_bench(&self) -> Self::W {
+        LRc::downgrade(self)
+    }
 }
 
 /// `ThinArc` against triomphe's: build a header + 16 `u32`s from an
@@ -202,6 +307,6 @@ fn immortal_two_threads(c: &mut Criterion) {
 criterion_group! {
     name = group;
     config = configure();
-    targets = immortal_one_thread, immortal_two_threads, narrow_rc, thin
+    targets = immortal_one_thread, immortal_two_threads, narrow_rc, narrow_rc_weak, thin
 }
 criterion_main!(group);

@@ -17,7 +17,8 @@
 //!    so the count cannot wrap unless `MAX / 2` threads are between their
 //!    `fetch_add` and their check. `Cell` counts (single-threaded) add, store
 //!    and test in one step (see "Cost"); a wrapped value is overwritten with
-//!    `MAX` before any other code runs.
+//!    `MAX` (and `Rc`'s wide update's carry into the next bytes undone)
+//!    before any other code runs.
 //! 2. **Abort is an abort, never a panic**, and no count is left changed for
 //!    any code that could still run (a panic handler without `std`): the
 //!    `Cell` count is back at `MAX`; a `u8`/`u16` atomic never changed; a wide
@@ -30,7 +31,8 @@
 //!    allocation. Only a compare-exchange ever writes a saturating *atomic*
 //!    count, so it stays saturated under every interleaving; a saturating
 //!    `Cell` count that an increment wrapped (or a decrement lowered) is put
-//!    back to `MAX` before anything else runs.
+//!    back to `MAX`, with the bytes a wide update carried into, before
+//!    anything else runs.
 //! 4. **The weak-count lock never collides with a real or saturated count.**
 //!    `Arc::get_mut` locks the weak count by swapping `1` for
 //!    [`CountOps::WEAK_LOCKED`]. For abort counts that is `MAX` (std's choice),
@@ -45,11 +47,34 @@
 //! The `Cell` increment is written as "add, store, then test for the wrap"
 //! rather than "test, then store": the compiler emits a single `inc` on memory
 //! and a branch, as for std's `Rc`. The test-first form compiles to a load, a
-//! register `inc` and a narrow store, which measured 3–4× slower for `u8`/`u16`
-//! counts on x86-64 (a clone+drop loop: ~7–14 ns vs ~2.5–4 ns, std ~2.6–4 ns).
-//! The saturating `Cell` decrement still tests two values of the old count,
-//! which costs `Saturating<u8>`/`Saturating<u16>` the same penalty (~13 ns);
-//! `Saturating<u32>` and wider are at std's speed.
+//! register `inc` and a narrow store.
+//!
+//! That is not enough for `u8`/`u16` counts: x86 cores that rename memory
+//! operands (AMD Zen 2 and later, recent Intel) do so only for 32- and 64-bit
+//! accesses, so a clone+drop loop of an 8- or 16-bit count waits for
+//! store-to-load forwarding twice per round (~5 ns against ~0.6 ns for the
+//! same two instructions on a 32-bit count, measured on Zen 4: ~3× std's time
+//! per `Rc` clone+drop). So on x86 `Rc` and its `Weak` change narrow counts
+//! with one **32-bit** load, add and store over the block's first four bytes
+//! ([`CountOps::rc_inc`]/[`CountOps::rc_dec`]): the strong count is their
+//! low bits (little-endian, at offset 0), the weak count the next ones, then
+//! for `u8` counts padding or the offset marker — which requires a value
+//! aligned to 4 or more (`u16`: always, the header is those four bytes).
+//! Every count write of such a block is 32-bit (clone, drop, downgrade,
+//! upgrade, `Weak` clone and drop, and the allocation, which stores the four
+//! bytes once more in one store: `store_wide_header`): a 32-bit load of
+//! bytes that a *narrow* store wrote just before cannot be forwarded and
+//! waits for the store to retire, which made a downgrade+clone loop 7× std's
+//! while only clone and drop were wide. (The rare writes — `try_unwrap`,
+//! `make_mut`, `into_immortal`, `UniqueRc::into_rc` — stay narrow and pay
+//! that wait once.) An overflow's carry out of a count into the other bytes
+//! is undone, with the count, before any other code runs (a `Cell` is
+//! single-threaded), so invariants 1–3 read the same. `u8` counts of a value
+//! aligned to 1 or 2 (`Rc<u8, u8>`, a 3-byte block) keep the byte
+//! `inc`/`dec` and its cost: their block has no four bytes to spare.
+//!
+//! The saturating narrow decrement on the narrow path tests two values of the
+//! new count; [`resaturate`] is out of line so the common path stays a branch.
 use core::cell::Cell;
 use core::num::Saturating;
 
@@ -147,6 +172,47 @@ mod ops {
         /// Decrements a count of at least 1; returns true if it reached 0.
         /// A saturated count stays saturated (returns false).
         fn cell_dec(c: &Cell<Self::Int>) -> bool;
+
+        /// Whether `Rc` may update these counts with one 32-bit operation over
+        /// the block's first four bytes ([`rc_inc`](Self::rc_inc)) when the
+        /// value sits at offset 4 or more: `u8`/`u16` counts (plain and
+        /// saturating) on x86/x86-64 (little-endian, cheap unaligned
+        /// access, and the only place the gain was measured). Wider counts
+        /// are already one 32/64-bit operation. See "Cost".
+        const RC_WIDE: bool = false;
+
+        /// Increments the strong (`weak == false`) or weak count of an `Rc`
+        /// block: [`cell_inc`](Self::cell_inc), or, if `wide`, the same as
+        /// one 32-bit read-modify-write of the block's first four bytes,
+        /// which hold the strong count in their low bits and the weak count
+        /// above it ("Cost"). An overflow's carry into the other bytes is
+        /// undone, with the count, before any other code runs.
+        ///
+        /// # Safety
+        /// `header` points to the strong count of a live `Rc` block, with
+        /// the block's provenance. If `wide`: [`RC_WIDE`](Self::RC_WIDE) and
+        /// the value is at offset 4 or more, so the four bytes lie in the
+        /// block and are initialised (the counts, then padding or the
+        /// offset marker, which this writes back unchanged).
+        #[inline]
+        unsafe fn rc_inc(header: *const Cell<Self::Int>, weak: bool, wide: bool) {
+            let _ = wide;
+            // SAFETY: the counts of a live block (caller), `weak` right
+            // after `strong` (repr(C)).
+            Self::cell_inc(unsafe { &*header.add(usize::from(weak)) });
+        }
+        /// Decrements the strong or weak count of an `Rc` block
+        /// ([`cell_dec`](Self::cell_dec)), wide as [`rc_inc`](Self::rc_inc)
+        /// if `wide`; true if it reached 0.
+        ///
+        /// # Safety
+        /// As [`rc_inc`](Self::rc_inc); the count is at least 1.
+        #[inline]
+        unsafe fn rc_dec(header: *const Cell<Self::Int>, weak: bool, wide: bool) -> bool {
+            let _ = wide;
+            // SAFETY: as in `rc_inc`.
+            Self::cell_dec(unsafe { &*header.add(usize::from(weak)) })
+        }
 
         // ---- atomic (Arc) ----
 
@@ -360,7 +426,7 @@ mod ops {
 
     /// The sealing: only this module implements `CountOps`.
     macro_rules! impl_count {
-        ($int:ty, $atomic:ty, wide = $wide:expr) => {
+        ($int:ty, $atomic:ty, wide = $wide:expr, rc_wide = $rc_wide:expr) => {
             // ---- abort policy ----
             impl CountOps for $int {
                 same_for_both_policies!($int, $atomic);
@@ -385,6 +451,48 @@ mod ops {
                     let v = c.get() - 1;
                     c.set(v);
                     v == 0
+                }
+
+                const RC_WIDE: bool = $rc_wide && WIDE_RMW;
+
+                #[inline]
+                unsafe fn rc_inc(header: *const Cell<$int>, weak: bool, wide: bool) {
+                    if !(Self::RC_WIDE && wide) {
+                        // SAFETY: the counts of a live block (caller).
+                        return Self::cell_inc(unsafe { &*header.add(usize::from(weak)) });
+                    }
+                    let shift = if weak { <$int>::BITS } else { 0 };
+                    let p = header.cast::<u32>().cast_mut();
+                    // SAFETY: `wide`: the four bytes are in the block,
+                    // initialised, written by nothing else meanwhile (caller).
+                    let old = unsafe { p.read_unaligned() };
+                    let new = old.wrapping_add(1 << shift);
+                    // SAFETY: as above.
+                    unsafe { p.write_unaligned(new) };
+                    if low::<$int>(new >> shift) == 0 {
+                        // The count wrapped (and carried): put all four bytes
+                        // back, the count at MAX, before aborting (invariant 2).
+                        // SAFETY: as above.
+                        unsafe { p.write_unaligned(old) };
+                        abort();
+                    }
+                }
+
+                #[inline]
+                unsafe fn rc_dec(header: *const Cell<$int>, weak: bool, wide: bool) -> bool {
+                    if !(Self::RC_WIDE && wide) {
+                        // SAFETY: the counts of a live block (caller).
+                        return Self::cell_dec(unsafe { &*header.add(usize::from(weak)) });
+                    }
+                    let shift = if weak { <$int>::BITS } else { 0 };
+                    let p = header.cast::<u32>().cast_mut();
+                    // SAFETY: `wide`: the four bytes are in the block,
+                    // initialised, written by nothing else meanwhile (caller).
+                    // The count is at least 1: no borrow from the other bytes.
+                    let new = unsafe { p.read_unaligned() }.wrapping_sub(1 << shift);
+                    // SAFETY: as above.
+                    unsafe { p.write_unaligned(new) };
+                    low::<$int>(new >> shift) == 0
                 }
 
                 #[inline]
@@ -479,6 +587,55 @@ mod ops {
                     v == 0
                 }
 
+                const RC_WIDE: bool = $rc_wide && WIDE_RMW;
+
+                #[inline]
+                unsafe fn rc_inc(header: *const Cell<$int>, weak: bool, wide: bool) {
+                    if !(Self::RC_WIDE && wide) {
+                        // SAFETY: the counts of a live block (caller).
+                        return Self::cell_inc(unsafe { &*header.add(usize::from(weak)) });
+                    }
+                    let shift = if weak { <$int>::BITS } else { 0 };
+                    let p = header.cast::<u32>().cast_mut();
+                    // SAFETY: `wide`: the four bytes are in the block,
+                    // initialised, written by nothing else meanwhile (caller).
+                    let old = unsafe { p.read_unaligned() };
+                    let new = old.wrapping_add(1 << shift);
+                    // SAFETY: as above.
+                    unsafe { p.write_unaligned(new) };
+                    if low::<$int>(new >> shift) == 0 {
+                        // A saturated count wrapped (and carried): all four
+                        // bytes back, the count at MAX (invariant 3).
+                        // SAFETY: as above.
+                        unsafe { restore_wide(p, old) };
+                    }
+                }
+
+                #[inline]
+                unsafe fn rc_dec(header: *const Cell<$int>, weak: bool, wide: bool) -> bool {
+                    if !(Self::RC_WIDE && wide) {
+                        // SAFETY: the counts of a live block (caller).
+                        return Self::cell_dec(unsafe { &*header.add(usize::from(weak)) });
+                    }
+                    let shift = if weak { <$int>::BITS } else { 0 };
+                    let p = header.cast::<u32>().cast_mut();
+                    // SAFETY: `wide`: the four bytes are in the block,
+                    // initialised, written by nothing else meanwhile (caller).
+                    // The count is at least 1: no borrow from the other bytes.
+                    let old = unsafe { p.read_unaligned() };
+                    let new = old.wrapping_sub(1 << shift);
+                    // SAFETY: as above.
+                    unsafe { p.write_unaligned(new) };
+                    let v = low::<$int>(new >> shift);
+                    if v == <$int>::MAX - 1 {
+                        // Only a saturated count gets here (as `cell_dec`).
+                        // SAFETY: as above.
+                        unsafe { restore_wide(p, old) };
+                        return false;
+                    }
+                    v == 0
+                }
+
                 // The ceiling is never reached: `checked_inc` stops at a
                 // saturated count (MAX) first, and MAX - 1 + 1 saturates.
                 #[inline]
@@ -539,11 +696,92 @@ mod ops {
         };
     }
 
-    impl_count!(u8, AtomicU8, wide = false);
-    impl_count!(u16, AtomicU16, wide = false);
-    impl_count!(u32, AtomicU32, wide = true);
-    impl_count!(u64, AtomicU64, wide = true);
-    impl_count!(usize, AtomicUsize, wide = true);
+    impl_count!(u8, AtomicU8, wide = false, rc_wide = true);
+    impl_count!(u16, AtomicU16, wide = false, rc_wide = true);
+    impl_count!(u32, AtomicU32, wide = true, rc_wide = false);
+    impl_count!(u64, AtomicU64, wide = true, rc_wide = false);
+    impl_count!(usize, AtomicUsize, wide = true, rc_wide = false);
+}
+
+/// Whether `Rc`'s strong count of a `u8`/`u16` count may be changed with a
+/// 32-bit read-modify-write of the block's first four bytes (module docs,
+/// "Cost"): on x86 and x86-64, little-endian (the strong count is the low
+/// bits) with unaligned accesses as cheap as aligned ones.
+const WIDE_RMW: bool = cfg!(any(target_arch = "x86_64", target_arch = "x86"));
+
+/// The count held in the low bits of a (shifted) wide header read: the
+/// truncation is the point.
+#[inline(always)]
+fn low<I: LowBits>(v: u32) -> I {
+    I::low(v)
+}
+
+/// Truncation of a 32-bit header read to a narrow count, for [`low`].
+trait LowBits {
+    fn low(v: u32) -> Self;
+}
+
+macro_rules! low_bits {
+    ($($t:ty),*) => {$(impl LowBits for $t {
+        #[inline(always)]
+        #[allow(clippy::cast_possible_truncation)]
+        fn low(v: u32) -> Self { v as $t }
+    })*};
+}
+low_bits!(u8, u16, u32, u64, usize);
+
+/// Stores the first four bytes of a fresh block again, as **one** 32-bit
+/// store, where `Rc`'s wide strong-count updates may read them: counts of at
+/// most 2 bytes and a value at offset 4 or more (`CountOps::RC_WIDE`).
+/// The allocation paths write the counts and the offset marker one narrow
+/// store each; a 32-bit load of bytes that several narrow stores wrote
+/// cannot be forwarded from the store buffer and waits for them to retire,
+/// which cost ~2.5 ns per `Rc<u64, u8>` new+drop (1.00× → 1.2× std's) until
+/// this single store, which a later wide load forwards from, was added. The
+/// bytes are those already there: the two counts (read back narrow, which
+/// forwards), then for 1-byte counts `log2(4) = 2` and `0` (the marker of a
+/// value at offset 4) or zeroed padding. `Arc` blocks get it too (harmless:
+/// the block is not shared yet).
+///
+/// # Safety
+/// `mem` is a fresh, unshared block whose header is two `K`s, already
+/// written, with the value at `value_offset` and the marker written by
+/// `rc_box::write_offset_marker`.
+#[inline]
+pub(crate) unsafe fn store_wide_header<K: crate::rc_box::CountCell>(
+    mem: *mut u8,
+    value_offset: usize,
+) {
+    let hs = core::mem::size_of::<K>();
+    if !WIDE_RMW || hs > 2 || value_offset < 4 {
+        return;
+    }
+    // SAFETY: both counts are written (caller); they are at 0 and `hs`.
+    let (strong, weak) = unsafe { (&*mem.cast::<K>(), &*mem.add(hs).cast::<K>()) };
+    let mut head = strong.get_small() | weak.get_small() << (8 * hs);
+    if hs == 1 && value_offset == 4 {
+        head |= 2 << 16; // the marker: log2(align) = 2, then 0
+    }
+    // SAFETY: the four bytes are in the block (`value_offset >= 4`) and
+    // initialised (counts, marker or zeroed padding); nothing else uses the
+    // fresh block.
+    unsafe {
+        debug_assert_eq!(mem.cast::<u32>().read_unaligned(), head, "same bytes");
+        mem.cast::<u32>().write_unaligned(head);
+    }
+}
+
+/// Puts back the four header bytes a wide saturating strong-count update
+/// changed (`CountOps::rc_inc`/`rc_dec`): out of line and cold, as
+/// [`resaturate`].
+///
+/// # Safety
+/// `p` may be written for four bytes (the caller's wide update just did).
+#[cold]
+#[inline(never)]
+unsafe fn restore_wide(p: *mut u32, old: u32) {
+    // SAFETY: caller.
+    unsafe { p.write_unaligned(old) };
 }
 
 /// Puts a saturated `Cell` count back to `MAX` after an increment wrapped it

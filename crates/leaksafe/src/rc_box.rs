@@ -26,8 +26,11 @@
 //!   into the padding: `0` right before the value (a value `weak` never has in
 //!   a live block) and `log2(align)` before that. For the real counts `hs` is
 //!   a power of two, so a padded block has `align >= 2h` and at least `h` bytes
-//!   of padding: both slots fit and are aligned for `K`. Nothing else writes
-//!   the padding (the value is only written at its own offset).
+//!   of padding: both slots fit and are aligned for `K`; the padding before
+//!   them is zeroed. Nothing else changes the padding (the value is only
+//!   written at its own offset; `Rc`'s 32-bit count updates of `u8` counts,
+//!   and the allocation's one 32-bit store of the header for them
+//!   (`count::store_wide_header`), rewrite bytes 2 and 3 unchanged).
 //! - On a panic while writing the value (a `Clone` or an iterator), the guard
 //!   [`PartialSliceGuard`] drops the elements already written and frees the
 //!   block: nothing leaks and nothing is dropped twice.
@@ -312,10 +315,14 @@ pub(crate) unsafe fn write_offset_marker<K: CountCell>(
         // `align` is a power of two, so its log2 fits in a `u8`.
         #[allow(clippy::cast_possible_truncation)]
         let shift = value_layout.align().trailing_zeros() as u8;
-        // SAFETY: both slots lie in the padding between the header and the
-        // value (checked above), inside the fresh block (caller), aligned for
-        // `K` (`offset` and `hs` are multiples of `align_of::<K>()`).
+        // The padding before the marker is zeroed: `Rc`'s wide strong-count
+        // update reads it (`CountOps::RC_WIDE`).
+        // SAFETY: the zeroed bytes and both slots lie in the padding between
+        // the header and the value (checked above), inside the fresh block
+        // (caller); the slots are aligned for `K` (`offset` and `hs` are
+        // multiples of `align_of::<K>()`).
         unsafe {
+            mem.add(2 * hs).write_bytes(0, offset - 4 * hs);
             mem.add(offset - hs).cast::<K>().write(K::small(0));
             mem.add(offset - 2 * hs).cast::<K>().write(K::small(shift));
         }
@@ -344,13 +351,15 @@ pub(crate) unsafe fn allocate_for_layout<K: CountCell, T: ?Sized>(
         handle_alloc_error(layout);
     }
     // SAFETY: `mem` is a fresh block of `inner_layout::<K>(value_layout)`.
-    unsafe { write_offset_marker::<K>(mem, value_layout) };
+    let offset = unsafe { write_offset_marker::<K>(mem, value_layout) };
     let inner = mem_to_inner(mem);
     // SAFETY: the block is fresh, aligned for `Inner<K, T>` and large enough;
-    // the header fields are at the offsets of the repr(C) struct.
+    // the header fields are at the offsets of the repr(C) struct; then the
+    // header is complete for `store_wide_header`.
     unsafe {
         ptr::addr_of_mut!((*inner).strong).write(strong);
         ptr::addr_of_mut!((*inner).weak).write(weak);
+        crate::count::store_wide_header::<K>(mem, offset);
         NonNull::new_unchecked(inner)
     }
 }

@@ -70,13 +70,15 @@ pub(crate) fn try_allocate_value<K: CountCell, T>(
     }
     // SAFETY: `mem` is a fresh block of `inner_layout::<K>(value_layout)`
     // (asserted equal above).
-    let _offset = unsafe { rc_box::write_offset_marker::<K>(mem, value_layout) };
+    let offset = unsafe { rc_box::write_offset_marker::<K>(mem, value_layout) };
     let p = mem.cast::<Inner<K, T>>();
     // SAFETY: fresh memory with the layout of `Inner<K, T>` (repr(C), computed
-    // above as the compiler does); each field is written once.
+    // above as the compiler does); each field is written once; then the
+    // header is complete for `store_wide_header`.
     unsafe {
         ptr::addr_of_mut!((*p).strong).write(strong);
         ptr::addr_of_mut!((*p).weak).write(weak);
+        crate::count::store_wide_header::<K>(mem, offset);
         ptr::addr_of_mut!((*p).value).write(value);
     }
     #[cfg(debug_assertions)]
@@ -84,7 +86,7 @@ pub(crate) fn try_allocate_value<K: CountCell, T>(
         // SAFETY: the block is live with weak >= 1, and the value pointer has
         // the provenance of `mem`, as `into_raw` would return it.
         let found = unsafe { rc_box::data_offset::<K, T>(ptr::addr_of!((*p).value)) };
-        debug_assert_eq!(found, _offset);
+        debug_assert_eq!(found, offset);
     }
     // SAFETY: `mem` is not null.
     Ok(unsafe { NonNull::new_unchecked(p) })

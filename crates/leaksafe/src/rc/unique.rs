@@ -156,8 +156,9 @@ impl<T: ?Sized, C: Count> UniqueRc<T, C> {
     /// ```
     pub fn downgrade(this: &Self) -> Weak<T, C> {
         // SAFETY: the block is live (invariant 1).
-        let weak = unsafe { &(*this.ptr.as_ptr()).weak };
-        C::cell_inc(weak);
+        let (h, wide) = unsafe { super::header::<T, C>(this.ptr) };
+        // SAFETY: `header`'s, of the live block.
+        unsafe { C::rc_inc(h, true, wide) };
         Weak::from_inner(this.ptr)
     }
 }

@@ -86,7 +86,10 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
         if strong.get() == C::ZERO {
             return None;
         }
-        C::cell_inc(strong);
+        // SAFETY: not dangling (`counts`): the block is live.
+        let (h, wide) = unsafe { super::header::<T, C>(self.ptr) };
+        // SAFETY: `header`'s; the count is not 0.
+        unsafe { C::rc_inc(h, false, wide) };
         Some(Rc::from_inner(self.ptr))
     }
 
@@ -272,8 +275,11 @@ impl<T: ?Sized, C: Count> Clone for Weak<T, C> {
     /// Another `Weak` to the same allocation. Aborts (or saturates) if the
     /// weak count is full.
     fn clone(&self) -> Self {
-        if let Some((_, weak)) = self.counts() {
-            C::cell_inc(weak);
+        if self.counts().is_some() {
+            // SAFETY: not dangling: the block is live (invariant 1).
+            let (h, wide) = unsafe { super::header::<T, C>(self.ptr) };
+            // SAFETY: `header`'s.
+            unsafe { C::rc_inc(h, true, wide) };
         }
         Self::from_inner(self.ptr)
     }
@@ -284,10 +290,13 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     /// the strong references share); never once the weak count saturated.
     #[inline]
     fn release(&mut self) {
-        let Some((_, weak)) = self.counts() else {
+        if self.counts().is_none() {
             return;
-        };
-        if C::cell_dec(weak) {
+        }
+        // SAFETY: not dangling: the block is live (invariant 1).
+        let (h, wide) = unsafe { super::header::<T, C>(self.ptr) };
+        // SAFETY: `header`'s; the weak count holds this reference.
+        if unsafe { C::rc_dec(h, true, wide) } {
             // SAFETY: weak reached 0: no `Rc` (their `+ 1` is released only
             // after the value was dropped or moved out) and no other `Weak`
             // remains, so the block is freed once and never used again.
