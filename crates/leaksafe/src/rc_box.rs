@@ -30,7 +30,7 @@
 //!   them is zeroed. Nothing else changes the padding (the value is only
 //!   written at its own offset; `Rc`'s 32-bit count updates of `u8` counts,
 //!   and the allocation's one 32-bit store of the header for them
-//!   (`count::store_wide_header`), rewrite bytes 2 and 3 unchanged).
+//!   (`store_wide_header`), rewrite bytes 2 and 3 unchanged).
 //! - On a panic while writing the value (a `Clone` or an iterator), the guard
 //!   [`PartialSliceGuard`] drops the elements already written and frees the
 //!   block: nothing leaks and nothing is dropped twice.
@@ -359,7 +359,7 @@ pub(crate) unsafe fn allocate_for_layout<K: CountCell, T: ?Sized>(
     unsafe {
         ptr::addr_of_mut!((*inner).strong).write(strong);
         ptr::addr_of_mut!((*inner).weak).write(weak);
-        crate::count::store_wide_header::<K>(mem, offset);
+        store_wide_header::<K>(mem, offset);
         NonNull::new_unchecked(inner)
     }
 }
@@ -541,4 +541,48 @@ fn with_addr_of<U: ?Sized>(mut ptr: *mut U, addr: *mut u8) -> *mut U {
     unsafe { ptr::addr_of_mut!(ptr).cast::<*mut u8>().write(addr) };
     assert!(ptr::eq(ptr.cast::<u8>(), addr));
     ptr
+}
+
+/// Whether `Rc`'s strong count of a `u8`/`u16` count may be changed with a
+/// 32-bit read-modify-write of the block's first four bytes (`count`'s module docs,
+/// "Cost"): on x86 and x86-64, little-endian (the strong count is the low
+/// bits) with unaligned accesses as cheap as aligned ones.
+pub(crate) const WIDE_RMW: bool = cfg!(any(target_arch = "x86_64", target_arch = "x86"));
+
+/// Stores the first four bytes of a fresh block again, as **one** 32-bit
+/// store, where `Rc`'s wide strong-count updates may read them: counts of at
+/// most 2 bytes and a value at offset 4 or more (`CountOps::RC_WIDE`).
+/// The allocation paths write the counts and the offset marker one narrow
+/// store each; a 32-bit load of bytes that several narrow stores wrote
+/// cannot be forwarded from the store buffer and waits for them to retire,
+/// which cost ~2.5 ns per `Rc<u64, u8>` new+drop (1.00× → 1.2× std's) until
+/// this single store, which a later wide load forwards from, was added. The
+/// bytes are those already there: the two counts (read back narrow, which
+/// forwards), then for 1-byte counts `log2(4) = 2` and `0` (the marker of a
+/// value at offset 4) or zeroed padding. `Arc` blocks get it too (harmless:
+/// the block is not shared yet).
+///
+/// # Safety
+/// `mem` is a fresh, unshared block whose header is two `K`s, already
+/// written, with the value at `value_offset` and the marker written by
+/// `rc_box::write_offset_marker`.
+#[inline]
+pub(crate) unsafe fn store_wide_header<K: CountCell>(mem: *mut u8, value_offset: usize) {
+    let hs = core::mem::size_of::<K>();
+    if !WIDE_RMW || hs > 2 || value_offset < 4 {
+        return;
+    }
+    // SAFETY: both counts are written (caller); they are at 0 and `hs`.
+    let (strong, weak) = unsafe { (&*mem.cast::<K>(), &*mem.add(hs).cast::<K>()) };
+    let mut head = strong.get_small() | weak.get_small() << (8 * hs);
+    if hs == 1 && value_offset == 4 {
+        head |= 2 << 16; // the marker: log2(align) = 2, then 0
+    }
+    // SAFETY: the four bytes are in the block (`value_offset >= 4`) and
+    // initialised (counts, marker or zeroed padding); nothing else uses the
+    // fresh block.
+    unsafe {
+        debug_assert_eq!(mem.cast::<u32>().read_unaligned(), head, "same bytes");
+        mem.cast::<u32>().write_unaligned(head);
+    }
 }

@@ -78,7 +78,7 @@ pub(crate) fn try_allocate_value<K: CountCell, T>(
     unsafe {
         ptr::addr_of_mut!((*p).strong).write(strong);
         ptr::addr_of_mut!((*p).weak).write(weak);
-        crate::count::store_wide_header::<K>(mem, offset);
+        rc_box::store_wide_header::<K>(mem, offset);
         ptr::addr_of_mut!((*p).value).write(value);
     }
     #[cfg(debug_assertions)]
