@@ -7,29 +7,16 @@
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use leaksafe::thread::{self, ThreadPool};
 
-const WATCHDOG: Duration = Duration::from_secs(if cfg!(miri) { 3600 } else { 60 });
+#[path = "common/watchdog.rs"]
+mod watchdog;
+use watchdog::watchdog;
+
 const THREADS: &[usize] = if cfg!(miri) { &[1, 2] } else { &[1, 2, 3, 4] };
 /// Repetitions of the racy tests.
 const ROUNDS: usize = if cfg!(miri) { 2 } else { 50 };
-
-/// Runs `f` on its own thread; fails if it does not finish in `WATCHDOG`.
-fn watchdog<R: Send + 'static>(name: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let r = catch_unwind(AssertUnwindSafe(f));
-        let _ = tx.send(r);
-    });
-    match rx.recv_timeout(WATCHDOG) {
-        Ok(Ok(r)) => r,
-        Ok(Err(p)) => std::panic::resume_unwind(p),
-        Err(_) => panic!("{name}: hung (watchdog)"),
-    }
-}
 
 #[test]
 fn broadcast_runs_once_on_every_worker() {

@@ -8,29 +8,17 @@
 //! watchdog: a hang fails the test instead of hanging CI.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, mpsc};
-use std::time::Duration;
 
 use leaksafe::thread::{self, PoolScope, PoolScopeFifo, ThreadPool};
 
-const WATCHDOG: Duration = Duration::from_secs(if cfg!(miri) { 3600 } else { 60 });
+#[path = "common/watchdog.rs"]
+mod watchdog;
+use watchdog::watchdog;
+
 /// Tasks per level in the order tests (`N * N` in the nested ones).
 const N: usize = if cfg!(miri) { 3 } else { 10 };
-
-/// Runs `f` on its own thread; fails if it does not finish in `WATCHDOG`.
-fn watchdog<R: Send + 'static>(name: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let r = catch_unwind(AssertUnwindSafe(f));
-        let _ = tx.send(r);
-    });
-    match rx.recv_timeout(WATCHDOG) {
-        Ok(Ok(r)) => r,
-        Ok(Err(p)) => std::panic::resume_unwind(p),
-        Err(_) => panic!("{name}: hung (watchdog)"),
-    }
-}
 
 /// A one-worker pool runs `body` on its worker, so nothing is stolen.
 fn on_one_worker<R: Send>(body: impl FnOnce(&ThreadPool) -> R + Send) -> R {

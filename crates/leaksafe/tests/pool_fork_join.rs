@@ -4,28 +4,15 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use leaksafe::thread::{self, ThreadPool};
 
-const WATCHDOG: Duration = Duration::from_secs(if cfg!(miri) { 3600 } else { 60 });
+#[path = "common/watchdog.rs"]
+mod watchdog;
+use watchdog::watchdog;
+
 const FIB: u64 = if cfg!(miri) { 8 } else { 22 };
 const THREADS: [usize; 3] = [1, 2, 3];
-
-/// Runs `f` on its own thread; fails if it does not finish in `WATCHDOG`.
-fn watchdog(name: &str, f: impl FnOnce() + Send + 'static) {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let r = catch_unwind(AssertUnwindSafe(f));
-        let _ = tx.send(r);
-    });
-    match rx.recv_timeout(WATCHDOG) {
-        Ok(Ok(())) => {}
-        Ok(Err(p)) => std::panic::resume_unwind(p),
-        Err(_) => panic!("{name}: hung (watchdog)"),
-    }
-}
 
 fn fib_seq(n: u64) -> u64 {
     if n < 2 {

@@ -8,28 +8,15 @@
 //! joiner it then joined), and `self_join_panics` hung forever.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, mpsc};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use leaksafe::thread::{PoolHandle, ThreadPool};
 
-const WATCHDOG: Duration = Duration::from_secs(if cfg!(miri) { 3600 } else { 60 });
-const ROUNDS: usize = if cfg!(miri) { 2 } else { 50 };
+#[path = "common/watchdog.rs"]
+mod watchdog;
+use watchdog::watchdog;
 
-/// Runs `f` on its own thread; fails if it does not finish in `WATCHDOG`
-/// (the hung thread is left behind: the test has failed anyway).
-fn watchdog(name: &str, f: impl FnOnce() + Send + 'static) {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let r = catch_unwind(AssertUnwindSafe(f));
-        let _ = tx.send(r);
-    });
-    match rx.recv_timeout(WATCHDOG) {
-        Ok(Ok(())) => {}
-        Ok(Err(p)) => std::panic::resume_unwind(p),
-        Err(_) => panic!("{name}: hung (watchdog)"),
-    }
-}
+const ROUNDS: usize = if cfg!(miri) { 2 } else { 50 };
 
 /// Some work that takes a while and lets other threads run.
 fn slow() -> usize {
