@@ -356,14 +356,23 @@ fn print_text(args: &Args, seed: u64, rows: &[(Target, Row)], start: Instant, s:
         );
         for (t, r) in rows.iter().filter(|(_, r)| r.cut_short(args.cases)) {
             let e = r.explored.unwrap_or_default();
-            println!(
-                "  {}: {} of {} random cases, {} of {} scenarios explored exhaustively",
+            let cases = format!(
+                "  {}: {} of {} random cases,",
                 t.name(),
                 r.random,
-                args.cases,
-                e.explored,
-                e.scenarios
+                args.cases
             );
+            let explored = format!(
+                "{} of {} scenarios explored exhaustively",
+                e.explored, e.scenarios
+            );
+            // One line when it fits the 80 columns the audit is laid out
+            // for; the counts' digits vary with the budget.
+            if cases.chars().count() + 1 + explored.chars().count() <= 80 {
+                println!("{cases} {explored}");
+            } else {
+                println!("{cases}\n    {explored}");
+            }
         }
     }
     for (t, r) in rows.iter().filter(|(_, r)| !r.ok()) {
