@@ -15,7 +15,11 @@
 //!   `stealers` after the workers', for the pool's whole life), so its
 //!   spawns go to a deque of its own, which the workers steal from, exactly
 //!   as a worker's do; when every spare is taken, it pushes to the injector.
-//!   The spare goes back once the scope's tasks have all finished. It may
+//!   The spare goes back once the scope's tasks have all finished (or
+//!   when the scope unwinds). Lending and giving back take no lock (one
+//!   compare-and-swap on the slot's `lent` flag, one Release store:
+//!   `LendableDeque`), so an empty scope costs a few thread-local accesses
+//!   and one RMW. It may
 //!   still hold jobs that tasks of *other* scopes, run by this thread while
 //!   it waited, pushed to it: they are not stranded, because a spare's
 //!   stealer stays in `stealers`, which every pool thread searches (and
@@ -72,7 +76,7 @@
 //!
 //!   Ordinary builds have no such switch.
 
-use core::cell::Cell;
+use core::cell::{Cell, UnsafeCell};
 use core::ptr;
 #[cfg(any(miri, leaksafe_locked_queues))]
 use core::ptr::NonNull;
@@ -107,8 +111,9 @@ pub(super) struct Registry {
     injector: Injector<JobRef>,
     /// The workers' stealers, then the spare deques' (indices `n..`).
     stealers: Vec<Stealer<JobRef>>,
-    /// The spare deques not lent out, with their indices in `stealers`.
-    spares: Mutex<Vec<(usize, Worker<JobRef>)>>,
+    /// The spare deques, lent to scope owners (their stealers are
+    /// `stealers[workers..]`).
+    spares: Vec<LendableDeque>,
     pub(super) sleep: Sleep,
     /// The number of workers (the pool's size).
     pub(super) workers: usize,
@@ -196,18 +201,22 @@ impl Registry {
     /// The registry and the deques of `n` workers (to be moved into them).
     pub(super) fn new(n: usize, hooks: Hooks) -> (Arc<Registry>, Vec<Worker<JobRef>>) {
         let workers: Vec<Worker<JobRef>> = (0..n).map(|_| Worker::new_lifo()).collect();
-        let spares: Vec<(usize, Worker<JobRef>)> = (n..n + EXTERNAL_DEQUES)
-            .map(|i| (i, Worker::new_lifo()))
-            .collect();
-        let stealers = workers
-            .iter()
-            .chain(spares.iter().map(|(_, w)| w))
-            .map(Worker::stealer)
+        let spares: Vec<Worker<JobRef>> =
+            (0..EXTERNAL_DEQUES).map(|_| Worker::new_lifo()).collect();
+        let stealers = workers.iter().chain(&spares).map(Worker::stealer).collect();
+        let spares = spares
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| LendableDeque {
+                index: n + i,
+                lent: AtomicBool::new(false),
+                deque: UnsafeCell::new(Some(w)),
+            })
             .collect();
         let registry = Arc::new_cyclic(|this| Registry {
             injector: Injector::new(),
             stealers,
-            spares: Mutex::new(spares),
+            spares,
             sleep: Sleep::new(),
             workers: n,
             hooks,
@@ -257,27 +266,25 @@ impl Registry {
         if self.with_current(|me| me.is_some()) {
             return f();
         }
-        let spare = self.spares.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let Some((index, worker)) = spare else {
+        let Some(spare) = self.spares.iter().find(|d| d.try_lend()) else {
             return f();
         };
-        let me = WorkerThread {
-            worker: Some(worker),
-            index,
-            registry: self,
-            compensate: false,
+        // Given back even if `f` unwinds.
+        let lent = Lent {
+            spare,
+            me: WorkerThread {
+                // SAFETY: `try_lend` just lent the slot to this thread alone.
+                worker: Some(unsafe { spare.take() }),
+                index: spare.index,
+                registry: self,
+                compensate: false,
+            },
         };
         let _entered = Entered {
-            previous: WORKER.with(|c| c.replace(&me)),
-            me: &me,
+            previous: WORKER.with(|c| c.replace(&lent.me)),
+            me: &lent.me,
         };
-        let r = f();
-        drop(_entered);
-        self.spares
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((me.index, me.worker.expect("a scope owner has a deque")));
-        r
+        f()
     }
 
     /// Queues a task: on this thread's own deque if it is one of our workers
@@ -515,6 +522,70 @@ impl Registry {
     }
 }
 
+/// One of the spare deques that `as_pool_thread` lends to scope owners
+/// (`EXTERNAL_DEQUES` of them, for the pool's life). Lending is one
+/// compare-and-swap, giving back one store: an empty scope takes no lock.
+struct LendableDeque {
+    /// The deque's index in `stealers`.
+    index: usize,
+    /// Set by the borrower (Acquire) before it takes `deque` out, cleared
+    /// (Release) after it put `deque` back.
+    lent: AtomicBool,
+    /// `Some` exactly while not lent: only the thread that won `lent` reads
+    /// or writes it, between its CAS and its store.
+    deque: UnsafeCell<Option<Worker<JobRef>>>,
+}
+
+// SAFETY: `deque` is touched only by the one thread that set `lent` (the CAS
+// makes that thread unique) until it clears `lent` (Release, paired with the
+// next borrower's Acquire CAS, which orders the accesses); `Worker` is `Send`,
+// so moving it between threads that way is sound. The other fields are
+// immutable or atomic.
+unsafe impl Sync for LendableDeque {}
+
+impl LendableDeque {
+    /// Lends the deque to the calling thread if it is free (`true`); the
+    /// caller then calls [`take`](Self::take) and, later, gives it back
+    /// through `Lent`'s drop.
+    fn try_lend(&self) -> bool {
+        // A plain load first: a lent deque costs no RMW (and no cache-line
+        // ownership) to pass over.
+        !self.lent.load(Ordering::Relaxed)
+            && self
+                .lent
+                .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+    }
+
+    /// Moves the deque out.
+    ///
+    /// # Safety
+    /// The caller's `try_lend` returned `true` and it has not taken it yet.
+    unsafe fn take(&self) -> Worker<JobRef> {
+        // SAFETY: by the contract, this thread alone may touch `deque` now.
+        unsafe { (*self.deque.get()).take() }.expect("a free spare deque is in its slot")
+    }
+}
+
+/// A lent spare deque, in the `WorkerThread` of the scope owner that
+/// borrowed it; dropping it (after `Entered` has unpublished `me`, even when
+/// unwinding) puts the deque back and frees the slot.
+struct Lent<'a> {
+    spare: &'a LendableDeque,
+    me: WorkerThread,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        let worker = self.me.worker.take().expect("a scope owner has a deque");
+        // SAFETY: this thread won `try_lend` for `spare` and has not given it
+        // back; `WORKER` no longer points at `me` (`Entered` is dropped
+        // first: declared after `Lent`), so nothing else reaches the deque.
+        unsafe { *self.spare.deque.get() = Some(worker) };
+        self.spare.lent.store(false, Ordering::Release);
+    }
+}
+
 /// Restores `WORKER` when a worker exits or a scope owner stops acting as a
 /// pool thread, even by unwinding, before its `WorkerThread` goes away
 /// (module invariant).
@@ -594,4 +665,26 @@ fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
         &|| !keep_running() || registry.finished(Some(&me)),
         &|| {},
     );
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::EXTERNAL_DEQUES;
+    use crate::thread::ThreadPool;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    /// A `join` whose closure panics unwinds out of `as_pool_thread`; the
+    /// deque it borrowed must still go back, or after `EXTERNAL_DEQUES`
+    /// such panics no outside thread gets a deque again (its scopes push to
+    /// the injector, its joins run serially).
+    #[test]
+    fn a_panicking_join_gives_its_lent_deque_back() {
+        let pool = ThreadPool::new(1);
+        for _ in 0..=EXTERNAL_DEQUES {
+            let r = catch_unwind(AssertUnwindSafe(|| pool.join(|| panic!("a panics"), || ())));
+            assert!(r.is_err());
+        }
+        let lent = pool.scope(|_| pool.registry.current_deque().is_some());
+        assert!(lent, "a scope of an outside thread got no deque");
+    }
 }
