@@ -76,7 +76,7 @@
 //!
 //!   Ordinary builds have no such switch.
 
-use core::cell::{Cell, UnsafeCell};
+use core::cell::Cell;
 use core::ptr;
 #[cfg(any(miri, leaksafe_locked_queues))]
 use core::ptr::NonNull;
@@ -135,8 +135,12 @@ pub(super) struct Registry {
 /// (for identity only) its registry, which outlives it: a worker holds an
 /// `Arc` to it, and a scope owner borrows the pool.
 pub(super) struct WorkerThread {
-    /// `None` for a spare thread (its spawns go to the injector).
-    worker: Option<Worker<JobRef>>,
+    /// Null for a spare thread (its spawns go to the injector). Else this
+    /// thread's deque, which outlives this `WorkerThread`: a local of
+    /// `worker_main` declared before it, or a lent slot of the registry,
+    /// given back only after this is dropped (`Lent`). Only this thread
+    /// pushes and pops it.
+    worker: *const Worker<JobRef>,
     /// The deque's index in `stealers` (`usize::MAX` for a spare thread).
     index: usize,
     registry: *const Registry,
@@ -151,7 +155,8 @@ std::thread_local! {
 impl WorkerThread {
     /// This thread's own deque (`None` for a spare thread).
     pub(super) fn deque(&self) -> Option<&Worker<JobRef>> {
-        self.worker.as_ref()
+        // SAFETY: null or a deque that outlives `self` (field invariant).
+        unsafe { self.worker.as_ref() }
     }
 
     /// The index of a worker (`None` for a lent deque's or a spare thread).
@@ -210,7 +215,7 @@ impl Registry {
             .map(|(i, w)| LendableDeque {
                 index: n + i,
                 lent: AtomicBool::new(false),
-                deque: UnsafeCell::new(Some(w)),
+                deque: w,
             })
             .collect();
         let registry = Arc::new_cyclic(|this| Registry {
@@ -242,7 +247,7 @@ impl Registry {
     /// this pool, if it has one (a worker, or a thread that owns a scope
     /// with a lent deque; not a spare thread nor an outside thread).
     pub(super) fn current_deque(&self) -> Option<usize> {
-        self.with_current(|me| me.and_then(|w| w.worker.as_ref().map(|_| w.index)))
+        self.with_current(|me| me.and_then(|w| w.deque().map(|_| w.index)))
     }
 
     /// Calls `f` with this thread's worker if it is a worker of this pool.
@@ -269,20 +274,18 @@ impl Registry {
         let Some(spare) = self.spares.iter().find(|d| d.try_lend()) else {
             return f();
         };
-        // Given back even if `f` unwinds.
-        let lent = Lent {
-            spare,
-            me: WorkerThread {
-                // SAFETY: `try_lend` just lent the slot to this thread alone.
-                worker: Some(unsafe { spare.take() }),
-                index: spare.index,
-                registry: self,
-                compensate: false,
-            },
+        // Given back even if `f` unwinds, after `me` and `_entered` are
+        // dropped (declared after it).
+        let _lent = Lent(spare);
+        let me = WorkerThread {
+            worker: &spare.deque,
+            index: spare.index,
+            registry: self,
+            compensate: false,
         };
         let _entered = Entered {
-            previous: WORKER.with(|c| c.replace(&lent.me)),
-            me: &lent.me,
+            previous: WORKER.with(|c| c.replace(&me)),
+            me: &me,
         };
         f()
     }
@@ -296,7 +299,7 @@ impl Registry {
             self.sleep.new_work();
             return;
         }
-        self.with_current(|me| match me.and_then(|w| w.worker.as_ref()) {
+        self.with_current(|me| match me.and_then(|w| w.deque()) {
             Some(w) => w.push(job),
             None => self.injector.push(job),
         });
@@ -344,7 +347,7 @@ impl Registry {
             return q.lock().unwrap().pop_back();
         }
         let me_index = me.map(|w| w.index);
-        let me = me.and_then(|w| w.worker.as_ref());
+        let me = me.and_then(|w| w.deque());
         if let Some(w) = me {
             if let Some(job) = w.pop() {
                 return Some(job);
@@ -392,8 +395,7 @@ impl Registry {
         if let Some(q) = &self.locked {
             return !q.lock().unwrap().is_empty();
         }
-        me.and_then(|w| w.worker.as_ref())
-            .is_some_and(|w| !w.is_empty())
+        me.and_then(|w| w.deque()).is_some_and(|w| !w.is_empty())
             || !self.injector.is_empty()
             || self.stealers.iter().any(|s| !s.is_empty())
     }
@@ -471,7 +473,7 @@ impl Registry {
             return q.remove(i);
         }
         self.with_current(|me| {
-            let w = me.and_then(|w| w.worker.as_ref())?;
+            let w = me.and_then(|w| w.deque())?;
             let job = w.pop()?;
             if mine(&job) {
                 Some(job)
@@ -528,25 +530,27 @@ impl Registry {
 struct LendableDeque {
     /// The deque's index in `stealers`.
     index: usize,
-    /// Set by the borrower (Acquire) before it takes `deque` out, cleared
-    /// (Release) after it put `deque` back.
+    /// Set by the borrower (Acquire) before it uses `deque` as its own,
+    /// cleared (Release) once it no longer does.
     lent: AtomicBool,
-    /// `Some` exactly while not lent: only the thread that won `lent` reads
-    /// or writes it, between its CAS and its store.
-    deque: UnsafeCell<Option<Worker<JobRef>>>,
+    /// Never moved (a moved `Worker` costs store-forwarding stalls, more
+    /// than the lock this replaced); pushed and popped only by the thread
+    /// that won `lent`, between its CAS and its store. Stolen from by anyone
+    /// through its stealer, as always.
+    deque: Worker<JobRef>,
 }
 
-// SAFETY: `deque` is touched only by the one thread that set `lent` (the CAS
-// makes that thread unique) until it clears `lent` (Release, paired with the
-// next borrower's Acquire CAS, which orders the accesses); `Worker` is `Send`,
-// so moving it between threads that way is sound. The other fields are
-// immutable or atomic.
+// SAFETY: `deque`'s owner-side operations (push, pop) are used only by the
+// one thread that set `lent` (the CAS makes that thread unique) until it
+// clears `lent` (Release, paired with the next borrower's Acquire CAS, which
+// orders the accesses), so the `Worker` is used by one thread at a time, as
+// a `Send` value handed over would be. The other fields are immutable or
+// atomic.
 unsafe impl Sync for LendableDeque {}
 
 impl LendableDeque {
     /// Lends the deque to the calling thread if it is free (`true`); the
-    /// caller then calls [`take`](Self::take) and, later, gives it back
-    /// through `Lent`'s drop.
+    /// caller gives it back through `Lent`'s drop.
     fn try_lend(&self) -> bool {
         // A plain load first: a lent deque costs no RMW (and no cache-line
         // ownership) to pass over.
@@ -556,33 +560,16 @@ impl LendableDeque {
                 .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
                 .is_ok()
     }
-
-    /// Moves the deque out.
-    ///
-    /// # Safety
-    /// The caller's `try_lend` returned `true` and it has not taken it yet.
-    unsafe fn take(&self) -> Worker<JobRef> {
-        // SAFETY: by the contract, this thread alone may touch `deque` now.
-        unsafe { (*self.deque.get()).take() }.expect("a free spare deque is in its slot")
-    }
 }
 
-/// A lent spare deque, in the `WorkerThread` of the scope owner that
-/// borrowed it; dropping it (after `Entered` has unpublished `me`, even when
-/// unwinding) puts the deque back and frees the slot.
-struct Lent<'a> {
-    spare: &'a LendableDeque,
-    me: WorkerThread,
-}
+/// A spare deque lent to the calling thread; dropping this (after the
+/// `WorkerThread` that uses the deque and its `Entered` are gone, even when
+/// unwinding) frees the slot.
+struct Lent<'a>(&'a LendableDeque);
 
 impl Drop for Lent<'_> {
     fn drop(&mut self) {
-        let worker = self.me.worker.take().expect("a scope owner has a deque");
-        // SAFETY: this thread won `try_lend` for `spare` and has not given it
-        // back; `WORKER` no longer points at `me` (`Entered` is dropped
-        // first: declared after `Lent`), so nothing else reaches the deque.
-        unsafe { *self.spare.deque.get() = Some(worker) };
-        self.spare.lent.store(false, Ordering::Release);
+        self.0.lent.store(false, Ordering::Release);
     }
 }
 
@@ -605,7 +592,7 @@ impl Drop for Entered<'_> {
 /// The body of a worker thread.
 pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index: usize) {
     let me = WorkerThread {
-        worker: Some(worker),
+        worker: &worker,
         index,
         registry: &*registry,
         compensate: true,
@@ -651,7 +638,7 @@ fn spare_loop(registry: &Registry) {
 /// deque of its own) while `keep_running()`, then returns.
 fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
     let me = WorkerThread {
-        worker: None,
+        worker: ptr::null(),
         index: usize::MAX,
         registry,
         compensate: true,
