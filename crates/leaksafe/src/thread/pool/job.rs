@@ -84,6 +84,7 @@ pub(super) struct ScopeBase {
 
 impl ScopeBase {
     /// A scope of the pool of `registry`, with no task and no panic yet.
+    #[inline]
     pub(super) fn new(registry: &Registry) -> Self {
         ScopeBase {
             registry,
@@ -125,6 +126,7 @@ impl ScopeBase {
 
     /// Whether some task panic was neither joined nor taken by the panic
     /// handler (final once `pending` is zero).
+    #[inline]
     pub(super) fn has_unjoined_panics(&self) -> bool {
         self.unjoined_panics.load(Ordering::Relaxed) != 0
     }

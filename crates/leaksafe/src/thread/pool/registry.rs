@@ -551,6 +551,7 @@ unsafe impl Sync for LendableDeque {}
 impl LendableDeque {
     /// Lends the deque to the calling thread if it is free (`true`); the
     /// caller gives it back through `Lent`'s drop.
+    #[inline]
     fn try_lend(&self) -> bool {
         // A plain load first: a lent deque costs no RMW (and no cache-line
         // ownership) to pass over.
@@ -568,6 +569,7 @@ impl LendableDeque {
 struct Lent<'a>(&'a LendableDeque);
 
 impl Drop for Lent<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.0.lent.store(false, Ordering::Release);
     }
@@ -583,6 +585,7 @@ struct Entered<'a> {
 }
 
 impl Drop for Entered<'_> {
+    #[inline]
     fn drop(&mut self) {
         debug_assert!(WORKER.with(Cell::get) == ptr::from_ref(self.me));
         WORKER.with(|c| c.set(self.previous));
