@@ -39,7 +39,11 @@
 //!   holds the first unjoined panic payload that reached the scope (at its
 //!   task's end if the handle was already gone, else when the handle is
 //!   dropped without joining; a forgotten handle's payload never arrives),
-//!   unless the builder's panic handler took it.
+//!   unless the builder's panic handler took it. So `first_panic` is
+//!   `Some` only while `unjoined_panics` is non-zero: a stored payload's
+//!   panic was counted and can no longer be joined (its handle is gone), and
+//!   each join that returns `Err` uncounts a panic of its own, never stored;
+//!   a scope that ends with the count at zero need not lock `first_panic`.
 //! - The closure and result may borrow data of lifetime `'scope`; the record
 //!   erases that lifetime when it is queued as a [`JobRef`]. This is sound
 //!   only because the scope outlives every access (previous point): see
@@ -80,6 +84,7 @@ pub(super) struct ScopeBase {
 
 impl ScopeBase {
     /// A scope of the pool of `registry`, with no task and no panic yet.
+    #[inline]
     pub(super) fn new(registry: &Registry) -> Self {
         ScopeBase {
             registry,
@@ -121,6 +126,7 @@ impl ScopeBase {
 
     /// Whether some task panic was neither joined nor taken by the panic
     /// handler (final once `pending` is zero).
+    #[inline]
     pub(super) fn has_unjoined_panics(&self) -> bool {
         self.unjoined_panics.load(Ordering::Relaxed) != 0
     }

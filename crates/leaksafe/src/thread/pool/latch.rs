@@ -91,6 +91,7 @@ impl CountLatch {
     }
 
     /// Every spawned task has finished (Acquire: their effects are visible).
+    #[inline]
     pub(super) fn is_zero(&self) -> bool {
         self.state.load(Ordering::Acquire) < Self::ONE
     }

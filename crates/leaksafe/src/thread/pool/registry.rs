@@ -15,7 +15,11 @@
 //!   `stealers` after the workers', for the pool's whole life), so its
 //!   spawns go to a deque of its own, which the workers steal from, exactly
 //!   as a worker's do; when every spare is taken, it pushes to the injector.
-//!   The spare goes back once the scope's tasks have all finished. It may
+//!   The spare goes back once the scope's tasks have all finished (or
+//!   when the scope unwinds). Lending and giving back take no lock (one
+//!   compare-and-swap on the slot's `lent` flag, one Release store:
+//!   `LendableDeque`), so an empty scope costs a few thread-local accesses
+//!   and one RMW. It may
 //!   still hold jobs that tasks of *other* scopes, run by this thread while
 //!   it waited, pushed to it: they are not stranded, because a spare's
 //!   stealer stays in `stealers`, which every pool thread searches (and
@@ -107,8 +111,9 @@ pub(super) struct Registry {
     injector: Injector<JobRef>,
     /// The workers' stealers, then the spare deques' (indices `n..`).
     stealers: Vec<Stealer<JobRef>>,
-    /// The spare deques not lent out, with their indices in `stealers`.
-    spares: Mutex<Vec<(usize, Worker<JobRef>)>>,
+    /// The spare deques, lent to scope owners (their stealers are
+    /// `stealers[workers..]`).
+    spares: Vec<LendableDeque>,
     pub(super) sleep: Sleep,
     /// The number of workers (the pool's size).
     pub(super) workers: usize,
@@ -130,8 +135,12 @@ pub(super) struct Registry {
 /// (for identity only) its registry, which outlives it: a worker holds an
 /// `Arc` to it, and a scope owner borrows the pool.
 pub(super) struct WorkerThread {
-    /// `None` for a spare thread (its spawns go to the injector).
-    worker: Option<Worker<JobRef>>,
+    /// Null for a spare thread (its spawns go to the injector). Else this
+    /// thread's deque, which outlives this `WorkerThread`: a local of
+    /// `worker_main` declared before it, or a lent slot of the registry,
+    /// given back only after this is dropped (`Lent`). Only this thread
+    /// pushes and pops it.
+    worker: *const Worker<JobRef>,
     /// The deque's index in `stealers` (`usize::MAX` for a spare thread).
     index: usize,
     registry: *const Registry,
@@ -146,7 +155,8 @@ std::thread_local! {
 impl WorkerThread {
     /// This thread's own deque (`None` for a spare thread).
     pub(super) fn deque(&self) -> Option<&Worker<JobRef>> {
-        self.worker.as_ref()
+        // SAFETY: null or a deque that outlives `self` (field invariant).
+        unsafe { self.worker.as_ref() }
     }
 
     /// The index of a worker (`None` for a lent deque's or a spare thread).
@@ -196,18 +206,22 @@ impl Registry {
     /// The registry and the deques of `n` workers (to be moved into them).
     pub(super) fn new(n: usize, hooks: Hooks) -> (Arc<Registry>, Vec<Worker<JobRef>>) {
         let workers: Vec<Worker<JobRef>> = (0..n).map(|_| Worker::new_lifo()).collect();
-        let spares: Vec<(usize, Worker<JobRef>)> = (n..n + EXTERNAL_DEQUES)
-            .map(|i| (i, Worker::new_lifo()))
-            .collect();
-        let stealers = workers
-            .iter()
-            .chain(spares.iter().map(|(_, w)| w))
-            .map(Worker::stealer)
+        let spares: Vec<Worker<JobRef>> =
+            (0..EXTERNAL_DEQUES).map(|_| Worker::new_lifo()).collect();
+        let stealers = workers.iter().chain(&spares).map(Worker::stealer).collect();
+        let spares = spares
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| LendableDeque {
+                index: n + i,
+                lent: AtomicBool::new(false),
+                deque: w,
+            })
             .collect();
         let registry = Arc::new_cyclic(|this| Registry {
             injector: Injector::new(),
             stealers,
-            spares: Mutex::new(spares),
+            spares,
             sleep: Sleep::new(),
             workers: n,
             hooks,
@@ -233,7 +247,7 @@ impl Registry {
     /// this pool, if it has one (a worker, or a thread that owns a scope
     /// with a lent deque; not a spare thread nor an outside thread).
     pub(super) fn current_deque(&self) -> Option<usize> {
-        self.with_current(|me| me.and_then(|w| w.worker.as_ref().map(|_| w.index)))
+        self.with_current(|me| me.and_then(|w| w.deque().map(|_| w.index)))
     }
 
     /// Calls `f` with this thread's worker if it is a worker of this pool.
@@ -257,13 +271,15 @@ impl Registry {
         if self.with_current(|me| me.is_some()) {
             return f();
         }
-        let spare = self.spares.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let Some((index, worker)) = spare else {
+        let Some(spare) = self.spares.iter().find(|d| d.try_lend()) else {
             return f();
         };
+        // Given back even if `f` unwinds, after `me` and `_entered` are
+        // dropped (declared after it).
+        let _lent = Lent(spare);
         let me = WorkerThread {
-            worker: Some(worker),
-            index,
+            worker: &spare.deque,
+            index: spare.index,
             registry: self,
             compensate: false,
         };
@@ -271,13 +287,7 @@ impl Registry {
             previous: WORKER.with(|c| c.replace(&me)),
             me: &me,
         };
-        let r = f();
-        drop(_entered);
-        self.spares
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((me.index, me.worker.expect("a scope owner has a deque")));
-        r
+        f()
     }
 
     /// Queues a task: on this thread's own deque if it is one of our workers
@@ -289,7 +299,7 @@ impl Registry {
             self.sleep.new_work();
             return;
         }
-        self.with_current(|me| match me.and_then(|w| w.worker.as_ref()) {
+        self.with_current(|me| match me.and_then(|w| w.deque()) {
             Some(w) => w.push(job),
             None => self.injector.push(job),
         });
@@ -337,7 +347,7 @@ impl Registry {
             return q.lock().unwrap().pop_back();
         }
         let me_index = me.map(|w| w.index);
-        let me = me.and_then(|w| w.worker.as_ref());
+        let me = me.and_then(|w| w.deque());
         if let Some(w) = me {
             if let Some(job) = w.pop() {
                 return Some(job);
@@ -385,8 +395,7 @@ impl Registry {
         if let Some(q) = &self.locked {
             return !q.lock().unwrap().is_empty();
         }
-        me.and_then(|w| w.worker.as_ref())
-            .is_some_and(|w| !w.is_empty())
+        me.and_then(|w| w.deque()).is_some_and(|w| !w.is_empty())
             || !self.injector.is_empty()
             || self.stealers.iter().any(|s| !s.is_empty())
     }
@@ -464,7 +473,7 @@ impl Registry {
             return q.remove(i);
         }
         self.with_current(|me| {
-            let w = me.and_then(|w| w.worker.as_ref())?;
+            let w = me.and_then(|w| w.deque())?;
             let job = w.pop()?;
             if mine(&job) {
                 Some(job)
@@ -515,6 +524,57 @@ impl Registry {
     }
 }
 
+/// One of the spare deques that `as_pool_thread` lends to scope owners
+/// (`EXTERNAL_DEQUES` of them, for the pool's life). Lending is one
+/// compare-and-swap, giving back one store: an empty scope takes no lock.
+struct LendableDeque {
+    /// The deque's index in `stealers`.
+    index: usize,
+    /// Set by the borrower (Acquire) before it uses `deque` as its own,
+    /// cleared (Release) once it no longer does.
+    lent: AtomicBool,
+    /// Never moved (a moved `Worker` costs store-forwarding stalls, more
+    /// than the lock this replaced); pushed and popped only by the thread
+    /// that won `lent`, between its CAS and its store. Stolen from by anyone
+    /// through its stealer, as always.
+    deque: Worker<JobRef>,
+}
+
+// SAFETY: `deque`'s owner-side operations (push, pop) are used only by the
+// one thread that set `lent` (the CAS makes that thread unique) until it
+// clears `lent` (Release, paired with the next borrower's Acquire CAS, which
+// orders the accesses), so the `Worker` is used by one thread at a time, as
+// a `Send` value handed over would be. The other fields are immutable or
+// atomic.
+unsafe impl Sync for LendableDeque {}
+
+impl LendableDeque {
+    /// Lends the deque to the calling thread if it is free (`true`); the
+    /// caller gives it back through `Lent`'s drop.
+    #[inline]
+    fn try_lend(&self) -> bool {
+        // A plain load first: a lent deque costs no RMW (and no cache-line
+        // ownership) to pass over.
+        !self.lent.load(Ordering::Relaxed)
+            && self
+                .lent
+                .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+    }
+}
+
+/// A spare deque lent to the calling thread; dropping this (after the
+/// `WorkerThread` that uses the deque and its `Entered` are gone, even when
+/// unwinding) frees the slot.
+struct Lent<'a>(&'a LendableDeque);
+
+impl Drop for Lent<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.0.lent.store(false, Ordering::Release);
+    }
+}
+
 /// Restores `WORKER` when a worker exits or a scope owner stops acting as a
 /// pool thread, even by unwinding, before its `WorkerThread` goes away
 /// (module invariant).
@@ -525,6 +585,7 @@ struct Entered<'a> {
 }
 
 impl Drop for Entered<'_> {
+    #[inline]
     fn drop(&mut self) {
         debug_assert!(WORKER.with(Cell::get) == ptr::from_ref(self.me));
         WORKER.with(|c| c.set(self.previous));
@@ -534,7 +595,7 @@ impl Drop for Entered<'_> {
 /// The body of a worker thread.
 pub(super) fn worker_main(registry: Arc<Registry>, worker: Worker<JobRef>, index: usize) {
     let me = WorkerThread {
-        worker: Some(worker),
+        worker: &worker,
         index,
         registry: &*registry,
         compensate: true,
@@ -580,7 +641,7 @@ fn spare_loop(registry: &Registry) {
 /// deque of its own) while `keep_running()`, then returns.
 fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
     let me = WorkerThread {
-        worker: None,
+        worker: ptr::null(),
         index: usize::MAX,
         registry,
         compensate: true,
@@ -594,4 +655,26 @@ fn spare_main(registry: &Registry, keep_running: &dyn Fn() -> bool) {
         &|| !keep_running() || registry.finished(Some(&me)),
         &|| {},
     );
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::EXTERNAL_DEQUES;
+    use crate::thread::ThreadPool;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    /// A `join` whose closure panics unwinds out of `as_pool_thread`; the
+    /// deque it borrowed must still go back, or after `EXTERNAL_DEQUES`
+    /// such panics no outside thread gets a deque again (its scopes push to
+    /// the injector, its joins run serially).
+    #[test]
+    fn a_panicking_join_gives_its_lent_deque_back() {
+        let pool = ThreadPool::new(1);
+        for _ in 0..=EXTERNAL_DEQUES {
+            let r = catch_unwind(AssertUnwindSafe(|| pool.join(|| panic!("a panics"), || ())));
+            assert!(r.is_err());
+        }
+        let lent = pool.scope(|_| pool.registry.current_deque().is_some());
+        assert!(lent, "a scope of an outside thread got no deque");
+    }
 }

@@ -232,7 +232,13 @@ pub(super) fn run_scope<R>(pool: &ThreadPool, base: &ScopeBase, f: impl FnOnce()
         }
         result
     });
-    let first = base.take_first_panic();
+    // No unjoined panic means no stored payload (`ScopeBase` invariants):
+    // a scope without panics skips the payload's lock.
+    let first = if base.has_unjoined_panics() {
+        base.take_first_panic()
+    } else {
+        None
+    };
     match result {
         Err(payload) => {
             if let Some(p) = first {
