@@ -6,6 +6,10 @@
 //!    (leaksafe's calling thread runs tasks while it waits at the scope's
 //!    end, so "1 worker" is up to 2 threads running tasks; rayon's
 //!    `ThreadPool::scope` runs its closure on a worker, so 1 worker is 1 thread.)
+//!    The same task sizes as the leaves of a balanced tree of `join`s
+//!    (`leaksafe::thread::join` beside `rayon::join`, each inside its pool's
+//!    `install`, so 1 worker is 1 thread on both sides): tasks/s is leaves
+//!    per second, and each leaf costs about one join.
 //! 2. Vec `drain(a..b)` (the tail move of a dropped, unconsumed `Drain`) and
 //!    `splice` (insert 8 elements near the front: the tail moves up) from
 //!    1 KiB to 128 MiB of `u64`, in bytes/s of tail moved, beside
@@ -151,6 +155,90 @@ const TASK_SIZES: [(&str, f64, usize); 4] = [
     ("10us", 10_000.0, 200),
 ];
 
+/// A balanced tree of `leaksafe::thread::join`s with `n` leaves, each
+/// spinning `iters` rounds.
+fn join_tree_leaksafe(n: usize, iters: u64) {
+    if n <= 1 {
+        black_box(spin(iters));
+        return;
+    }
+    let half = n / 2;
+    leaksafe::thread::join(
+        || join_tree_leaksafe(half, iters),
+        || join_tree_leaksafe(n - half, iters),
+    );
+}
+
+/// [`join_tree_leaksafe`] with `rayon::join`.
+fn join_tree_rayon(n: usize, iters: u64) {
+    if n <= 1 {
+        black_box(spin(iters));
+        return;
+    }
+    let half = n / 2;
+    rayon::join(
+        || join_tree_rayon(half, iters),
+        || join_tree_rayon(n - half, iters),
+    );
+}
+
+/// Tasks per second of `join` trees (leaves of `TASK_SIZES`' sizes), by
+/// worker count, beside `rayon::join`; criterion groups, then the paired
+/// table (fastest of 41 alternated trees per side).
+fn join_throughput(c: &mut Criterion, paired_pass: bool, ns_per_iter: f64) {
+    let mut paired = Vec::new();
+    for threads in [1usize, 2] {
+        let pool = leaksafe::thread::ThreadPool::new(threads);
+        let rp = rayon_pool(threads);
+        let mut g = c.benchmark_group(format!("scaling/join_{threads}w"));
+        g.warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_millis(1500))
+            .sample_size(20);
+        for &(label, ns, tasks) in &TASK_SIZES {
+            let iters = ((ns / ns_per_iter).round() as u64).max(1);
+            let lk = || pool.install(|| join_tree_leaksafe(tasks, iters));
+            let ry = || rp.install(|| join_tree_rayon(tasks, iters));
+            g.throughput(Throughput::Elements(tasks as u64));
+            g.bench_function(BenchmarkId::new("leaksafe", label), |b| b.iter(lk));
+            g.bench_function(BenchmarkId::new("rayon", label), |b| b.iter(ry));
+            if !paired_pass {
+                continue;
+            }
+            let (mut tl, mut tr) = (f64::INFINITY, f64::INFINITY);
+            let time = |f: &dyn Fn()| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            };
+            for round in 0..41 {
+                if round % 2 == 0 {
+                    tl = tl.min(time(&lk));
+                    tr = tr.min(time(&ry));
+                } else {
+                    tr = tr.min(time(&ry));
+                    tl = tl.min(time(&lk));
+                }
+            }
+            paired.push(format!(
+                "| {threads} | {label} ({iters} spin iters) | {tasks} | {:.2} M/s | {:.2} M/s | {:.2} |",
+                tasks as f64 / tl / 1e6,
+                tasks as f64 / tr / 1e6,
+                tl / tr
+            ));
+        }
+        g.finish();
+    }
+    println!("\n## join throughput, paired (fastest of 41 alternated join trees)\n");
+    println!(
+        "| workers | task (leaf) | leaves/tree | leaksafe tasks/s | rayon tasks/s | time ratio leaksafe ÷ rayon |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for line in paired {
+        println!("{line}");
+    }
+    println!();
+}
+
 fn pool_throughput(c: &mut Criterion, paired_pass: bool) {
     let ns_per_iter = calibrate();
     println!("calibration: {ns_per_iter:.3} ns per spin iteration");
@@ -213,6 +301,7 @@ fn pool_throughput(c: &mut Criterion, paired_pass: bool) {
         println!("{line}");
     }
     println!();
+    join_throughput(c, paired_pass, ns_per_iter);
 }
 
 // ---------------------------------------------------------------- vec

@@ -226,6 +226,53 @@ fn leaky_scope_fifo_waits_for_forgotten_handles() {
     }
 }
 
+/// Forgotten guards of a fifo scope: as forgotten handles, the scope still
+/// waits for every task (the records leak: `leaky_`).
+#[test]
+fn leaky_scope_fifo_waits_for_forgotten_guards() {
+    for threads in [1, 2] {
+        watchdog("forget guards", move || {
+            let pool = ThreadPool::new(threads);
+            let mut data = vec![0usize; N];
+            pool.scope_fifo(|s| {
+                for (i, x) in data.iter_mut().enumerate() {
+                    core::mem::forget(s.spawn_guard(move || {
+                        std::thread::yield_now();
+                        *x = i + 1;
+                    }));
+                }
+            });
+            assert_eq!(data, (1..=N).collect::<Vec<_>>());
+        });
+    }
+}
+
+/// A fifo scope's guards: dropping one waits for its task, `join` returns
+/// the result, a dropped guard's panic reaches the scope with its payload,
+/// and a joined one's does not.
+#[test]
+fn scope_fifo_guards_wait_join_and_report_panics() {
+    for threads in [1, 2] {
+        watchdog("fifo guards", move || {
+            let pool = ThreadPool::new(threads);
+            let done = AtomicUsize::new(0);
+            pool.scope_fifo(|s| {
+                let done = &done;
+                drop(s.spawn_guard(move || done.fetch_add(1, Ordering::Relaxed)));
+                assert_eq!(done.load(Ordering::Relaxed), 1, "drop waited");
+                assert_eq!(s.spawn_guard(|| 5).join().unwrap(), 5);
+                let g = s.spawn_guard(|| -> u8 { panic!("joined") });
+                assert!(g.join().is_err());
+            });
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                pool.scope_fifo(|s| drop(s.spawn_guard(|| std::panic::panic_any(43usize))))
+            }));
+            let payload = r.expect_err("a dropped guard's panic reaches the scope");
+            assert_eq!(payload.downcast_ref::<usize>(), Some(&43));
+        });
+    }
+}
+
 #[test]
 fn panic_in_a_fifo_task_is_reraised_with_its_payload() {
     for threads in [1, 2] {

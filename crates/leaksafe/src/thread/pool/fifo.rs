@@ -37,6 +37,7 @@ use super::ThreadPool;
 use super::handle::PoolHandle;
 use super::job::{JobRef, ScopeBase, new_task};
 use super::join::join_in;
+use super::join_guard::PoolJoinGuard;
 use super::latch::TaskState;
 use super::registry::Registry;
 use super::scope::run_scope;
@@ -161,6 +162,40 @@ impl<'scope> PoolScopeFifo<'scope, '_> {
         let ticket = unsafe { JobRef::new(NonNull::from(slot).cast(), run_ticket) };
         registry.push(ticket);
         PoolHandle::new(header)
+    }
+
+    /// [`spawn_fifo`](Self::spawn_fifo), returning the chapter's guard (as
+    /// [`PoolScope::spawn_guard`](super::PoolScope::spawn_guard)): dropping
+    /// the guard waits for the task (running it itself if it has not
+    /// started), and [`PoolJoinGuard::join`] returns its result.
+    ///
+    /// Forgetting the guard is harmless: the scope waits for the task
+    /// anyway (the task's record then leaks, as a forgotten handle's does).
+    /// If the task panicked and the guard was dropped rather than joined,
+    /// the scope panics at its end with that panic's payload.
+    ///
+    /// ```
+    /// use leaksafe::thread::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(1);
+    /// let (mut x, mut y) = (0, 0);
+    /// pool.scope_fifo(|s| {
+    ///     let g = s.spawn_guard(|| x += 1);
+    ///     drop(g); // waits for the task
+    ///     let g = s.spawn_guard(|| {
+    ///         y += 2;
+    ///         y
+    ///     });
+    ///     assert_eq!(g.join().unwrap(), 2);
+    /// });
+    /// assert_eq!((x, y), (1, 2));
+    /// ```
+    pub fn spawn_guard<F, T>(&'scope self, f: F) -> PoolJoinGuard<'scope, T>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        PoolJoinGuard::new(self.spawn_fifo(f))
     }
 
     /// Runs `a` and `b`, potentially in parallel, on the scope's pool:
