@@ -195,7 +195,15 @@ where
     // between: `a` is caught, and the rest runs no user code).
     let job_ref = unsafe { job.as_job_ref() };
     let target = job_ref.ptr();
-    registry.push(job_ref);
+    match me.and_then(WorkerThread::deque) {
+        // Straight to the caller's own deque (what `Registry::push` does,
+        // without looking the thread up again).
+        Some(deque) if !registry.is_locked() => {
+            deque.push(job_ref);
+            registry.sleep.new_work();
+        }
+        _ => registry.push(job_ref),
+    }
     let ra = catch_unwind(AssertUnwindSafe(a));
     let rb = match take_back(registry, me, target) {
         Found::Mine => job.run_inline(),
@@ -275,12 +283,19 @@ where
     B: FnOnce() -> RB + Send,
     RB: Send,
 {
-    match Registry::current() {
-        // SAFETY: the current thread's `WorkerThread` lives below us and
-        // its registry outlives it (`registry.rs`).
-        Some(registry) => join_in(unsafe { &*registry }, a, b),
+    // One look at the thread-local: a pool thread with a deque of its own
+    // (a worker, or a scope owner with a lent deque) joins right away.
+    Registry::with_any_current(move |me| match me {
+        Some(me) => {
+            let registry = me.registry();
+            if me.deque().is_some() && !registry.is_locked() {
+                join_on(registry, Some(me), a, b)
+            } else {
+                join_in(registry, a, b)
+            }
+        }
         None => join_serial(a, b),
-    }
+    })
 }
 
 /// [`ThreadPool::install`](super::ThreadPool::install) from a thread that is

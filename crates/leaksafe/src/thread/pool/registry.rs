@@ -159,6 +159,13 @@ impl WorkerThread {
         unsafe { self.worker.as_ref() }
     }
 
+    /// The registry of the pool this thread works for; it outlives `self`.
+    pub(super) fn registry(&self) -> &Registry {
+        // SAFETY: the registry outlives its threads' `WorkerThread`s (a
+        // worker or spare holds an `Arc`; a scope owner borrows the pool).
+        unsafe { &*self.registry }
+    }
+
     /// The index of a worker (`None` for a lent deque's or a spare thread).
     pub(super) fn worker_index(&self) -> Option<usize> {
         // SAFETY: the registry outlives its threads' `WorkerThread`s.
