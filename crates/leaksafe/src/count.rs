@@ -454,41 +454,71 @@ mod ops {
     #[inline(always)]
     fn checked_inc<C: CountOps>(a: &C::Atomic, inc: Inc<C::Int>, set: Ordering) -> bool {
         let fetch = if C::SATURATES { set } else { Ordering::Relaxed };
-        let mut cur = C::atomic_load(a, fetch);
+        // The first attempt inline, the retries out of line: the common
+        // path (and a saturated count's) is straight-line code, a load, a
+        // compare and one compare-exchange, with no loop head to align.
+        match inc_step::<C>(a, inc, set, fetch, C::atomic_load(a, fetch)) {
+            Ok(done) => done,
+            Err(now) => checked_inc_retry::<C>(a, inc, set, now),
+        }
+    }
+
+    /// [`checked_inc`]'s retries, from the value its last attempt found.
+    #[cold]
+    #[inline(never)]
+    fn checked_inc_retry<C: CountOps>(
+        a: &C::Atomic,
+        inc: Inc<C::Int>,
+        set: Ordering,
+        mut cur: C::Int,
+    ) -> bool {
+        let fetch = if C::SATURATES { set } else { Ordering::Relaxed };
         loop {
-            if inc.if_nonzero && cur == C::ZERO {
-                return false;
-            }
-            if inc.wait_if_locked && cur == C::WEAK_LOCKED {
-                crate::loom::spin_loop();
-                cur = C::atomic_load(a, fetch);
-                continue;
-            }
-            if C::SATURATES {
-                let saturated = if inc.weak {
-                    C::is_saturated(cur)
-                } else {
-                    C::is_strong_saturated(cur)
-                };
-                if saturated {
-                    return true;
-                }
-            } else if cur > inc.ceiling {
-                abort();
-            }
-            let new = if C::SATURATES && inc.weak && cur + C::ONE == C::WEAK_LOCKED {
-                C::SATURATED
-            } else if C::SATURATES && !inc.weak && C::is_strong_saturated(cur + C::ONE) {
-                // Entering the band: straight to its middle (invariant 5).
-                C::STRONG_SATURATED
-            } else {
-                cur + C::ONE
-            };
-            match C::atomic_compare_exchange_weak(a, cur, new, set, fetch) {
-                Ok(_) => return true,
+            match inc_step::<C>(a, inc, set, fetch, cur) {
+                Ok(done) => return done,
                 Err(now) => cur = now,
             }
         }
+    }
+
+    /// One attempt of [`checked_inc`] on the count `cur` just read: `Ok`
+    /// with its result, or `Err` with the value to try again from.
+    #[inline(always)]
+    fn inc_step<C: CountOps>(
+        a: &C::Atomic,
+        inc: Inc<C::Int>,
+        set: Ordering,
+        fetch: Ordering,
+        cur: C::Int,
+    ) -> Result<bool, C::Int> {
+        if inc.if_nonzero && cur == C::ZERO {
+            return Ok(false);
+        }
+        if inc.wait_if_locked && cur == C::WEAK_LOCKED {
+            crate::loom::spin_loop();
+            return Err(C::atomic_load(a, fetch));
+        }
+        if C::SATURATES {
+            let saturated = if inc.weak {
+                C::is_saturated(cur)
+            } else {
+                C::is_strong_saturated(cur)
+            };
+            if saturated {
+                return Ok(true);
+            }
+        } else if cur > inc.ceiling {
+            abort();
+        }
+        let new = if C::SATURATES && inc.weak && cur + C::ONE == C::WEAK_LOCKED {
+            C::SATURATED
+        } else if C::SATURATES && !inc.weak && C::is_strong_saturated(cur + C::ONE) {
+            // Entering the band: straight to its middle (invariant 5).
+            C::STRONG_SATURATED
+        } else {
+            cur + C::ONE
+        };
+        C::atomic_compare_exchange_weak(a, cur, new, set, fetch).map(|_| true)
     }
 
     /// The sealing: only this module implements `CountOps`.
@@ -791,24 +821,25 @@ mod ops {
 
                 #[inline]
                 fn atomic_dec(a: &$atomic) -> bool {
-                    let mut cur = a.load(Ordering::Relaxed);
-                    loop {
-                        if cur == <$int>::MAX {
-                            return false;
+                    // One attempt inline, the retries out of line (as
+                    // `checked_inc`): a saturated count is a load and a
+                    // compare of straight-line code.
+                    let cur = a.load(Ordering::Relaxed);
+                    if cur == <$int>::MAX {
+                        return false;
+                    }
+                    match a.compare_exchange_weak(
+                        cur,
+                        cur - 1,
+                        Ordering::Release,
+                        Ordering::Relaxed,
+                    ) {
+                        Ok(_) if cur == 1 => {
+                            a.load(Ordering::Acquire);
+                            true
                         }
-                        match a.compare_exchange_weak(
-                            cur,
-                            cur - 1,
-                            Ordering::Release,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) if cur == 1 => {
-                                a.load(Ordering::Acquire);
-                                return true;
-                            }
-                            Ok(_) => return false,
-                            Err(now) => cur = now,
-                        }
+                        Ok(_) => false,
+                        Err(now) => sat_dec_retry::<$int, $atomic>(a, now),
                     }
                 }
             }
@@ -822,6 +853,62 @@ mod ops {
     impl_count!(u64, AtomicU64, wide = true, rc_wide = false);
     impl_count!(usize, AtomicUsize, wide = true, rc_wide = false);
 }
+
+/// The retries of a saturating count's decrement (`CountOps::atomic_dec`),
+/// from the value the failed attempt found: out of line and cold.
+#[cold]
+#[inline(never)]
+fn sat_dec_retry<I: SatDecInt, A: SatDecAtomic<I>>(a: &A, mut cur: I) -> bool {
+    loop {
+        if cur == I::MAX_VALUE {
+            return false;
+        }
+        match a.cas_weak_release(cur, cur.minus_one()) {
+            Ok(()) if cur == I::ONE_VALUE => {
+                a.load_acquire();
+                return true;
+            }
+            Ok(()) => return false,
+            Err(now) => cur = now,
+        }
+    }
+}
+
+/// The integers of [`sat_dec_retry`].
+trait SatDecInt: Copy + Eq + CountMax {
+    const ONE_VALUE: Self;
+    fn minus_one(self) -> Self;
+}
+
+/// The atomic operations of [`sat_dec_retry`].
+trait SatDecAtomic<I> {
+    /// `compare_exchange_weak(cur, new, Release, Relaxed)`.
+    fn cas_weak_release(&self, cur: I, new: I) -> Result<(), I>;
+    /// `load(Acquire)`, for its synchronisation only.
+    fn load_acquire(&self);
+}
+
+macro_rules! sat_dec {
+    ($($i:ty => $a:ty),*) => {$(
+        impl SatDecInt for $i {
+            const ONE_VALUE: $i = 1;
+            #[inline(always)]
+            fn minus_one(self) -> $i { self - 1 }
+        }
+        impl SatDecAtomic<$i> for $a {
+            #[inline(always)]
+            fn cas_weak_release(&self, cur: $i, new: $i) -> Result<(), $i> {
+                self.compare_exchange_weak(cur, new, Ordering::Release, Ordering::Relaxed)
+                    .map(|_| ())
+            }
+            #[inline(always)]
+            fn load_acquire(&self) {
+                self.load(Ordering::Acquire);
+            }
+        }
+    )*};
+}
+sat_dec!(u8 => AtomicU8, u16 => AtomicU16, u32 => AtomicU32, u64 => AtomicU64, usize => AtomicUsize);
 
 /// Re-centres a wide saturating strong count in its band after an
 /// increment found it there (invariant 5): out of line and cold, so the
