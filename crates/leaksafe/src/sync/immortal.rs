@@ -4,8 +4,10 @@
 //!
 //! - A clone or drop of an `Arc` whose strong count is saturated is one
 //!   Relaxed load and a compare, no read-modify-write (`Count`'s saturating
-//!   `atomic_inc_strong`/`atomic_dec`): threads sharing an immortal value do
-//!   not contend for its cache line.
+//!   `atomic_inc_strong`/`atomic_dec_strong`): threads sharing an immortal
+//!   value do not contend for its cache line. For `Saturating<u32/u64/usize>`
+//!   "saturated" is any strong count above `MAX / 2` (the `count` module's
+//!   invariant 5), and the constructors store `MAX - MAX / 4`.
 //! - `into_immortal` saturates the strong count with a compare-exchange loop,
 //!   as every write of a saturating atomic count (the `Count` module's
 //!   invariant 3), so it stays saturated under every interleaving with other
