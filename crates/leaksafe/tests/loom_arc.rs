@@ -274,6 +274,9 @@ macro_rules! models {
 models! {
     count_usize: usize;
     count_u8: u8;
+    // The band path of wide saturating strong counts (load, then std's
+    // fetch_add/fetch_sub; `count`'s invariant 5) below saturation.
+    count_sat_u32: core::num::Saturating<u32>;
 }
 
 /// Saturation under concurrent clones and drops: the strong count starts one

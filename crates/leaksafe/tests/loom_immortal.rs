@@ -64,14 +64,27 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
 }
 
 type U8 = Saturating<u8>;
+/// A wide count: its strong count saturates into a band (`count`'s
+/// invariant 5) and `into_immortal`/`new_immortal` store the band's middle.
+type U32 = Saturating<u32>;
 
 /// `into_immortal` on one thread while others clone, drop and drop their
 /// last clones: the value is never dropped and the count ends saturated.
 #[test]
 fn into_immortal_races_clone_and_drop() {
-    model(|| {
+    into_immortal_races_clone_and_drop_with::<U8>(255);
+}
+
+/// The same with a wide count (the band).
+#[test]
+fn into_immortal_races_clone_and_drop_u32() {
+    into_immortal_races_clone_and_drop_with::<U32>(u32::MAX as usize);
+}
+
+fn into_immortal_races_clone_and_drop_with<C: leaksafe::rc::SaturatingCount>(max: usize) {
+    model(move || {
         let (p, drops) = Probe::new();
-        let a: Arc<Probe, U8> = Arc::new_counted(p);
+        let a: Arc<Probe, C> = Arc::new_counted(p);
         let b = a.clone();
         let c = a.clone();
         let t1 = thread::spawn(move || {
@@ -85,7 +98,7 @@ fn into_immortal_races_clone_and_drop() {
         t1.join().unwrap();
         t2.join().unwrap();
         assert!(Arc::is_immortal(&a));
-        assert_eq!(Arc::strong_count(&a), 255);
+        assert_eq!(Arc::strong_count(&a), max);
         drop(a);
         assert_eq!(drops.load(SeqCst), 0);
     });
@@ -157,9 +170,19 @@ fn get_mut_races_into_immortal() {
 /// An immortal value cloned, dropped, downgraded and upgraded on two threads.
 #[test]
 fn new_immortal_clone_drop_upgrade() {
+    new_immortal_clone_drop_upgrade_with::<U8>();
+}
+
+/// The same with a wide count (the band).
+#[test]
+fn new_immortal_clone_drop_upgrade_u32() {
+    new_immortal_clone_drop_upgrade_with::<U32>();
+}
+
+fn new_immortal_clone_drop_upgrade_with<C: leaksafe::rc::SaturatingCount>() {
     model(|| {
         let (p, drops) = Probe::new();
-        let a: Arc<Probe, U8> = Arc::new_immortal(p);
+        let a: Arc<Probe, C> = Arc::new_immortal(p);
         let b = a.clone();
         let w = Arc::downgrade(&a);
         let t = thread::spawn(move || {

@@ -175,7 +175,10 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     #[inline]
     #[must_use]
     pub fn strong_count(this: &Self) -> usize {
-        C::to_usize(C::atomic_load(this.strong(), Relaxed))
+        let v = C::atomic_load(this.strong(), Relaxed);
+        // A wide saturating count saturates into a band (`count`'s
+        // invariant 5): report the maximum, as for the narrow ones.
+        C::to_usize(if C::is_strong_saturated(v) { C::MAX } else { v })
     }
 
     /// Whether the two `Arc`s point to the same allocation (compares
@@ -583,7 +586,7 @@ impl<T, C: Count> Arc<T, C> {
     /// ```
     pub fn into_inner(this: Self) -> Option<T> {
         let this = ManuallyDrop::new(this);
-        if !C::atomic_dec(this.strong()) {
+        if !C::atomic_dec_strong(this.strong()) {
             return None;
         }
         // SAFETY: our decrement took strong to zero (with the Acquire load):
@@ -630,7 +633,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     #[inline]
     fn release(&mut self) {
         // Release decrement; Acquire load if it reached zero (invariant 3).
-        if !C::atomic_dec(self.strong()) {
+        if !C::atomic_dec_strong(self.strong()) {
             return;
         }
         // SAFETY: our decrement took the count to zero; `self` is dropping.

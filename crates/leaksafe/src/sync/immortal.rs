@@ -4,8 +4,10 @@
 //!
 //! - A clone or drop of an `Arc` whose strong count is saturated is one
 //!   Relaxed load and a compare, no read-modify-write (`Count`'s saturating
-//!   `atomic_inc_strong`/`atomic_dec`): threads sharing an immortal value do
-//!   not contend for its cache line.
+//!   `atomic_inc_strong`/`atomic_dec_strong`): threads sharing an immortal
+//!   value do not contend for its cache line. For `Saturating<u32/u64/usize>`
+//!   "saturated" is any strong count above `MAX / 2` (the `count` module's
+//!   invariant 5), and the constructors store `MAX - MAX / 4`.
 //! - `into_immortal` saturates the strong count with a compare-exchange loop,
 //!   as every write of a saturating atomic count (the `Count` module's
 //!   invariant 3), so it stays saturated under every interleaving with other
@@ -39,7 +41,7 @@ impl<T, C: SaturatingCount> Arc<T, C> {
     /// ```
     pub fn new_immortal(value: T) -> Self {
         Self::from_block(rc_box::allocate_value(
-            C::atomic_new(C::SATURATED),
+            C::atomic_new(C::STRONG_SATURATED),
             C::atomic_new(C::SATURATED),
             value,
         ))
@@ -67,8 +69,8 @@ impl<T: ?Sized, C: SaturatingCount> Arc<T, C> {
         // We hold a strong reference, so `cur >= 1` throughout: no other
         // thread can drop the value meanwhile. Relaxed: saturating makes no
         // other memory visible; the value is never freed afterwards.
-        while !C::is_saturated(cur) {
-            match C::atomic_compare_exchange(strong, cur, C::SATURATED, Relaxed, Relaxed) {
+        while !C::is_strong_saturated(cur) {
+            match C::atomic_compare_exchange(strong, cur, C::STRONG_SATURATED, Relaxed, Relaxed) {
                 Ok(_) => break,
                 Err(now) => cur = now,
             }
@@ -92,7 +94,7 @@ impl<T: ?Sized, C: Count> Arc<T, C> {
     /// ```
     #[inline]
     pub fn is_immortal(this: &Self) -> bool {
-        C::is_saturated(C::atomic_load(Self::strong_atomic(this), Relaxed))
+        C::is_strong_saturated(C::atomic_load(Self::strong_atomic(this), Relaxed))
     }
 
     /// The strong count atomic of a live `Arc` (`block_of`: no read of

@@ -176,8 +176,12 @@ impl<T: ?Sized, C: Count> Weak<T, C> {
     #[must_use]
     pub fn strong_count(&self) -> usize {
         match self.block() {
-            // SAFETY: our weak reference keeps the block live.
-            Some(b) => C::to_usize(C::atomic_load(unsafe { &(*b.as_ptr()).strong }, Relaxed)),
+            Some(b) => {
+                // SAFETY: our weak reference keeps the block live.
+                let v = C::atomic_load(unsafe { &(*b.as_ptr()).strong }, Relaxed);
+                // Saturated (a band for wide counts): the maximum, as `Arc`'s.
+                C::to_usize(if C::is_strong_saturated(v) { C::MAX } else { v })
+            }
             None => 0,
         }
     }
